@@ -1,0 +1,2 @@
+// Filled by later issues; see ../../shared/design/architecture.md.
+export {};

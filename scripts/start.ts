@@ -1,0 +1,2 @@
+// `npm start`: the whole system on embedded defaults. Filled in as the parts land.
+console.log("GPUC: nothing to start yet");

@@ -1,0 +1,26 @@
+import { defineConfig } from "vitest/config";
+
+// One vitest project per workspace, so `npm test` runs them all and `vitest --project devnet` runs one.
+const workspaces = [
+  "platform",
+  "ergoscript",
+  "offchain",
+  "devnet",
+  "marketplace-api",
+  "executor",
+  "onramp",
+  "rosen-adapter",
+  "dashboards",
+];
+
+export default defineConfig({
+  test: {
+    projects: workspaces.map((name) => ({
+      extends: true,
+      test: { name, root: `./${name}`, include: ["src/**/*.spec.ts", "test/**/*.spec.ts"] },
+    })),
+    testTimeout: 60_000,
+    hookTimeout: 120_000,
+    passWithNoTests: true,
+  },
+});
