@@ -1,0 +1,23 @@
+/** One GPU as the executor reports it in heartbeats and metrics (units in the field names). */
+export interface GpuStatus {
+  readonly index: number;
+  /** Stable device id (`GPU-…`); what rentals pin and what `DeviceRequests.DeviceIDs` receives. */
+  readonly uuid: string;
+  readonly name: string;
+  readonly memoryTotalMiB: number;
+  readonly memoryUsedMiB: number | null;
+  readonly utilizationPercent: number | null;
+  readonly temperatureC: number | null;
+  /** `null` where the driver reports "[N/A]" (e.g. some A100 boards, MIG mode). */
+  readonly powerDrawW: number | null;
+  readonly driverVersion: string;
+}
+
+/**
+ * Where the executor learns about its GPUs. Implementations: `NvidiaSmiProbe` (the real driver tool),
+ * `NoGpuProbe` (`--gpus none`, CPU-only rentals) and `RecordedGpuProbe` (a recorded nvidia-smi output).
+ */
+export interface GpuProbe {
+  readonly kind: string;
+  list(): Promise<readonly GpuStatus[]>;
+}
