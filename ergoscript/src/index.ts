@@ -1,1 +1,18 @@
-export {};
+// The public surface of @gpuc/ergoscript: contract compilation and the deployment shape.
+export {
+  type CompiledContract,
+  type ConstantValue,
+  compileContract,
+  type NetworkName,
+  readContract,
+  toFleetNetwork,
+} from "./compile.ts";
+export { compileBank } from "./contracts/bank.ts";
+export { CONFIG_PARAM_COUNT, compileConfig } from "./contracts/config.ts";
+export { compileCreditAccount } from "./contracts/creditAccount.ts";
+export {
+  compileDeployment,
+  type Deployment,
+  type DeploymentContracts,
+  type DeploymentIds,
+} from "./deployment.ts";

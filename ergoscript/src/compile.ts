@@ -1,0 +1,51 @@
+import { readFileSync } from "node:fs";
+import { Network } from "@fleet-sdk/common";
+import { compile } from "@fleet-sdk/compiler";
+import { blake2b256, hex } from "@fleet-sdk/crypto";
+import type { SConstant } from "@fleet-sdk/serializer";
+
+/** A typed named constant (`SColl(SByte, hex)`, `SInt(…)`, `SLong(…)`) substituted into an ErgoScript source. */
+export type ConstantValue = SConstant;
+
+/** The network an address is encoded for; the devnet uses the testnet prefix. */
+export type NetworkName = "mainnet" | "testnet" | "devnet";
+
+/** A compiled contract: what a box must carry as its ergoTree, its address and the hash other scripts pin. */
+export interface CompiledContract {
+  /** ErgoTree bytes, hex. */
+  readonly ergoTree: string;
+  /** P2S address of the tree for the network it was compiled for. */
+  readonly address: string;
+  /** blake2b256 of the ErgoTree bytes (= `blake2b256(box.propositionBytes)` in ErgoScript), hex. */
+  readonly hash: string;
+}
+
+/**
+ * Compiles an ErgoScript (v5) source with typed named constants.
+ *
+ * @example
+ * compileContract(readContract("bank"), { configNftId: SColl(SByte, ids.configNftId) }, "testnet")
+ */
+export function compileContract(
+  source: string,
+  constants: Record<string, ConstantValue>,
+  network: NetworkName = "mainnet",
+): CompiledContract {
+  const tree = compile(source, { map: constants, version: 1 });
+  const bytes = tree.bytes;
+  return {
+    ergoTree: tree.toHex(),
+    address: tree.toAddress(toFleetNetwork(network)).encode(),
+    hash: hex.encode(blake2b256(bytes)),
+  };
+}
+
+/** Reads `ergoscript/contracts/<name>.es`, the source of one contract. */
+export function readContract(name: string): string {
+  return readFileSync(new URL(`../contracts/${name}.es`, import.meta.url), "utf8");
+}
+
+/** Fleet's address network for a GPUC network name. */
+export function toFleetNetwork(network: NetworkName): Network {
+  return network === "mainnet" ? Network.Mainnet : Network.Testnet;
+}
