@@ -2,6 +2,8 @@ import type { CompiledContract, NetworkName } from "./compile.ts";
 import { compileBank } from "./contracts/bank.ts";
 import { compileConfig } from "./contracts/config.ts";
 import { compileCreditAccount } from "./contracts/creditAccount.ts";
+import { compileProviderStake } from "./contracts/providerStake.ts";
+import { compileRentalEscrow } from "./contracts/rentalEscrow.ts";
 import type { DeploymentIds } from "./ids.ts";
 
 export type { DeploymentIds } from "./ids.ts";
@@ -11,9 +13,8 @@ export interface DeploymentContracts {
   readonly config: CompiledContract;
   readonly bank: CompiledContract;
   readonly creditAccount: CompiledContract;
-  // Provider Stake and Rental Escrow are added by their module owner (optional until they land).
-  readonly providerStake?: CompiledContract;
-  readonly rentalEscrow?: CompiledContract;
+  readonly providerStake: CompiledContract;
+  readonly rentalEscrow: CompiledContract;
 }
 
 /** A GPUC deployment: the minted ids and the contracts compiled with them. Services load it from JSON. */
@@ -42,6 +43,8 @@ export function compileDeployment(
     config: compileConfig(ids, network),
     bank: compileBank(ids, network),
     creditAccount: compileCreditAccount(ids, network),
+    providerStake: compileProviderStake(ids, network),
+    rentalEscrow: compileRentalEscrow(ids, network),
   };
   return {
     network,

@@ -1,6 +1,6 @@
 import { SByte, SColl, SInt } from "@fleet-sdk/serializer";
 import { type CompiledContract, compileContract, type NetworkName, readContract } from "../compile.ts";
-import type { DeploymentIds } from "../deployment.ts";
+import type { DeploymentIds } from "../ids.ts";
 
 /** The stake's spend paths, as context variable 0 of the spending input selects them. */
 export const StakeAction = { update: 0, withdraw: 1, slash: 2 } as const;

@@ -1,6 +1,6 @@
 import { SByte, SColl } from "@fleet-sdk/serializer";
 import { type CompiledContract, compileContract, type NetworkName, readContract } from "../compile.ts";
-import type { DeploymentIds } from "../deployment.ts";
+import type { DeploymentIds } from "../ids.ts";
 
 /** The escrow's spend paths, as context variable 0 of the spending input selects them. */
 export const EscrowAction = {
