@@ -1,0 +1,127 @@
+import { access } from "node:fs/promises";
+import { join } from "node:path";
+import type Docker from "dockerode";
+import type { Logger } from "@gpuc/platform";
+import { WRITABLE_ROOTFS_LABEL } from "./labels.ts";
+import { ImageUnavailableError } from "./errors.ts";
+
+export interface PullProgress {
+  readonly image: string;
+  readonly status: string;
+  readonly layer?: string;
+  readonly current?: number;
+  readonly total?: number;
+}
+
+export interface ReadyImage {
+  readonly id: string;
+  /** True unless the image declares `gpuc.rootfs=writable`. */
+  readonly allowsReadOnlyRootfs: boolean;
+  readonly source: "local" | "tar" | "registry";
+}
+
+/** The file name under GPUC_IMAGE_DIR holding a `docker save` tar of `image` (`/` and `:` become `_`). */
+export function imageTarName(image: string): string {
+  return `${image.replace(/[/:@]/g, "_")}.tar`;
+}
+
+/**
+ * Makes a rental's image present before its container is created (pull time is not billed): already local,
+ * else loaded from `<imageDir>/<imageTarName>` (air-gapped or pre-seeded providers), else pulled with progress.
+ */
+export class ImageStore {
+  readonly #docker: Docker;
+  readonly #imageDir: string | undefined;
+  readonly #log: Logger;
+
+  constructor(docker: Docker, log: Logger, imageDir?: string) {
+    this.#docker = docker;
+    this.#log = log;
+    this.#imageDir = imageDir;
+  }
+
+  async ensure(image: string, onProgress?: (progress: PullProgress) => void): Promise<ReadyImage> {
+    const local = await this.#inspect(image);
+    if (local) return { ...local, source: "local" };
+    try {
+      const tar = await this.#tarFor(image);
+      if (tar) {
+        await this.loadTar(tar);
+      } else {
+        await this.#pull(image, onProgress);
+      }
+    } catch (error) {
+      throw new ImageUnavailableError(image, error);
+    }
+    const ready = await this.#inspect(image);
+    if (!ready) throw new ImageUnavailableError(image, new Error("not present after loading"));
+    return { ...ready, source: (await this.#tarFor(image)) ? "tar" : "registry" };
+  }
+
+  /** `docker load` of a tar made by `docker save`. */
+  async loadTar(path: string): Promise<void> {
+    const stream = await this.#docker.loadImage(path);
+    await this.#follow(stream, (event) => this.#log.debug("IMAGE_LOAD_PROGRESS", { path, ...event }));
+    this.#log.info("IMAGE_LOADED", { path });
+  }
+
+  async #pull(image: string, onProgress?: (progress: PullProgress) => void): Promise<void> {
+    this.#log.info("IMAGE_PULL_STARTED", { image });
+    const stream = await this.#docker.pull(image);
+    await this.#follow(stream, (event) =>
+      onProgress?.({
+        image,
+        status: String(event.status ?? ""),
+        ...(typeof event.id === "string" ? { layer: event.id } : {}),
+        ...(event.progressDetail?.current !== undefined ? { current: event.progressDetail.current } : {}),
+        ...(event.progressDetail?.total !== undefined ? { total: event.progressDetail.total } : {}),
+      }),
+    );
+    this.#log.info("IMAGE_PULLED", { image });
+  }
+
+  #follow(stream: NodeJS.ReadableStream, onEvent: (event: ProgressEvent) => void): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.#docker.modem.followProgress(
+        stream,
+        (error: Error | null, events: ProgressEvent[]) => {
+          // Docker reports some failures (unknown image, auth) as an error event inside a 200 stream.
+          const failed = events?.find((event) => event.error);
+          if (error) reject(error);
+          else if (failed) reject(new Error(String(failed.error)));
+          else resolve();
+        },
+        onEvent,
+      );
+    });
+  }
+
+  async #inspect(image: string): Promise<Omit<ReadyImage, "source"> | undefined> {
+    try {
+      const info = await this.#docker.getImage(image).inspect();
+      const labels = info.Config?.Labels ?? {};
+      return { id: info.Id, allowsReadOnlyRootfs: labels[WRITABLE_ROOTFS_LABEL] !== "writable" };
+    } catch (error) {
+      if ((error as { statusCode?: number }).statusCode === 404) return undefined;
+      throw error;
+    }
+  }
+
+  async #tarFor(image: string): Promise<string | undefined> {
+    if (!this.#imageDir) return undefined;
+    const path = join(this.#imageDir, imageTarName(image));
+    try {
+      await access(path);
+      return path;
+    } catch {
+      return undefined;
+    }
+  }
+}
+
+interface ProgressEvent {
+  status?: string;
+  id?: string;
+  error?: string;
+  progressDetail?: { current?: number; total?: number };
+}

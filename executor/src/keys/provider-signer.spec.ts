@@ -1,0 +1,45 @@
+import { describe, expect, it } from "vitest";
+import { heartbeatMessage, signHeartbeat } from "../marketplace/heartbeat.ts";
+import {
+  ProviderKeyError,
+  signerFromMnemonic,
+  signerFromSecretKey,
+  verifyProviderSignature,
+} from "./provider-signer.ts";
+
+// The BIP-39 test phrase; its first EIP-3 address is public knowledge, not a secret.
+const MNEMONIC =
+  "abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon about";
+
+describe("provider signer", () => {
+  it("Should derive the wallet's first EIP-3 address from a seed phrase, the same on every start", () => {
+    const a = signerFromMnemonic(MNEMONIC, "", "testnet");
+    const b = signerFromMnemonic(`  ${MNEMONIC.replaceAll(" ", "  ")} `, "", "testnet");
+    expect(a.address).toBe(b.address);
+    expect(a.address.startsWith("3")).toBe(true);
+    expect(signerFromMnemonic(MNEMONIC, "", "mainnet").address.startsWith("9")).toBe(true);
+  });
+
+  it("Should sign a heartbeat so that ergo-lib verify_signature accepts it, and only for those bytes", () => {
+    const signer = signerFromSecretKey("1".repeat(64), "testnet");
+    const heartbeat = { timestamp: "2026-01-01T00:00:00.000Z", gpus: [], instances: [] };
+    const signed = signHeartbeat(signer, heartbeat);
+    expect(verifyProviderSignature(signer.address, heartbeatMessage(heartbeat), signed.signature)).toBe(true);
+    const tampered = { ...heartbeat, instances: [{ id: "x", state: "Running" as const, runningSeconds: 1 }] };
+    expect(verifyProviderSignature(signer.address, heartbeatMessage(tampered), signed.signature)).toBe(false);
+    const other = signerFromSecretKey("2".repeat(64), "testnet");
+    expect(verifyProviderSignature(other.address, heartbeatMessage(heartbeat), signed.signature)).toBe(false);
+  });
+
+  it("Should refuse malformed keys with a message naming the settings", () => {
+    expect(() => signerFromSecretKey("abc", "testnet")).toThrow(ProviderKeyError);
+    expect(() => signerFromMnemonic("one two three", "", "testnet")).toThrow(/GPUC_PROVIDER_MNEMONIC/);
+  });
+
+  it("Should sign the canonical JSON, whatever the key order of the body", () => {
+    const message = new TextDecoder().decode(
+      heartbeatMessage({ instances: [], gpus: [], timestamp: "2026-01-01T00:00:00.000Z" }),
+    );
+    expect(message).toBe('{"gpus":[],"instances":[],"timestamp":"2026-01-01T00:00:00.000Z"}');
+  });
+});

@@ -1,0 +1,30 @@
+import { ExecutorError } from "../errors.ts";
+
+/** A claim asked for a billing period that was already paid; the ledger must resync from `escrowState`. */
+export class PeriodAlreadyClaimedError extends ExecutorError {
+  constructor(
+    readonly instanceId: string,
+    readonly period: number,
+  ) {
+    super(
+      `Billing period ${period} of rental ${instanceId} was already claimed; resync the ledger from the escrow state before claiming again`,
+    );
+  }
+}
+
+/** The escrow was already closed (or exited/resolved); nothing more can be claimed from it. */
+export class EscrowClosedError extends ExecutorError {
+  constructor(readonly instanceId: string) {
+    super(`The escrow of rental ${instanceId} is already closed; stop metering it and record the close`);
+  }
+}
+
+/** A claim or close was refused because it is not (yet) allowed, e.g. the chain height has not reached the period. */
+export class SettlementRejectedError extends ExecutorError {
+  constructor(
+    readonly instanceId: string,
+    readonly reason: string,
+  ) {
+    super(`Settlement for rental ${instanceId} was rejected: ${reason}; it will be retried on the next cycle`);
+  }
+}

@@ -1,0 +1,57 @@
+import type { StopReason } from "../marketplace/rental.ts";
+
+/** The escrow of one rental, as the executor knows it from the marketplace listing. */
+export interface EscrowRef {
+  readonly instanceId: string;
+  /** The box that opened the escrow; each claim recreates it, so implementations follow it by rental id. */
+  readonly escrowBoxId: string;
+  readonly startHeight: number;
+  readonly prepaidPeriods: number;
+  /** GPUC units per billing period. */
+  readonly pricePerPeriod: bigint;
+}
+
+/** Claim billing periods `fromPeriod..toPeriod` (1-based, inclusive) of one escrow. */
+export interface ClaimItem {
+  readonly escrow: EscrowRef;
+  readonly fromPeriod: number;
+  readonly toPeriod: number;
+  /** Gross GPUC units, `periods × pricePerPeriod`; the protocol fee is taken on chain. */
+  readonly amount: bigint;
+}
+
+/** Settle what is left of an escrow when a rental ends (cooperative close). */
+export interface CloseRequest {
+  readonly escrow: EscrowRef;
+  readonly billedSeconds: number;
+  /** Periods claimed before the close (the close pays everything after them). */
+  readonly claimedPeriods: number;
+  readonly providerAmount: bigint;
+  readonly consumerRefund: bigint;
+  readonly reason: StopReason | null;
+}
+
+/** What the chain (or its stand-in) says about an escrow. */
+export interface EscrowState {
+  /** Periods already paid out to the provider (the escrow's paidHours), counting submitted transactions. */
+  readonly paidPeriods: number;
+  /** The escrow no longer exists: closed, exited by the consumer, resolved by the arbiter, or expired. */
+  readonly closed: boolean;
+}
+
+export interface SubmittedTx {
+  readonly txId: string;
+}
+
+/**
+ * How the executor gets paid. Implementations: the chain one (over `@gpuc/offchain` builders) and
+ * `RecordingSettlement` (a database stand-in for tests and chainless runs). Both must refuse to pay a period
+ * twice: the executor's ledger makes duplicates unlikely, the settlement layer makes them impossible.
+ */
+export interface Settlement {
+  readonly kind: string;
+  /** Claims elapsed periods of several escrows in one transaction. */
+  claim(items: readonly ClaimItem[]): Promise<SubmittedTx>;
+  close(request: CloseRequest): Promise<SubmittedTx>;
+  escrowState(escrow: EscrowRef): Promise<EscrowState>;
+}
