@@ -1,0 +1,60 @@
+import express, { type Express } from "express";
+import { z } from "zod";
+import { authRoutes } from "./auth/auth.router.ts";
+import { errorHandler, notFoundHandler } from "./core/error-handler.ts";
+import { mountRoutes } from "./core/mount.ts";
+import { buildOpenApi } from "./core/openapi.ts";
+import { defineRoute, type Route } from "./core/route.ts";
+import { jwksRoutes } from "./credentials/credentials.router.ts";
+import { gpusRoutes } from "./gpus/gpus.router.ts";
+import { providersRoutes } from "./providers/providers.router.ts";
+import type { Services } from "./services.ts";
+import { statusRoutes } from "./status/status.router.ts";
+
+/** Every route of the API, in one list: mounted on Express and described by the OpenAPI document. */
+export function apiRoutes(services: Services, options: { indexerEnabled: boolean }): Route[] {
+  const routes: Route[] = [
+    ...statusRoutes(services.index, services.config.network, options.indexerEnabled),
+    ...authRoutes(services.auth, services.apiKeys),
+    ...providersRoutes(services.providers),
+    ...gpusRoutes(services.gpus),
+    ...jwksRoutes(services.credentials),
+  ];
+  const document = buildOpenApi([...routes, openApiRoute(() => document)], {
+    title: "GPUC marketplace API",
+    version: "1.0.0",
+    description: "Rent GPUs paid in GPUC on Ergo. Errors are application/problem+json.",
+  });
+  return [...routes, openApiRoute(() => document)];
+}
+
+function openApiRoute(document: () => Record<string, unknown>): Route {
+  return defineRoute({
+    method: "get",
+    path: "/api/v1/openapi.json",
+    tag: "meta",
+    summary: "This OpenAPI 3.1 document",
+    response: z.record(z.string(), z.unknown()),
+    handle: async () => document(),
+  });
+}
+
+/**
+ * The Express app over the services: JSON bodies (1 MB), the routes, 404 and problem+json errors.
+ *
+ * @example
+ * const app = createApp(createServices({ db, config }));
+ * app.listen(8080);
+ */
+export function createApp(services: Services, options: { indexerEnabled?: boolean } = {}): Express {
+  const app = express();
+  app.disable("x-powered-by");
+  app.set("query parser", "simple");
+  app.use(express.json({ limit: "1mb" }));
+  mountRoutes(app, apiRoutes(services, { indexerEnabled: options.indexerEnabled ?? false }), (req) =>
+    services.auth.authenticate(req.headers.authorization),
+  );
+  app.use(notFoundHandler);
+  app.use(errorHandler(services.log));
+  return app;
+}

@@ -1,0 +1,113 @@
+import { parseEnv } from "@gpuc/platform";
+import { z } from "zod";
+
+const seconds = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+
+/** The marketplace's whole environment, parsed once (see `loadConfig`). */
+export const envSchema = z.object({
+  MARKETPLACE_PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+  MARKETPLACE_HOST: z.string().default("127.0.0.1"),
+  /** PostgreSQL; when absent `startMarketplace` runs an embedded one under MARKETPLACE_DATA_DIR. */
+  DATABASE_URL: z.string().url().optional(),
+  MARKETPLACE_DATA_DIR: z.string().default(".data/marketplace"),
+  ERGO_NETWORK: z.enum(["mainnet", "testnet"]).default("testnet"),
+  /** The Ergo node (or devnet) the indexer follows; the indexer is off without it. */
+  ERGO_NODE_URL: z.string().url().optional(),
+  /** Deployment file written by `gpuc deploy` (token ids, contract trees). */
+  GPUC_DEPLOYMENT_FILE: z.string().optional(),
+  /** Ed25519 private key for credentials: PKCS8 PEM or a JWK (JSON); or a file holding either. */
+  MARKETPLACE_JWT_PRIVATE_KEY: z.string().optional(),
+  MARKETPLACE_JWT_PRIVATE_KEY_FILE: z.string().optional(),
+  MARKETPLACE_JWT_KID: z.string().default("gpuc-marketplace-1"),
+  /** Origins the EIP-28 `auth` signed message may name (comma separated); empty accepts any. */
+  MARKETPLACE_AUTH_ORIGINS: z.string().default(""),
+  MARKETPLACE_SESSION_TTL_S: seconds(24 * 3600),
+  MARKETPLACE_CHALLENGE_TTL_S: seconds(300),
+  HEARTBEAT_INTERVAL_S: seconds(60),
+  /** Missed heartbeats after which a provider's GPUs go offline. */
+  HEARTBEAT_OFFLINE_AFTER: seconds(3),
+  /** Missed heartbeats after which its rentals are closed (provider_down) and refunded. */
+  HEARTBEAT_PROVIDER_DOWN_AFTER: seconds(5),
+  /** Window over which reliability is computed. */
+  RELIABILITY_WINDOW_S: seconds(7 * 24 * 3600),
+  /** nanoERG of stake each listed GPU needs, used until the Config box is indexed. */
+  MIN_STAKE_PER_GPU: z.coerce.bigint().nonnegative().default(1_000_000_000n),
+  /** Arbiter secret (hex of a dlog secret key) for provider_down refunds. */
+  ARBITER_SECRET_HEX: z
+    .string()
+    .regex(/^[0-9a-fA-F]{64}$/)
+    .optional(),
+  INDEXER_POLL_MS: z.coerce.number().int().positive().default(1000),
+  INDEXER_START_HEIGHT: z.coerce.number().int().min(0).default(0),
+});
+
+export type Env = z.infer<typeof envSchema>;
+
+/** Settings in the shape services use. */
+export interface MarketplaceConfig {
+  readonly port: number;
+  readonly host: string;
+  readonly databaseUrl?: string;
+  readonly dataDir: string;
+  readonly network: "mainnet" | "testnet";
+  readonly ergoNodeUrl?: string;
+  readonly deploymentFile?: string;
+  readonly jwt: { readonly privateKey?: string; readonly privateKeyFile?: string; readonly kid: string };
+  readonly auth: {
+    readonly origins: readonly string[];
+    readonly sessionTtlS: number;
+    readonly challengeTtlS: number;
+  };
+  readonly heartbeats: {
+    readonly intervalS: number;
+    readonly offlineAfter: number;
+    readonly providerDownAfter: number;
+    readonly reliabilityWindowS: number;
+  };
+  readonly minStakePerGpu: bigint;
+  readonly arbiterSecretHex?: string;
+  readonly indexer: { readonly pollMs: number; readonly startHeight: number };
+}
+
+/** Parses the environment (once, at start-up) into the marketplace config. */
+export function loadConfig(env?: Record<string, string | undefined>): MarketplaceConfig {
+  return toConfig(parseEnv(envSchema, env));
+}
+
+export function toConfig(env: Env): MarketplaceConfig {
+  return {
+    port: env.MARKETPLACE_PORT,
+    host: env.MARKETPLACE_HOST,
+    databaseUrl: env.DATABASE_URL,
+    dataDir: env.MARKETPLACE_DATA_DIR,
+    network: env.ERGO_NETWORK,
+    ergoNodeUrl: env.ERGO_NODE_URL,
+    deploymentFile: env.GPUC_DEPLOYMENT_FILE,
+    jwt: {
+      privateKey: env.MARKETPLACE_JWT_PRIVATE_KEY,
+      privateKeyFile: env.MARKETPLACE_JWT_PRIVATE_KEY_FILE,
+      kid: env.MARKETPLACE_JWT_KID,
+    },
+    auth: {
+      origins: env.MARKETPLACE_AUTH_ORIGINS.split(",")
+        .map((origin) => origin.trim())
+        .filter(Boolean),
+      sessionTtlS: env.MARKETPLACE_SESSION_TTL_S,
+      challengeTtlS: env.MARKETPLACE_CHALLENGE_TTL_S,
+    },
+    heartbeats: {
+      intervalS: env.HEARTBEAT_INTERVAL_S,
+      offlineAfter: env.HEARTBEAT_OFFLINE_AFTER,
+      providerDownAfter: env.HEARTBEAT_PROVIDER_DOWN_AFTER,
+      reliabilityWindowS: env.RELIABILITY_WINDOW_S,
+    },
+    minStakePerGpu: env.MIN_STAKE_PER_GPU,
+    arbiterSecretHex: env.ARBITER_SECRET_HEX,
+    indexer: { pollMs: env.INDEXER_POLL_MS, startHeight: env.INDEXER_START_HEIGHT },
+  };
+}
+
+/** The config with every default, for tests and embedded runs; override what matters. */
+export function defaultConfig(overrides: Partial<MarketplaceConfig> = {}): MarketplaceConfig {
+  return { ...loadConfig({}), ...overrides };
+}

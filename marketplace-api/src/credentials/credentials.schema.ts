@@ -1,0 +1,31 @@
+import { z } from "zod";
+
+export const CREDENTIAL_SCOPES = ["logs", "exec", "ports", "stop"] as const;
+export type CredentialScope = (typeof CREDENTIAL_SCOPES)[number];
+
+export const jwksSchema = z.object({
+  keys: z.array(
+    z.object({
+      kty: z.string(),
+      crv: z.string(),
+      x: z.string(),
+      kid: z.string(),
+      alg: z.string(),
+      use: z.string(),
+    }),
+  ),
+});
+
+export const issueCredentialRequest = z.object({
+  scope: z.array(z.enum(CREDENTIAL_SCOPES)).min(1).max(4).optional().describe("Defaults to every scope"),
+});
+
+export const credentialSchema = z.object({
+  token: z.string().describe("JWT (EdDSA) for the executor: 'Authorization: Bearer <token>'"),
+  instanceId: z.uuid(),
+  providerId: z.uuid(),
+  scope: z.array(z.enum(CREDENTIAL_SCOPES)),
+  expiresAt: z.iso.datetime().describe("When the prepaid hours end"),
+});
+
+export type Credential = z.output<typeof credentialSchema>;

@@ -1,0 +1,46 @@
+/**
+ * Relative performance of GPU models: peak FP32 TFLOPS from the vendors' data sheets. Used for the
+ * "price per performance" sort; an approximation, as any single number is.
+ */
+const FP32_TFLOPS: Readonly<Record<string, number>> = {
+  b200: 80,
+  h200: 67,
+  h100sxm: 67,
+  h100: 51,
+  h100pcie: 51,
+  a100: 19.5,
+  a100sxm: 19.5,
+  l40s: 91.6,
+  l40: 90.5,
+  l4: 30.3,
+  a10: 31.2,
+  a40: 37.4,
+  a6000: 38.7,
+  rtxa6000: 38.7,
+  rtx6000ada: 91.1,
+  v100: 15.7,
+  t4: 8.1,
+  rtx5090: 104.8,
+  rtx4090: 82.6,
+  rtx4080: 48.7,
+  rtx4070: 29.1,
+  rtx3090: 35.6,
+  rtx3080: 29.8,
+  rtx3070: 20.3,
+};
+
+/** Used for models missing from the table, so they still sort (conservatively). */
+export const UNKNOWN_MODEL_TFLOPS = 10;
+
+/** `"NVIDIA GeForce RTX 4090"` → `"rtx4090"`: lowercase letters and digits, vendor words dropped. */
+export function modelKey(model: string): string {
+  return model
+    .toLowerCase()
+    .replace(/\b(nvidia|geforce|tesla|quadro)\b/g, "")
+    .replace(/[^a-z0-9]/g, "");
+}
+
+/** FP32 TFLOPS of one GPU of this model. */
+export function tflopsOf(model: string): number {
+  return FP32_TFLOPS[modelKey(model)] ?? UNKNOWN_MODEL_TFLOPS;
+}

@@ -1,0 +1,56 @@
+import { createLogger, type Database, type Logger } from "@gpuc/platform";
+import { ApiKeysRepository } from "./auth/api-keys.repository.ts";
+import { ApiKeysService } from "./auth/api-keys.service.ts";
+import { AuthRepository } from "./auth/auth.repository.ts";
+import { AuthService } from "./auth/auth.service.ts";
+import { type Clock, systemClock } from "./core/clock.ts";
+import type { MarketplaceConfig } from "./core/config.ts";
+import { CredentialsService } from "./credentials/credentials.service.ts";
+import { loadSigningKey, type SigningKey } from "./credentials/signing-key.ts";
+import { GpusRepository } from "./gpus/gpus.repository.ts";
+import { IndexRepository } from "./indexer/index.repository.ts";
+import { ProvidersRepository } from "./providers/providers.repository.ts";
+import { ProvidersService } from "./providers/providers.service.ts";
+import { ChainParams } from "./providers/stake.ts";
+
+/** What the marketplace is built from; everything has a default except the database and config. */
+export interface MarketplaceDeps {
+  db: Database;
+  config: MarketplaceConfig;
+  clock?: Clock;
+  log?: Logger;
+  signingKey?: SigningKey;
+}
+
+/** Every service, built once from the deps (no hidden singletons). */
+export function createServices(deps: MarketplaceDeps) {
+  const { db, config } = deps;
+  const clock = deps.clock ?? systemClock;
+  const log = deps.log ?? createLogger("marketplace-api");
+  const signingKey = deps.signingKey ?? loadSigningKey(config.jwt, log);
+  const index = new IndexRepository(db);
+  const apiKeysRepo = new ApiKeysRepository(db);
+  const providersRepo = new ProvidersRepository(db);
+  const params = new ChainParams(index, config.minStakePerGpu);
+  return {
+    config,
+    clock,
+    log,
+    db,
+    index,
+    gpus: new GpusRepository(db),
+    auth: new AuthService(
+      new AuthRepository(db),
+      apiKeysRepo,
+      clock,
+      { network: config.network, ...config.auth },
+      log,
+    ),
+    apiKeys: new ApiKeysService(apiKeysRepo, clock, log),
+    providers: new ProvidersService(db, providersRepo, index, params, clock, config.network, log),
+    providersRepo,
+    credentials: new CredentialsService(signingKey, clock),
+  };
+}
+
+export type Services = ReturnType<typeof createServices>;

@@ -1,0 +1,37 @@
+import { z } from "zod";
+import { defineRoute, type Route } from "../core/route.ts";
+import type { IndexRepository } from "../indexer/index.repository.ts";
+
+export const statusSchema = z.object({
+  status: z.literal("ok"),
+  network: z.enum(["mainnet", "testnet"]),
+  indexer: z.object({
+    enabled: z.boolean(),
+    height: z.number().int().nullable().describe("Height of the last indexed block"),
+    headerId: z.string().nullable(),
+  }),
+});
+
+export function statusRoutes(
+  index: IndexRepository,
+  network: "mainnet" | "testnet",
+  indexerEnabled: boolean,
+): Route[] {
+  return [
+    defineRoute({
+      method: "get",
+      path: "/api/v1/status",
+      tag: "status",
+      summary: "Service status and the chain indexer's sync height",
+      response: statusSchema,
+      handle: async () => {
+        const tip = await index.tip();
+        return {
+          status: "ok" as const,
+          network,
+          indexer: { enabled: indexerEnabled, height: tip?.height ?? null, headerId: tip?.headerId ?? null },
+        };
+      },
+    }),
+  ];
+}
