@@ -1,0 +1,119 @@
+import type { Amount, Box, NonMandatoryRegisters } from "@fleet-sdk/common";
+import { hex } from "@fleet-sdk/crypto";
+import { decode, SByte, SColl, SLong } from "@fleet-sdk/serializer";
+import type { Deployment } from "@gpuc/ergoscript";
+import { sigmaPropTree } from "../config/sigmaProp.ts";
+import { NotAnEscrowError } from "../errors/notAnEscrow.ts";
+
+/** R6 of an escrow: what the consumer prepaid and how much of it the provider has claimed. */
+export interface EscrowTerms {
+  /** GPUC units per billing hour. */
+  readonly pricePerHour: bigint;
+  /** Height the billing clock starts at. */
+  readonly startHeight: number;
+  readonly prepaidHours: number;
+  readonly paidHours: number;
+}
+
+/** A Rental Escrow box, read. */
+export interface EscrowState extends EscrowTerms {
+  readonly boxId: string;
+  /** The box as given, for spending it. */
+  readonly box: Box<Amount>;
+  /** ErgoTree (P2PK) of the consumer and the provider: where refunds and payouts go. */
+  readonly consumer: string;
+  readonly provider: string;
+  /** Rental id (hex), as the marketplace assigned it at opening. */
+  readonly rentalId: string;
+  /** GPUC units the escrow holds. */
+  readonly gpuc: bigint;
+  /** The escrow box this one was recreated from (R8); undefined for a freshly opened escrow. */
+  readonly parentBoxId: string | undefined;
+  /** Whether it holds at least the price of every unpaid prepaid hour (an opener could under-fund it). */
+  readonly fullyFunded: boolean;
+}
+
+export interface EscrowRegisterValues {
+  /** Consumer and provider: P2PK addresses or their ErgoTrees. */
+  readonly consumerRegister: string;
+  readonly providerRegister: string;
+  readonly terms: EscrowTerms;
+  readonly rentalId: string;
+  readonly parentBoxId?: string;
+}
+
+/** Serialized registers R4–R7 (R8 for a recreated escrow) from register values. */
+export function escrowRegisters(values: EscrowRegisterValues): NonMandatoryRegisters {
+  const { terms } = values;
+  const registers: NonMandatoryRegisters = {
+    R4: values.consumerRegister,
+    R5: values.providerRegister,
+    R6: SColl(SLong, [
+      terms.pricePerHour,
+      BigInt(terms.startHeight),
+      BigInt(terms.prepaidHours),
+      BigInt(terms.paidHours),
+    ]).toHex(),
+    R7: SColl(SByte, values.rentalId).toHex(),
+  };
+  return values.parentBoxId === undefined
+    ? registers
+    : { ...registers, R8: SColl(SByte, values.parentBoxId).toHex() };
+}
+
+/**
+ * Reads a Rental Escrow box of `deployment`: parties, terms, rental id, GPUC held. Throws `NotAnEscrowError` for a
+ * box of another script, without GPUC, or with malformed registers — the marketplace indexer and the executor
+ * use it to recognise escrows.
+ *
+ * @example
+ * const escrow = parseEscrowBox(await chain.unspentBox(boxId), deployment);
+ * escrow.paidHours; // hours already paid to the provider
+ */
+export function parseEscrowBox(box: Box<Amount>, deployment: Deployment): EscrowState {
+  const fail = (reason: string): never => {
+    throw new NotAnEscrowError(box.boxId, reason);
+  };
+  if (box.ergoTree.toLowerCase() !== deployment.contracts.rentalEscrow.ergoTree) fail("other script");
+  const token = box.assets[0];
+  if (box.assets.length !== 1 || token?.tokenId !== deployment.gpucTokenId) fail("it must hold GPUC only");
+  const registers = box.additionalRegisters;
+  const consumer = sigmaPropTree(registers.R4 ?? "");
+  const provider = sigmaPropTree(registers.R5 ?? "");
+  if (!consumer || decode(registers.R4)?.type.toString() !== "SSigmaProp") fail("R4 is not a SigmaProp");
+  if (!provider || decode(registers.R5)?.type.toString() !== "SSigmaProp") fail("R5 is not a SigmaProp");
+  const terms = readTerms(registers.R6) ?? fail("R6 is not Coll[Long] of 4 valid terms");
+  const rentalId = readBytes(registers.R7) ?? fail("R7 is not Coll[Byte]");
+  const parentBoxId = registers.R8 === undefined ? undefined : (readBytes(registers.R8) ?? fail("bad R8"));
+  const gpuc = BigInt(token!.amount);
+  return {
+    ...terms,
+    boxId: box.boxId,
+    box,
+    consumer: consumer!,
+    provider: provider!,
+    rentalId,
+    gpuc,
+    parentBoxId,
+    fullyFunded: gpuc >= BigInt(terms.prepaidHours - terms.paidHours) * terms.pricePerHour,
+  };
+}
+
+function readTerms(register: string | undefined): EscrowTerms | undefined {
+  const constant = decode<bigint[]>(register);
+  if (constant?.type.toString() !== "SColl[SLong]" || constant.data.length !== 4) return undefined;
+  const [price, start, prepaid, paid] = constant.data as [bigint, bigint, bigint, bigint];
+  const valid = price > 0n && start >= 0n && paid >= 0n && paid <= prepaid && prepaid < 2n ** 31n;
+  if (!valid) return undefined;
+  return {
+    pricePerHour: price,
+    startHeight: Number(start),
+    prepaidHours: Number(prepaid),
+    paidHours: Number(paid),
+  };
+}
+
+function readBytes(register: string | undefined): string | undefined {
+  const constant = decode<Uint8Array>(register);
+  return constant?.type.toString() === "SColl[SByte]" ? hex.encode(constant.data) : undefined;
+}
