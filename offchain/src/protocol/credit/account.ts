@@ -1,0 +1,54 @@
+import type { Amount, Box } from "@fleet-sdk/common";
+import { OutputBuilder } from "@fleet-sdk/core";
+import { decode, SLong } from "@fleet-sdk/serializer";
+import type { CompiledContract } from "@gpuc/ergoscript";
+import { sigmaPropTree } from "../config/sigmaProp.ts";
+import { NotACreditAccountError } from "../errors/notACreditAccount.ts";
+
+/** A Credit Account box: ERG collateral, R4 owner (SigmaProp), R5 debt in GPUC units. */
+export interface CreditAccount {
+  readonly box: Box<Amount>;
+  /** The owner's R4 register value (serialized SigmaProp), kept verbatim in successors. */
+  readonly ownerRegister: string;
+  /** ErgoTree (hex) of the owner's key: equal to the owner address's ErgoTree for P2PK. */
+  readonly owner: string;
+  readonly collateral: bigint;
+  readonly debt: bigint;
+}
+
+type WithCreditContract = { contracts: { creditAccount: Pick<CompiledContract, "ergoTree"> } };
+
+/**
+ * Reads a Credit Account box of this deployment.
+ *
+ * @example
+ * const account = parseCreditAccount(box, deployment);
+ */
+export function parseCreditAccount(box: Box<Amount>, deployment: WithCreditContract): CreditAccount {
+  if (box.ergoTree !== deployment.contracts.creditAccount.ergoTree) {
+    throw new NotACreditAccountError(box.boxId, "its script is not this deployment's Credit Account");
+  }
+  const ownerRegister = box.additionalRegisters.R4 ?? "";
+  const owner = sigmaPropTree(ownerRegister);
+  const debt = decode(box.additionalRegisters.R5);
+  if (!owner || decode(ownerRegister)?.type.toString() !== "SSigmaProp") {
+    throw new NotACreditAccountError(box.boxId, "R4 is not the owner's SigmaProp");
+  }
+  if (typeof debt?.data !== "bigint" || debt.type.toString() !== "SLong" || debt.data < 0n) {
+    throw new NotACreditAccountError(box.boxId, "R5 is not a non-negative Long debt");
+  }
+  return { box, ownerRegister, owner, collateral: BigInt(box.value), debt: debt.data };
+}
+
+/** A Credit Account output: `collateral` nanoERG, owner register, debt. */
+export function creditAccountOutput(
+  deployment: WithCreditContract,
+  ownerRegister: string,
+  collateral: bigint,
+  debt: bigint,
+): OutputBuilder {
+  return new OutputBuilder(collateral, deployment.contracts.creditAccount.ergoTree).setAdditionalRegisters({
+    R4: ownerRegister,
+    R5: SLong(debt).toHex(),
+  });
+}
