@@ -55,6 +55,7 @@ CREATE INDEX gpus_provider ON gpus (provider_id);
 -- Heartbeats kept for the reliability window.
 CREATE TABLE heartbeats (
   provider_id UUID NOT NULL REFERENCES providers (id) ON DELETE CASCADE,
+  sent_at TIMESTAMPTZ NOT NULL,
   received_at TIMESTAMPTZ NOT NULL,
   gpus JSONB NOT NULL,
   instances JSONB NOT NULL,

@@ -7,6 +7,8 @@ import { buildOpenApi } from "./core/openapi.ts";
 import { defineRoute, type Route } from "./core/route.ts";
 import { jwksRoutes } from "./credentials/credentials.router.ts";
 import { gpusRoutes } from "./gpus/gpus.router.ts";
+import { heartbeatsRoutes } from "./heartbeats/heartbeats.router.ts";
+import { instancesRoutes } from "./instances/instances.router.ts";
 import { providersRoutes } from "./providers/providers.router.ts";
 import type { Services } from "./services.ts";
 import { statusRoutes } from "./status/status.router.ts";
@@ -18,6 +20,8 @@ export function apiRoutes(services: Services, options: { indexerEnabled: boolean
     ...authRoutes(services.auth, services.apiKeys),
     ...providersRoutes(services.providers),
     ...gpusRoutes(services.gpus),
+    ...instancesRoutes(services.instances),
+    ...heartbeatsRoutes(services.heartbeats),
     ...jwksRoutes(services.credentials),
   ];
   const document = buildOpenApi([...routes, openApiRoute(() => document)], {

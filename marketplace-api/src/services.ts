@@ -3,12 +3,17 @@ import { ApiKeysRepository } from "./auth/api-keys.repository.ts";
 import { ApiKeysService } from "./auth/api-keys.service.ts";
 import { AuthRepository } from "./auth/auth.repository.ts";
 import { AuthService } from "./auth/auth.service.ts";
+import type { RentalChain, Settlement } from "./chain/gateway.ts";
 import { type Clock, systemClock } from "./core/clock.ts";
 import type { MarketplaceConfig } from "./core/config.ts";
 import { CredentialsService } from "./credentials/credentials.service.ts";
 import { loadSigningKey, type SigningKey } from "./credentials/signing-key.ts";
 import { GpusRepository } from "./gpus/gpus.repository.ts";
+import { HeartbeatsRepository } from "./heartbeats/heartbeats.repository.ts";
+import { HeartbeatsService } from "./heartbeats/heartbeats.service.ts";
 import { IndexRepository } from "./indexer/index.repository.ts";
+import { InstancesRepository } from "./instances/instances.repository.ts";
+import { InstancesService } from "./instances/instances.service.ts";
 import { ProvidersRepository } from "./providers/providers.repository.ts";
 import { ProvidersService } from "./providers/providers.service.ts";
 import { ChainParams } from "./providers/stake.ts";
@@ -20,6 +25,10 @@ export interface MarketplaceDeps {
   clock?: Clock;
   log?: Logger;
   signingKey?: SigningKey;
+  /** Builds and submits escrow transactions; rentals answer 503 without it. */
+  chain?: RentalChain;
+  /** Arbiter refunds for provider_down; without it those rentals fail unsettled (the consumer can still exit). */
+  settlement?: Settlement;
 }
 
 /** Every service, built once from the deps (no hidden singletons). */
@@ -32,13 +41,40 @@ export function createServices(deps: MarketplaceDeps) {
   const apiKeysRepo = new ApiKeysRepository(db);
   const providersRepo = new ProvidersRepository(db);
   const params = new ChainParams(index, config.minStakePerGpu);
+  const gpus = new GpusRepository(db);
+  const credentials = new CredentialsService(signingKey, clock);
+  const providers = new ProvidersService(db, providersRepo, index, params, clock, config.network, log);
+  const instancesRepo = new InstancesRepository(db);
+  const instances = new InstancesService({
+    db,
+    repo: instancesRepo,
+    gpus,
+    providers: providersRepo,
+    index,
+    credentials,
+    clock,
+    log,
+    network: config.network,
+    billingHourS: config.billingHourS,
+    chain: deps.chain,
+    settlement: deps.settlement,
+  });
+  const heartbeats = new HeartbeatsService(
+    new HeartbeatsRepository(db),
+    providers,
+    instancesRepo,
+    instances,
+    clock,
+    config.heartbeats,
+    log,
+  );
   return {
     config,
     clock,
     log,
     db,
     index,
-    gpus: new GpusRepository(db),
+    gpus,
     auth: new AuthService(
       new AuthRepository(db),
       apiKeysRepo,
@@ -47,9 +83,12 @@ export function createServices(deps: MarketplaceDeps) {
       log,
     ),
     apiKeys: new ApiKeysService(apiKeysRepo, clock, log),
-    providers: new ProvidersService(db, providersRepo, index, params, clock, config.network, log),
+    providers,
     providersRepo,
-    credentials: new CredentialsService(signingKey, clock),
+    credentials,
+    instances,
+    instancesRepo,
+    heartbeats,
   };
 }
 

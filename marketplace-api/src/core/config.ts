@@ -37,6 +37,8 @@ export const envSchema = z.object({
     .string()
     .regex(/^[0-9a-fA-F]{64}$/)
     .optional(),
+  /** Wall-clock seconds of one billing hour (blocksPerHour × block time); credentials expire by it. */
+  BILLING_HOUR_S: seconds(3600),
   INDEXER_POLL_MS: z.coerce.number().int().positive().default(1000),
   INDEXER_START_HEIGHT: z.coerce.number().int().min(0).default(0),
 });
@@ -65,6 +67,7 @@ export interface MarketplaceConfig {
     readonly reliabilityWindowS: number;
   };
   readonly minStakePerGpu: bigint;
+  readonly billingHourS: number;
   readonly arbiterSecretHex?: string;
   readonly indexer: { readonly pollMs: number; readonly startHeight: number };
 }
@@ -102,6 +105,7 @@ export function toConfig(env: Env): MarketplaceConfig {
       reliabilityWindowS: env.RELIABILITY_WINDOW_S,
     },
     minStakePerGpu: env.MIN_STAKE_PER_GPU,
+    billingHourS: env.BILLING_HOUR_S,
     arbiterSecretHex: env.ARBITER_SECRET_HEX,
     indexer: { pollMs: env.INDEXER_POLL_MS, startHeight: env.INDEXER_START_HEIGHT },
   };

@@ -83,6 +83,10 @@ export class ProvidersService {
     return Promise.all(rows.map(async (row) => toProvider(row, await this.repo.isListed(row.id))));
   }
 
+  async allIds(): Promise<string[]> {
+    return (await this.repo.all()).map((row) => row.id);
+  }
+
   /** The provider if `principal` owns it; 404 otherwise (no hint that it exists). */
   async owned(principal: Principal, providerId: string): Promise<ProviderRow> {
     const row = await this.repo.find(providerId);

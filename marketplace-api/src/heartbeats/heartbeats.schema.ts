@@ -1,0 +1,30 @@
+import { z } from "zod";
+
+/** A GPU as the executor's probe reports it; extra fields are kept (they are part of the signed bytes). */
+export const gpuStatusSchema = z.looseObject({
+  index: z.number().int().min(0).max(1024).optional(),
+  uuid: z.string().max(128).optional(),
+  name: z.string().max(128).optional(),
+});
+
+export const heartbeatRequest = z.object({
+  timestamp: z.iso.datetime({ offset: true }).describe("When the executor sent it (ISO 8601)"),
+  gpus: z.array(gpuStatusSchema).max(64),
+  instances: z
+    .array(z.object({ id: z.uuid(), state: z.string().max(32), runningSeconds: z.number().min(0).max(1e10) }))
+    .max(1024),
+  signature: z
+    .string()
+    .regex(/^([0-9a-fA-F]{2}){1,256}$/, "must be hex")
+    .describe(
+      "Provider wallet signature (sign_message_using_p2pk) over the canonical JSON of the body without signature",
+    ),
+});
+
+export const heartbeatResponse = z.object({
+  providerId: z.uuid(),
+  online: z.boolean(),
+  reliability: z.number(),
+  receivedAt: z.iso.datetime(),
+  nextDueBy: z.iso.datetime().describe("Send the next heartbeat before this time"),
+});

@@ -1,0 +1,110 @@
+import type { Logger } from "@gpuc/platform";
+import { verifyWalletSignature } from "../auth/signature.ts";
+import { canonicalJson, type Json } from "../chain/canonical-json.ts";
+import type { Clock } from "../core/clock.ts";
+import { HttpError } from "../core/errors.ts";
+import type { Principal } from "../core/route.ts";
+import type { InstancesRepository } from "../instances/instances.repository.ts";
+import type { InstancesService } from "../instances/instances.service.ts";
+import { LIVE_STATES } from "../instances/state-machine.ts";
+import type { ProvidersService } from "../providers/providers.service.ts";
+import type { HeartbeatsRepository } from "./heartbeats.repository.ts";
+
+export interface HeartbeatSettings {
+  readonly intervalS: number;
+  readonly offlineAfter: number;
+  readonly providerDownAfter: number;
+  readonly reliabilityWindowS: number;
+}
+
+/** Accepted clock difference between executor and marketplace. */
+const MAX_SKEW_MS = 5 * 60_000;
+/** Created instances whose escrow has not confirmed by then are failed, freeing their GPU. */
+const FUNDING_TIMEOUT_MS = 30 * 60_000;
+
+/** Signed executor heartbeats, provider liveness and reliability, and closing rentals of silent providers. */
+export class HeartbeatsService {
+  constructor(
+    private readonly repo: HeartbeatsRepository,
+    private readonly providers: ProvidersService,
+    private readonly instancesRepo: InstancesRepository,
+    private readonly instances: InstancesService,
+    private readonly clock: Clock,
+    private readonly settings: HeartbeatSettings,
+    private readonly log: Logger,
+  ) {}
+
+  /**
+   * Records a heartbeat after checking that it is signed by the provider's wallet over the canonical JSON of
+   * the body without `signature`, is recent, and is newer than the last one (no replays).
+   */
+  async record(principal: Principal, providerId: string, body: Record<string, unknown>) {
+    const provider = await this.providers.owned(principal, providerId);
+    const now = this.clock.now();
+    const sentAt = new Date(String(body.timestamp));
+    if (Math.abs(sentAt.getTime() - now.getTime()) > MAX_SKEW_MS) {
+      throw new HttpError(
+        400,
+        `Heartbeat timestamp ${body.timestamp} is more than 5 minutes from ${now.toISOString()}; fix the executor's clock`,
+      );
+    }
+    const { signature, ...signed } = body;
+    const message = Buffer.from(canonicalJson(signed as Json), "utf8");
+    if (!verifyWalletSignature(provider.owner_address, message, Buffer.from(String(signature), "hex"))) {
+      throw new HttpError(
+        401,
+        "The heartbeat signature does not verify with the provider's address; sign the canonical JSON of the body without 'signature'",
+      );
+    }
+    const last = await this.repo.lastSentAt(providerId);
+    if (last && sentAt <= last)
+      throw new HttpError(409, "This heartbeat is not newer than the last one received; send a fresh one");
+    await this.repo.insert(providerId, sentAt, now, body.gpus, body.instances);
+    const reliability = await this.refreshReliability(providerId, now);
+    return {
+      providerId,
+      online: true,
+      reliability,
+      receivedAt: now.toISOString(),
+      nextDueBy: new Date(now.getTime() + this.settings.intervalS * 1000).toISOString(),
+    };
+  }
+
+  /**
+   * One pass of the monitor (run every interval): silent providers go offline; rentals of providers silent
+   * for `providerDownAfter` intervals close with provider_down and are refunded; reliability is refreshed.
+   */
+  async tick(): Promise<{ offline: string[]; closed: string[] }> {
+    const now = this.clock.now();
+    const interval = this.settings.intervalS * 1000;
+    const offline = await this.repo.markSilentOffline(
+      new Date(now.getTime() - this.settings.offlineAfter * interval),
+    );
+    for (const id of offline) this.log.warn("PROVIDER_OFFLINE", { providerId: id });
+    const silent = await this.instancesRepo.liveWithSilentProvider(
+      LIVE_STATES,
+      new Date(now.getTime() - this.settings.providerDownAfter * interval),
+    );
+    const closed: string[] = [];
+    for (const row of silent) {
+      try {
+        await this.instances.closeProviderDown(row.id);
+        closed.push(row.id);
+      } catch (error) {
+        this.log.error("PROVIDER_DOWN_CLOSE_FAILED", { instanceId: row.id, error });
+      }
+    }
+    await this.instances.expireUnfunded(FUNDING_TIMEOUT_MS);
+    for (const provider of await this.providers.allIds()) await this.refreshReliability(provider, now);
+    await this.repo.prune(new Date(now.getTime() - this.settings.reliabilityWindowS * 1000));
+    return { offline, closed };
+  }
+
+  private async refreshReliability(providerId: string, now: Date): Promise<number> {
+    const { intervalS, reliabilityWindowS } = this.settings;
+    const reliability = await this.repo.reliability(providerId, now, intervalS, reliabilityWindowS);
+    await this.repo.setReliability(providerId, reliability);
+    await this.providers.refreshListed(providerId);
+    return reliability;
+  }
+}

@@ -1,0 +1,187 @@
+import type { Database } from "@gpuc/platform";
+import type { CloseReason, InstanceState } from "./state-machine.ts";
+
+export interface InstanceRow {
+  id: string;
+  consumer_address: string;
+  provider_id: string;
+  gpu_id: string;
+  state: InstanceState;
+  image: string;
+  cmd: string[] | null;
+  env: Record<string, string> | null;
+  ports: number[] | null;
+  hours: number;
+  price_per_hour: bigint;
+  amount: bigint;
+  escrow_tx_id: string | null;
+  escrow_box_id: string | null;
+  start_height: number | null;
+  funded_at: Date | null;
+  expires_at: Date | null;
+  close_reason: CloseReason | null;
+  billed_seconds: bigint | null;
+  settlement_tx_id: string | null;
+  created_at: Date;
+  updated_at: Date;
+}
+
+export type NewInstance = Pick<
+  InstanceRow,
+  | "id"
+  | "consumer_address"
+  | "provider_id"
+  | "gpu_id"
+  | "image"
+  | "cmd"
+  | "env"
+  | "ports"
+  | "hours"
+  | "price_per_hour"
+  | "amount"
+>;
+
+/** Fields a transition may set besides the state. */
+export interface TransitionFields {
+  reason?: CloseReason;
+  detail?: string;
+  billedSeconds?: number;
+  escrowBoxId?: string;
+  startHeight?: number;
+  fundedAt?: Date;
+  expiresAt?: Date;
+  hours?: number;
+  settlementTxId?: string;
+}
+
+export class InstancesRepository {
+  constructor(private readonly db: Database) {}
+
+  async insert(row: NewInstance, now: Date): Promise<void> {
+    await this.db.query(
+      `INSERT INTO instances (id, consumer_address, provider_id, gpu_id, state, image, cmd, env, ports, hours,
+                              price_per_hour, amount, created_at, updated_at)
+       VALUES ($1, $2, $3, $4, 'Created', $5, $6, $7, $8, $9, $10, $11, $12, $12)`,
+      [
+        row.id,
+        row.consumer_address,
+        row.provider_id,
+        row.gpu_id,
+        row.image,
+        row.cmd && JSON.stringify(row.cmd),
+        row.env && JSON.stringify(row.env),
+        row.ports && JSON.stringify(row.ports),
+        row.hours,
+        row.price_per_hour,
+        row.amount,
+        now,
+      ],
+    );
+    await this.event(row.id, null, "Created", {}, now);
+  }
+
+  /** The row locked for update when called inside a transaction. */
+  async find(id: string, lock = false): Promise<InstanceRow | undefined> {
+    const rows = await this.db.query<InstanceRow>(
+      `SELECT * FROM instances WHERE id = $1${lock ? " FOR UPDATE" : ""}`,
+      [id],
+    );
+    return rows[0];
+  }
+
+  async listByConsumer(address: string, state: InstanceState | undefined, page: number, limit: number) {
+    const where = state ? "consumer_address = $1 AND state = $2" : "consumer_address = $1";
+    const values = state ? [address, state] : [address];
+    const [rows, count] = await Promise.all([
+      this.db.query<InstanceRow>(
+        `SELECT * FROM instances WHERE ${where} ORDER BY created_at DESC, id LIMIT ${limit} OFFSET ${(page - 1) * limit}`,
+        values,
+      ),
+      this.db.query<{ total: bigint }>(`SELECT COUNT(*) AS total FROM instances WHERE ${where}`, values),
+    ]);
+    return { rows, total: Number(count[0]?.total ?? 0n) };
+  }
+
+  async listByProvider(providerId: string, states: readonly InstanceState[]): Promise<InstanceRow[]> {
+    return this.db.query<InstanceRow>(
+      "SELECT * FROM instances WHERE provider_id = $1 AND state = ANY($2) ORDER BY created_at, id",
+      [providerId, states],
+    );
+  }
+
+  /** Live rentals of providers whose last heartbeat is older than `before` (or who never sent one). */
+  async liveWithSilentProvider(states: readonly InstanceState[], before: Date): Promise<InstanceRow[]> {
+    return this.db.query<InstanceRow>(
+      `SELECT i.* FROM instances i JOIN providers p ON p.id = i.provider_id
+        WHERE i.state = ANY($1) AND COALESCE(p.last_heartbeat_at, i.funded_at) < $2
+        ORDER BY i.id`,
+      [states, before],
+    );
+  }
+
+  async createdBefore(before: Date): Promise<InstanceRow[]> {
+    return this.db.query<InstanceRow>(
+      "SELECT * FROM instances WHERE state = 'Created' AND created_at < $1 ORDER BY id",
+      [before],
+    );
+  }
+
+  async setEscrowTx(id: string, txId: string, now: Date): Promise<void> {
+    await this.db.query("UPDATE instances SET escrow_tx_id = $2, updated_at = $3 WHERE id = $1", [
+      id,
+      txId,
+      now,
+    ]);
+  }
+
+  async transition(row: InstanceRow, to: InstanceState, fields: TransitionFields, now: Date): Promise<void> {
+    await this.db.query(
+      `UPDATE instances SET state = $2, updated_at = $3,
+          close_reason = COALESCE($4, close_reason),
+          billed_seconds = COALESCE($5, billed_seconds),
+          escrow_box_id = COALESCE($6, escrow_box_id),
+          start_height = COALESCE($7, start_height),
+          funded_at = COALESCE($8, funded_at),
+          expires_at = COALESCE($9, expires_at),
+          hours = COALESCE($10, hours),
+          settlement_tx_id = COALESCE($11, settlement_tx_id)
+        WHERE id = $1`,
+      [
+        row.id,
+        to,
+        now,
+        fields.reason ?? null,
+        fields.billedSeconds ?? null,
+        fields.escrowBoxId ?? null,
+        fields.startHeight ?? null,
+        fields.fundedAt ?? null,
+        fields.expiresAt ?? null,
+        fields.hours ?? null,
+        fields.settlementTxId ?? null,
+      ],
+    );
+    if (to !== row.state) await this.event(row.id, row.state, to, fields, now);
+  }
+
+  async events(
+    id: string,
+  ): Promise<{ from_state: string | null; to_state: string; reason: string | null }[]> {
+    return this.db.query(
+      "SELECT from_state, to_state, reason FROM instance_events WHERE instance_id = $1 ORDER BY id",
+      [id],
+    );
+  }
+
+  private async event(
+    id: string,
+    from: InstanceState | null,
+    to: InstanceState,
+    fields: TransitionFields,
+    now: Date,
+  ) {
+    await this.db.query(
+      "INSERT INTO instance_events (instance_id, from_state, to_state, reason, detail, at) VALUES ($1, $2, $3, $4, $5, $6)",
+      [id, from, to, fields.reason ?? null, fields.detail ?? null, now],
+    );
+  }
+}

@@ -1,0 +1,128 @@
+import { z } from "zod";
+import { CLOSE_REASONS, INSTANCE_STATES } from "./state-machine.ts";
+
+const envName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]{0,127}$/, "must be a shell variable name");
+
+export const createInstanceRequest = z.object({
+  gpuId: z.uuid().describe("The GPU offer to rent"),
+  hours: z.number().int().min(1).max(8760).describe("Prepaid hours"),
+  image: z
+    .string()
+    .trim()
+    .min(1)
+    .max(256)
+    .regex(/^[\w.\-/:@]+$/, "must be a container image reference"),
+  cmd: z.array(z.string().max(4096)).max(64).optional(),
+  env: z.record(envName, z.string().max(8192)).optional(),
+  ports: z.array(z.number().int().min(1).max(65535)).max(16).optional(),
+});
+
+export const instanceSchema = z.object({
+  id: z.uuid(),
+  state: z.enum(INSTANCE_STATES),
+  consumerAddress: z.string(),
+  providerId: z.uuid(),
+  gpuId: z.uuid(),
+  image: z.string(),
+  cmd: z.array(z.string()).nullable(),
+  ports: z.array(z.number().int()).nullable(),
+  hours: z.number().int(),
+  pricePerHour: z.string().describe("GPUC units"),
+  amount: z.string().describe("GPUC units the escrow must hold: pricePerHour × hours"),
+  escrowTxId: z.string().nullable(),
+  escrowBoxId: z.string().nullable(),
+  startHeight: z.number().int().nullable(),
+  fundedAt: z.iso.datetime().nullable(),
+  expiresAt: z.iso.datetime().nullable().describe("When the prepaid hours end"),
+  closeReason: z.enum(CLOSE_REASONS).nullable(),
+  billedSeconds: z.number().int().nullable(),
+  settlementTxId: z.string().nullable(),
+  createdAt: z.iso.datetime(),
+  updatedAt: z.iso.datetime(),
+});
+
+export const createdInstanceSchema = z.object({
+  instance: instanceSchema,
+  unsignedTx: z
+    .record(z.string(), z.unknown())
+    .describe("EIP-12 unsigned transaction opening the escrow; sign with the wallet"),
+});
+
+export const fundingRequest = z.object({
+  signedTx: z
+    .object({
+      id: z.string().regex(/^[0-9a-f]{64}$/),
+      inputs: z.array(z.unknown()).min(1),
+      outputs: z.array(z.unknown()).min(1),
+    })
+    .loose()
+    .describe("The wallet's signed escrow transaction (EIP-12 sign_tx result)"),
+});
+
+export const listInstancesQuery = z.object({
+  state: z.enum(INSTANCE_STATES).optional(),
+  page: z.coerce.number().int().min(1).max(100_000).default(1),
+  limit: z.coerce.number().int().min(1).max(100).default(20),
+});
+
+export const instancePage = z.object({
+  items: z.array(instanceSchema),
+  page: z.number().int(),
+  limit: z.number().int(),
+  total: z.number().int(),
+});
+
+export const EXECUTOR_STATES = ["Starting", "Running", "Stopping", "Completed", "Failed"] as const;
+
+export const instanceEventRequest = z.object({
+  state: z.enum(EXECUTOR_STATES),
+  reason: z.enum(CLOSE_REASONS).optional(),
+  detail: z.string().max(2000).optional(),
+  billedSeconds: z
+    .number()
+    .int()
+    .min(0)
+    .max(10 * 366 * 24 * 3600)
+    .optional(),
+});
+
+const stateList = z
+  .string()
+  .max(200)
+  .transform((text, ctx) => {
+    const states = text.split(",").map((s) => s.trim());
+    const unknown = states.filter((s) => !(INSTANCE_STATES as readonly string[]).includes(s));
+    if (unknown.length) ctx.addIssue({ code: "custom", message: `unknown states: ${unknown.join(", ")}` });
+    return states as (typeof INSTANCE_STATES)[number][];
+  });
+
+export const executorInstancesQuery = z.object({
+  state: stateList.optional().describe("Comma-separated states; default Funded,Starting,Running,Stopping"),
+});
+
+export const executorInstanceSchema = z.object({
+  id: z.uuid(),
+  state: z.enum(INSTANCE_STATES),
+  image: z.string(),
+  cmd: z.array(z.string()).optional(),
+  env: z.record(z.string(), z.string()).optional(),
+  ports: z.array(z.number().int()).optional(),
+  gpuIds: z.array(z.string()).describe("Device ids on the provider's machine"),
+  hours: z.number().int(),
+  pricePerHour: z.string(),
+  escrowBoxId: z.string().nullable(),
+  startHeight: z.number().int().nullable(),
+  expiresAt: z.iso.datetime().nullable(),
+  consumerAddress: z.string(),
+  limits: z.object({
+    cpus: z.number().int(),
+    memoryMb: z.number().int(),
+    pids: z.number().int(),
+    diskGb: z.number().int(),
+  }),
+});
+
+export const instanceIdParams = z.object({ id: z.uuid() });
+
+export type Instance = z.output<typeof instanceSchema>;
+export type ExecutorInstance = z.output<typeof executorInstanceSchema>;

@@ -1,0 +1,399 @@
+import { randomUUID } from "node:crypto";
+import type { EIP12UnsignedTransaction } from "@fleet-sdk/common";
+import type { Database, Logger } from "@gpuc/platform";
+import { type NetworkName, p2pkTree, sigmaPropHex } from "../chain/address.ts";
+import {
+  instanceIdOf,
+  type RentalChain,
+  rentalIdOf,
+  type Settlement,
+  type SignedTx,
+} from "../chain/gateway.ts";
+import type { Clock } from "../core/clock.ts";
+import { assert, HttpError, InsufficientFundsError } from "../core/errors.ts";
+import type { Principal } from "../core/route.ts";
+import type { Credential, CredentialScope } from "../credentials/credentials.schema.ts";
+import type { CredentialsService } from "../credentials/credentials.service.ts";
+import type { GpusRepository } from "../gpus/gpus.repository.ts";
+import type { IndexedBox, IndexRepository } from "../indexer/index.repository.ts";
+import type { ProvidersRepository } from "../providers/providers.repository.ts";
+import { type EscrowBox, readEscrow } from "./escrow.ts";
+import type { InstanceRow, InstancesRepository, TransitionFields } from "./instances.repository.ts";
+import type { ExecutorInstance, Instance } from "./instances.schema.ts";
+import { assertTransition, type CloseReason, type InstanceState, isClosing } from "./state-machine.ts";
+
+export interface CreateInstanceInput {
+  gpuId: string;
+  hours: number;
+  image: string;
+  cmd?: string[];
+  env?: Record<string, string>;
+  ports?: number[];
+}
+
+export interface InstancesDeps {
+  db: Database;
+  repo: InstancesRepository;
+  gpus: GpusRepository;
+  providers: ProvidersRepository;
+  index: IndexRepository;
+  credentials: CredentialsService;
+  clock: Clock;
+  log: Logger;
+  network: NetworkName;
+  /** Wall-clock length of one billing hour (seconds); a devnet makes it short. */
+  billingHourS: number;
+  chain?: RentalChain;
+  settlement?: Settlement;
+}
+
+const TERMINAL: readonly InstanceState[] = ["Completed", "Failed", "Resolved"];
+const CREDENTIAL_STATES: readonly InstanceState[] = ["Funded", "Starting", "Running"];
+
+/** Rentals: creation with the escrow transaction, funding from the index, the state machine, settlement. */
+export class InstancesService {
+  constructor(private readonly d: InstancesDeps) {}
+
+  async create(
+    principal: Principal,
+    input: CreateInstanceInput,
+  ): Promise<{ instance: Instance; unsignedTx: EIP12UnsignedTransaction }> {
+    const gpu = await this.d.gpus.find(input.gpuId);
+    assert(gpu && gpu.position >= 0 && gpu.listed, 404, `GPU offer ${input.gpuId} is not listed`);
+    assert(
+      gpu.online && gpu.rented_by === null,
+      409,
+      `GPU offer ${input.gpuId} is offline or rented; pick another`,
+    );
+    assert(
+      input.hours >= gpu.min_hours && input.hours <= gpu.max_hours,
+      400,
+      `This offer rents for ${gpu.min_hours} to ${gpu.max_hours} hours; ask for a number of hours in that range`,
+    );
+    const amount = gpu.price_per_hour * BigInt(input.hours);
+    const balance = await this.d.index.gpucBalance(p2pkTree(principal.address, this.d.network));
+    if (balance < amount) throw new InsufficientFundsError(amount, balance);
+    const chain = this.d.chain;
+    assert(
+      chain,
+      503,
+      "The marketplace has no chain connection configured; set ERGO_NODE_URL and GPUC_DEPLOYMENT_FILE",
+    );
+    const provider = await this.d.providers.find(gpu.provider_id);
+    assert(provider, 404, `Provider of GPU offer ${input.gpuId} not found`);
+
+    const id = randomUUID();
+    const unsignedTx = await chain.openEscrowTx({
+      rentalId: rentalIdOf(id),
+      consumerAddress: principal.address,
+      providerAddress: provider.owner_address,
+      pricePerHour: gpu.price_per_hour,
+      prepaidHours: input.hours,
+    });
+    await this.d.db.transaction(async () => {
+      const now = this.d.clock.now();
+      await this.d.repo.insert(
+        {
+          id,
+          consumer_address: principal.address,
+          provider_id: gpu.provider_id,
+          gpu_id: gpu.id,
+          image: input.image,
+          cmd: input.cmd ?? null,
+          env: input.env ?? null,
+          ports: input.ports ?? null,
+          hours: input.hours,
+          price_per_hour: gpu.price_per_hour,
+          amount,
+        },
+        now,
+      );
+      assert(await this.d.gpus.reserve(gpu.id, id), 409, `GPU offer ${gpu.id} was just rented; pick another`);
+    });
+    this.d.log.info("INSTANCE_CREATED", { instanceId: id, gpuId: gpu.id, hours: input.hours, amount });
+    return { instance: await this.get(principal, id), unsignedTx };
+  }
+
+  /** Submits the wallet-signed escrow transaction; the rental turns Funded once the indexer sees the box. */
+  async fund(principal: Principal, id: string, signedTx: SignedTx): Promise<Instance> {
+    const row = await this.consumerOwned(principal, id);
+    assert(
+      row.state === "Created",
+      409,
+      `Instance ${id} is ${row.state}; only a Created instance takes funding`,
+    );
+    const chain = this.d.chain;
+    assert(chain, 503, "The marketplace has no chain connection configured; set ERGO_NODE_URL");
+    let txId: string;
+    try {
+      txId = await chain.submit(signedTx);
+    } catch (error) {
+      throw new HttpError(422, `The node rejected the escrow transaction: ${(error as Error).message}`);
+    }
+    await this.d.repo.setEscrowTx(id, txId, this.d.clock.now());
+    this.d.log.info("INSTANCE_FUNDING_SUBMITTED", { instanceId: id, txId });
+    return this.get(principal, id);
+  }
+
+  async get(principal: Principal, id: string): Promise<Instance> {
+    const row = await this.d.repo.find(id);
+    assert(row && (await this.canSee(principal, row)), 404, `Instance ${id} not found`);
+    return toInstance(row);
+  }
+
+  async list(principal: Principal, query: { state?: InstanceState; page: number; limit: number }) {
+    const { rows, total } = await this.d.repo.listByConsumer(
+      principal.address,
+      query.state,
+      query.page,
+      query.limit,
+    );
+    return { items: rows.map(toInstance), page: query.page, limit: query.limit, total };
+  }
+
+  /** The consumer stops the rental: the executor winds it down and settles (cooperative close). */
+  async stop(principal: Principal, id: string): Promise<Instance> {
+    await this.consumerOwned(principal, id);
+    await this.move(id, (row) => (row.state === "Created" ? "Failed" : "Stopping"), {
+      reason: "user_stopped",
+    });
+    return this.get(principal, id);
+  }
+
+  /** The provider's executor reports progress. */
+  async report(
+    principal: Principal,
+    id: string,
+    event: { state: InstanceState; reason?: CloseReason; detail?: string; billedSeconds?: number },
+  ) {
+    const row = await this.d.repo.find(id);
+    const provider = row && (await this.d.providers.find(row.provider_id));
+    assert(
+      row && provider?.owner_address === principal.address,
+      404,
+      `Instance ${id} not found among your provider's`,
+    );
+    await this.move(id, () => event.state, {
+      reason: event.reason,
+      detail: event.detail,
+      billedSeconds: event.billedSeconds,
+    });
+    return toInstance((await this.d.repo.find(id))!);
+  }
+
+  /** What the executor of `providerId` must run. */
+  async forExecutor(
+    principal: Principal,
+    providerId: string,
+    states: readonly InstanceState[],
+  ): Promise<ExecutorInstance[]> {
+    const provider = await this.d.providers.find(providerId);
+    assert(
+      provider?.owner_address === principal.address,
+      404,
+      `Provider ${providerId} not found among yours`,
+    );
+    const rows = await this.d.repo.listByProvider(providerId, states);
+    return Promise.all(rows.map((row) => this.toExecutorInstance(row)));
+  }
+
+  /** A credential for the executor, scoped to this instance and expiring when its prepaid hours end. */
+  async credential(principal: Principal, id: string, scope: readonly CredentialScope[]): Promise<Credential> {
+    const row = await this.consumerOwned(principal, id);
+    assert(
+      CREDENTIAL_STATES.includes(row.state),
+      409,
+      `Instance ${id} is ${row.state}; credentials exist only once it is funded and live`,
+    );
+    assert(
+      row.expires_at && row.expires_at > this.d.clock.now(),
+      410,
+      `The prepaid time of instance ${id} is over; top up the escrow`,
+    );
+    return this.d.credentials.issue({
+      instanceId: row.id,
+      providerId: row.provider_id,
+      consumerAddress: row.consumer_address,
+      scope,
+      expiresAt: row.expires_at,
+    });
+  }
+
+  /**
+   * Indexer hook: an escrow box was confirmed. A first escrow with exactly the agreed terms funds its
+   * instance; a recreated one (claim or top-up, R8 = the previous box) moves the instance to it and extends
+   * the prepaid time.
+   */
+  async onEscrowBox(box: IndexedBox): Promise<void> {
+    const escrow = readEscrow(box);
+    const id = escrow && instanceIdOf(escrow.rentalId);
+    if (!escrow || !id) return;
+    await this.d.db.transaction(async () => {
+      const row = await this.d.repo.find(id, true);
+      if (!row) return;
+      if (row.state === "Created" && escrow.parentBoxId === undefined) await this.fundFrom(row, escrow);
+      else if (row.escrow_box_id !== null && escrow.parentBoxId === row.escrow_box_id)
+        await this.followEscrow(row, escrow);
+    });
+  }
+
+  /** Fails Created instances whose escrow did not confirm within `maxAgeMs`, freeing their GPU. */
+  async expireUnfunded(maxAgeMs: number): Promise<number> {
+    const before = new Date(this.d.clock.now().getTime() - maxAgeMs);
+    const stale = await this.d.repo.createdBefore(before);
+    for (const row of stale)
+      await this.move(row.id, () => "Failed", { detail: "escrow not confirmed in time" });
+    return stale.length;
+  }
+
+  /** Arbiter refund for a rental whose provider went silent: Failed, reason provider_down. */
+  async closeProviderDown(id: string): Promise<void> {
+    const row = await this.d.repo.find(id);
+    if (!row || TERMINAL.includes(row.state)) return;
+    let settlementTxId: string | undefined;
+    if (row.escrow_box_id && this.d.settlement)
+      settlementTxId = await this.d.settlement.refund(row.escrow_box_id);
+    else
+      this.d.log.warn("REFUND_NOT_SETTLED", {
+        instanceId: id,
+        detail: "no settlement configured or no escrow box",
+      });
+    await this.move(id, () => "Failed", {
+      reason: "provider_down",
+      settlementTxId,
+      detail: "missed heartbeats",
+    });
+    this.d.log.warn("INSTANCE_PROVIDER_DOWN", { instanceId: id, settlementTxId });
+  }
+
+  private async fundFrom(row: InstanceRow, escrow: EscrowBox): Promise<void> {
+    const provider = await this.d.providers.find(row.provider_id);
+    const mismatch = provider && this.termsMismatch(row, escrow, provider.owner_address);
+    if (!provider || mismatch) {
+      this.d.log.warn("ESCROW_TERMS_MISMATCH", { instanceId: row.id, boxId: escrow.boxId, mismatch });
+      return;
+    }
+    const now = this.d.clock.now();
+    await this.d.repo.transition(
+      row,
+      "Funded",
+      {
+        escrowBoxId: escrow.boxId,
+        startHeight: escrow.startHeight,
+        fundedAt: now,
+        expiresAt: new Date(now.getTime() + row.hours * this.d.billingHourS * 1000),
+      },
+      now,
+    );
+    this.d.log.info("INSTANCE_FUNDED", { instanceId: row.id, boxId: escrow.boxId });
+  }
+
+  private termsMismatch(row: InstanceRow, escrow: EscrowBox, providerAddress: string): string | undefined {
+    if (escrow.consumer !== sigmaPropHex(row.consumer_address, this.d.network)) return "consumer (R4)";
+    if (escrow.provider !== sigmaPropHex(providerAddress, this.d.network)) return "provider (R5)";
+    if (escrow.pricePerHour !== row.price_per_hour) return "pricePerHour (R6[0])";
+    if (escrow.prepaidHours !== row.hours || escrow.paidHours !== 0) return "hours (R6[2..3])";
+    if (escrow.gpuc !== row.amount) return `GPUC amount ${escrow.gpuc} ≠ ${row.amount}`;
+    return undefined;
+  }
+
+  private async followEscrow(row: InstanceRow, escrow: EscrowBox): Promise<void> {
+    const extra = escrow.prepaidHours - row.hours;
+    const expiresAt =
+      extra > 0 && row.expires_at
+        ? new Date(row.expires_at.getTime() + extra * this.d.billingHourS * 1000)
+        : undefined;
+    await this.d.repo.transition(
+      row,
+      row.state,
+      { escrowBoxId: escrow.boxId, hours: escrow.prepaidHours, expiresAt },
+      this.d.clock.now(),
+    );
+    if (extra > 0) this.d.log.info("INSTANCE_TOPPED_UP", { instanceId: row.id, hours: escrow.prepaidHours });
+  }
+
+  /** Applies one transition under a row lock; closing states need a reason; terminal ones free the GPU. */
+  private async move(
+    id: string,
+    to: (row: InstanceRow) => InstanceState,
+    fields: TransitionFields,
+  ): Promise<void> {
+    await this.d.db.transaction(async () => {
+      const row = await this.d.repo.find(id, true);
+      assert(row, 404, `Instance ${id} not found`);
+      const target = to(row);
+      assertTransition(row.state, target);
+      const reason = fields.reason ?? row.close_reason ?? undefined;
+      // A rental that never got funded closes without a reason: nothing was paid, nothing settles.
+      assert(
+        !isClosing(target) || reason || row.state === "Created",
+        400,
+        `Moving to ${target} needs a reason (${"user_stopped, funds_exhausted, provider_down, provider_rejected, arbiter"})`,
+      );
+      await this.d.repo.transition(row, target, { ...fields, reason }, this.d.clock.now());
+      if (TERMINAL.includes(target)) await this.d.gpus.release(row.gpu_id, row.id);
+    });
+  }
+
+  private async consumerOwned(principal: Principal, id: string): Promise<InstanceRow> {
+    const row = await this.d.repo.find(id);
+    assert(row && row.consumer_address === principal.address, 404, `Instance ${id} not found among yours`);
+    return row;
+  }
+
+  private async canSee(principal: Principal, row: InstanceRow): Promise<boolean> {
+    if (row.consumer_address === principal.address) return true;
+    return (await this.d.providers.find(row.provider_id))?.owner_address === principal.address;
+  }
+
+  private async toExecutorInstance(row: InstanceRow): Promise<ExecutorInstance> {
+    const gpu = await this.d.gpus.find(row.gpu_id);
+    return {
+      id: row.id,
+      state: row.state,
+      image: row.image,
+      cmd: row.cmd ?? undefined,
+      env: row.env ?? undefined,
+      ports: row.ports ?? undefined,
+      gpuIds: gpu?.device_ids ?? [],
+      hours: row.hours,
+      pricePerHour: row.price_per_hour.toString(),
+      escrowBoxId: row.escrow_box_id,
+      startHeight: row.start_height,
+      expiresAt: row.expires_at?.toISOString() ?? null,
+      consumerAddress: row.consumer_address,
+      limits: {
+        cpus: gpu?.cpu_cores ?? 1,
+        memoryMb: (gpu?.ram_gb ?? 1) * 1024,
+        pids: 4096,
+        diskGb: gpu?.disk_gb ?? 10,
+      },
+    };
+  }
+}
+
+function toInstance(row: InstanceRow): Instance {
+  return {
+    id: row.id,
+    state: row.state,
+    consumerAddress: row.consumer_address,
+    providerId: row.provider_id,
+    gpuId: row.gpu_id,
+    image: row.image,
+    cmd: row.cmd,
+    ports: row.ports,
+    hours: row.hours,
+    pricePerHour: row.price_per_hour.toString(),
+    amount: row.amount.toString(),
+    escrowTxId: row.escrow_tx_id,
+    escrowBoxId: row.escrow_box_id,
+    startHeight: row.start_height,
+    fundedAt: row.funded_at?.toISOString() ?? null,
+    expiresAt: row.expires_at?.toISOString() ?? null,
+    closeReason: row.close_reason,
+    billedSeconds: row.billed_seconds === null ? null : Number(row.billed_seconds),
+    settlementTxId: row.settlement_tx_id,
+    createdAt: row.created_at.toISOString(),
+    updatedAt: row.updated_at.toISOString(),
+  };
+}
