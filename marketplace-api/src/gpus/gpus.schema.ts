@@ -1,11 +1,18 @@
 import { z } from "zod";
+import { modelKey } from "./performance.ts";
 
 const flag = z.enum(["true", "false", "1", "0"]).transform((value) => value === "true" || value === "1");
 
 export const GPU_SORTS = ["price", "-price", "reliability", "price_per_performance"] as const;
 
 export const searchQuery = z.object({
-  gpu_name: z.string().trim().min(1).max(64).optional().describe("Part of the model name, e.g. 4090"),
+  gpu_name: z
+    .string()
+    .trim()
+    .max(64)
+    .refine((name) => modelKey(name) !== "", "must contain letters or digits of a model name")
+    .optional()
+    .describe("Part of the model name, e.g. 4090"),
   min_vram: z.coerce.number().int().min(0).max(1_000_000).optional().describe("GB per GPU"),
   num_gpus: z.coerce
     .number()
