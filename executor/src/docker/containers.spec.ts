@@ -117,11 +117,12 @@ describe("ContainerRuntime on the real Docker engine", () => {
 describe("ImageStore on the real Docker engine", () => {
   const log = createLogger("executor.test");
   let dir: string;
-  const tag = `gpuc/busybox:loaded-${Date.now()}`;
+  const version = `loaded-${Date.now()}`;
+  const tag = `gpuc/busybox:${version}`;
 
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), "gpuc-images-"));
-    await docker.getImage(TEST_IMAGE).tag({ repo: tag.split(":")[0], tag: tag.split(":")[1] });
+    await docker.getImage(TEST_IMAGE).tag({ repo: "gpuc/busybox", tag: version });
     await run("docker", ["save", "-o", join(dir, imageTarName(tag)), tag]);
     await docker.getImage(tag).remove();
   });

@@ -1,5 +1,6 @@
 import type { Database } from "@gpuc/platform";
 import type { BillingTerms } from "../billing/terms.ts";
+import type { InstanceEvent } from "../marketplace/marketplace-client.ts";
 import type { InstanceState, Rental, StopReason } from "../marketplace/rental.ts";
 import type { ClaimItem } from "../settlement/settlement.ts";
 
@@ -31,7 +32,7 @@ export interface LedgerClose {
 export interface PendingEvent {
   readonly id: bigint;
   readonly instanceId: string;
-  readonly body: Record<string, unknown>;
+  readonly body: InstanceEvent;
 }
 
 interface RentalRow {
@@ -312,7 +313,7 @@ export class Ledger {
 
   // ---- marketplace event outbox ---------------------------------------------------------------------------
 
-  async enqueueEvent(instanceId: string, body: Record<string, unknown>): Promise<void> {
+  async enqueueEvent(instanceId: string, body: InstanceEvent): Promise<void> {
     await this.#db.query("INSERT INTO executor_events (instance_id, body) VALUES ($1, $2)", [
       instanceId,
       JSON.stringify(body),
@@ -320,7 +321,7 @@ export class Ledger {
   }
 
   async unsentEvents(limit = 100): Promise<PendingEvent[]> {
-    const rows = await this.#db.query<{ id: bigint; instance_id: string; body: Record<string, unknown> }>(
+    const rows = await this.#db.query<{ id: bigint; instance_id: string; body: InstanceEvent }>(
       "SELECT id, instance_id, body FROM executor_events WHERE sent_at IS NULL ORDER BY id LIMIT $1",
       [limit],
     );

@@ -1,0 +1,177 @@
+import type { Logger } from "@gpuc/platform";
+import { completedPeriods, finalSplit } from "../billing/terms.ts";
+import type { Ledger, LedgerRental } from "../ledger/ledger.ts";
+import type { ExecutorMetrics } from "../metrics.ts";
+import type { ClaimItem, Settlement } from "../settlement/settlement.ts";
+import { escrowOf } from "./escrow.ts";
+
+export interface BillerDeps {
+  readonly ledger: Ledger;
+  readonly settlement: Settlement;
+  readonly metrics: ExecutorMetrics;
+  readonly log: Logger;
+  readonly options: { readonly claimStaleSeconds: number; readonly settlementRetryMs: number };
+}
+
+export type EndState = "Completed" | "Failed";
+
+/**
+ * Turns metered seconds into money, exactly once: each elapsed billing period is written to the ledger as
+ * `submitting` before the settlement call, and any claim whose outcome is unknown (crash, timeout) is
+ * resolved against the escrow's own paid-period count before anything more is claimed.
+ */
+export class Biller {
+  readonly #d: BillerDeps;
+  #claimRetryAt = 0;
+  readonly #closeRetryAt = new Map<string, number>();
+
+  constructor(deps: BillerDeps) {
+    this.#d = deps;
+  }
+
+  /**
+   * Claims every rental's elapsed, unclaimed whole periods in one settlement transaction — stopping ones too,
+   * so the cooperative close (which needs the consumer's signature as well) only has the last partial period
+   * left to settle.
+   */
+  async claimDue(): Promise<void> {
+    if (Date.now() < this.#claimRetryAt) return;
+    const { ledger, settlement, metrics, log } = this.#d;
+    const items: ClaimItem[] = [];
+    for (const rental of await ledger.active()) {
+      if (rental.state === "Starting") continue;
+      const item = await this.#dueItem(rental);
+      if (item) items.push(item);
+    }
+    if (items.length === 0) return;
+    await ledger.transaction(() => ledger.beginClaims(items));
+    const periods = items.reduce((sum, item) => sum + item.toPeriod - item.fromPeriod + 1, 0);
+    const amount = items.reduce((sum, item) => sum + item.amount, 0n);
+    try {
+      const { txId } = await settlement.claim(items);
+      await ledger.markClaimsSubmitted(items, txId);
+      metrics.claimsSubmitted.inc(periods);
+      metrics.earned.inc(Number(amount));
+      log.info("CLAIM_SUBMITTED", { txId, rentals: items.length, periods, amount });
+    } catch (error) {
+      // The rows stay `submitting`; the next cycle resolves them against the escrow before claiming again.
+      this.#claimRetryAt = Date.now() + this.#d.options.settlementRetryMs;
+      metrics.claimsFailed.inc();
+      log.warn("CLAIM_FAILED", { rentals: items.map((item) => item.escrow.instanceId), periods, error });
+    }
+  }
+
+  /**
+   * The claim a running rental is owed now, after aligning the ledger with the escrow; undefined if nothing
+   * is due, or if the escrow is gone (then the rental is marked stopping).
+   */
+  async #dueItem(rental: LedgerRental): Promise<ClaimItem | undefined> {
+    const { ledger, settlement } = this.#d;
+    const due = completedPeriods(rental.terms, rental.billedSeconds);
+    const through = await ledger.claimedThrough(rental.instanceId);
+    if (due <= through && !(await ledger.hasUnconfirmedClaims(rental.instanceId))) return undefined;
+    const escrow = escrowOf(rental);
+    const state = await settlement.escrowState(escrow);
+    if (state.closed) {
+      await this.#escrowGone(rental);
+      return undefined;
+    }
+    await this.#reconcile(rental, state.paidPeriods);
+    const claimed = await ledger.claimedThrough(rental.instanceId);
+    if (due <= claimed) return undefined;
+    return {
+      escrow,
+      fromPeriod: claimed + 1,
+      toPeriod: due,
+      amount: BigInt(due - claimed) * rental.terms.pricePerPeriod,
+    };
+  }
+
+  /**
+   * Settles a stopped rental: the unclaimed whole periods and the last partial one to the provider, the rest
+   * back to the consumer, in one cooperative close. Returns the end state, or undefined to retry later.
+   */
+  async close(rental: LedgerRental): Promise<EndState | undefined> {
+    const id = rental.instanceId;
+    if (Date.now() < (this.#closeRetryAt.get(id) ?? 0)) return undefined;
+    const { ledger, settlement, metrics, log } = this.#d;
+    const escrow = escrowOf(rental);
+    const previous = await ledger.getClose(id);
+    if (previous?.status === "submitted") return this.#end(rental);
+    const state = await settlement.escrowState(escrow);
+    if (previous?.status === "submitting") {
+      // A close whose outcome was lost (crash, timeout): the escrow tells whether it went through.
+      if (state.closed) {
+        await ledger.markCloseSubmitted(id, null);
+        return this.#end(rental);
+      }
+      await ledger.dropClose(id);
+    }
+    if (state.closed) return this.#end(rental, "the escrow was closed outside the executor");
+    await this.#reconcile(rental, state.paidPeriods);
+    // Claims still in flight first: the close spends the escrow box their transaction recreates.
+    if (await ledger.hasUnconfirmedClaims(id)) return undefined;
+    const claimedPeriods = await ledger.claimedThrough(id);
+    const split = finalSplit(rental.terms, rental.billedSeconds, claimedPeriods);
+    await ledger.beginClose({ instanceId: id, billedSeconds: rental.billedSeconds, ...split, reason: rental.stopReason });
+    try {
+      const { txId } = await settlement.close({
+        escrow,
+        billedSeconds: rental.billedSeconds,
+        claimedPeriods,
+        ...split,
+        reason: rental.stopReason,
+      });
+      await ledger.markCloseSubmitted(id, txId);
+      metrics.closes.inc({ result: "submitted" });
+      metrics.earned.inc(Number(split.providerAmount));
+      log.info("ESCROW_CLOSED", { instanceId: id, txId, billedSeconds: rental.billedSeconds, ...split });
+    } catch (error) {
+      this.#closeRetryAt.set(id, Date.now() + this.#d.options.settlementRetryMs);
+      metrics.closes.inc({ result: "failed" });
+      log.warn("CLOSE_FAILED", { instanceId: id, error });
+      return undefined;
+    }
+    return this.#end(rental);
+  }
+
+  async #reconcile(rental: LedgerRental, paidPeriods: number): Promise<void> {
+    await this.#d.ledger.reconcileClaims(
+      rental.instanceId,
+      paidPeriods,
+      rental.terms.pricePerPeriod,
+      this.#d.options.claimStaleSeconds,
+    );
+  }
+
+  /** The escrow vanished under a running rental (consumer exit, arbiter, expiry): stop serving it. */
+  async #escrowGone(rental: LedgerRental): Promise<void> {
+    const { ledger, log } = this.#d;
+    const detail = "the escrow was closed outside the executor";
+    const changed = await ledger.transaction(async () => {
+      const stopped = await ledger.requestStop(rental.instanceId, null, detail);
+      if (stopped) await ledger.enqueueEvent(rental.instanceId, { state: "Stopping", detail });
+      return stopped;
+    });
+    if (changed) log.warn("ESCROW_GONE", { instanceId: rental.instanceId });
+  }
+
+  async #end(rental: LedgerRental, detail?: string): Promise<EndState> {
+    const { ledger, log } = this.#d;
+    const failed = rental.stopReason === "provider_rejected" || rental.stopReason === "provider_down";
+    const state: EndState = failed ? "Failed" : "Completed";
+    const finalDetail = detail ?? rental.detail ?? undefined;
+    await ledger.transaction(async () => {
+      await ledger.finish(rental.instanceId, state, detail);
+      await ledger.enqueueEvent(rental.instanceId, {
+        state,
+        ...(rental.stopReason ? { reason: rental.stopReason } : {}),
+        ...(finalDetail ? { detail: finalDetail } : {}),
+        billedSeconds: rental.billedSeconds,
+      });
+    });
+    this.#closeRetryAt.delete(rental.instanceId);
+    log.info("RENTAL_ENDED", { instanceId: rental.instanceId, state, reason: rental.stopReason, billedSeconds: rental.billedSeconds });
+    return state;
+  }
+}

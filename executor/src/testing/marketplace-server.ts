@@ -1,0 +1,76 @@
+import type { AddressInfo } from "node:net";
+import express from "express";
+import { verifyProviderSignature } from "../keys/provider-signer.ts";
+import { heartbeatMessage } from "../marketplace/heartbeat.ts";
+import type { InstanceEvent, SignedHeartbeat } from "../marketplace/marketplace-client.ts";
+import type { Rental } from "../marketplace/rental.ts";
+
+export interface TestMarketplace {
+  readonly url: string;
+  readonly rentals: Map<string, Rental>;
+  readonly events: { instanceId: string; event: InstanceEvent }[];
+  readonly heartbeats: SignedHeartbeat[];
+  /** Heartbeats refused for a bad signature. */
+  readonly forged: number;
+  /** When set, every request fails with this status (an outage). */
+  failWith: number | undefined;
+  close(): Promise<void>;
+}
+
+/**
+ * A real HTTP server with the marketplace's provider API shape, for executor tests: it checks the API key
+ * and the heartbeat signatures, lists rentals, and applies reported events to their state.
+ */
+export async function startTestMarketplace(options: {
+  providerId: string;
+  apiKey: string;
+  providerAddress: string;
+}): Promise<TestMarketplace> {
+  const app = express();
+  app.use(express.json());
+  const state = {
+    rentals: new Map<string, Rental>(),
+    events: [] as { instanceId: string; event: InstanceEvent }[],
+    heartbeats: [] as SignedHeartbeat[],
+    forged: 0,
+    failWith: undefined as number | undefined,
+  };
+  app.use((req, res, next) => {
+    if (state.failWith) return void res.status(state.failWith).json({ title: "outage" });
+    if (req.headers.authorization !== `Bearer ${options.apiKey}`) {
+      return void res.status(401).json({ title: "bad api key" });
+    }
+    next();
+  });
+  app.post(`/api/v1/providers/${options.providerId}/heartbeats`, (req, res) => {
+    const heartbeat = req.body as SignedHeartbeat;
+    if (!verifyProviderSignature(options.providerAddress, heartbeatMessage(heartbeat), heartbeat.signature)) {
+      state.forged++;
+      return void res.status(400).json({ title: "bad signature" });
+    }
+    state.heartbeats.push(heartbeat);
+    res.status(202).json({});
+  });
+  app.get(`/api/v1/providers/${options.providerId}/instances`, (req, res) => {
+    const wanted = String(req.query.state ?? "").split(",");
+    res.json([...state.rentals.values()].filter((rental) => wanted.includes(rental.state)));
+  });
+  app.post("/api/v1/instances/:id/events", (req, res) => {
+    const event = req.body as InstanceEvent;
+    state.events.push({ instanceId: req.params.id, event });
+    const rental = state.rentals.get(req.params.id);
+    if (rental) state.rentals.set(rental.id, { ...rental, state: event.state });
+    res.status(204).end();
+  });
+  const server = app.listen(0, "127.0.0.1");
+  await new Promise<void>((resolve) => server.once("listening", resolve));
+  const { port } = server.address() as AddressInfo;
+  return Object.assign(state, {
+    url: `http://127.0.0.1:${port}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  });
+}
