@@ -12,14 +12,16 @@ import {
   startEmbeddedPostgres,
 } from "@gpuc/platform";
 import type { ErgoStateContext } from "ergo-lib-wasm-nodejs";
-import type { NetworkName } from "./chain/address.ts";
+import { ergoTreeOfAddress, type NetworkName } from "./chain/address.ts";
 import { Chain, type MinedBlock, type RollbackOptions, type RollbackResult } from "./chain/chain.ts";
 import { faucetAddress } from "./chain/genesis.ts";
 import type { BlockHeader } from "./chain/headers.ts";
+import { unspentBoxes } from "./chain/queries.ts";
 import { ChainStore } from "./chain/store.ts";
 import { DevnetError, DevnetStoppedError } from "./errors/index.ts";
 import { type FaucetRequest, type FaucetResult, payFromFaucet } from "./faucet.ts";
 import { createApp } from "./http/app.ts";
+import { MAX_ITEMS } from "./http/params.ts";
 import { parseAmountsExact } from "./tx/json.ts";
 import type { Box } from "./tx/types.ts";
 
@@ -187,6 +189,22 @@ export class Devnet {
   async unspentBox(boxId: string): Promise<Box | undefined> {
     const state = await this.#chain.boxWithPool(boxId);
     return state?.status === "unspent" ? state.box : undefined;
+  }
+
+  /** Unspent boxes of an address, oldest first; mempool outputs included and mempool spends left out by default. */
+  async unspentBoxes(address: string, options: { includeUnconfirmed?: boolean } = {}): Promise<Box[]> {
+    const listed = await unspentBoxes(
+      this.#chain,
+      { ergoTree: ergoTreeOfAddress(address) },
+      {
+        offset: 0,
+        limit: MAX_ITEMS,
+        direction: "asc",
+        includeUnconfirmed: options.includeUnconfirmed ?? true,
+        excludeMempoolSpent: options.includeUnconfirmed ?? true,
+      },
+    );
+    return listed.map((item) => item.box);
   }
 
   /** Stops mining and HTTP, waits for the current block, and closes the database. */

@@ -107,13 +107,13 @@ export class Chain {
   }
 
   /** Validates a signed transaction and adds it to the mempool; resolves to its id. */
-  submit(input: unknown): Promise<string> {
+  async submit(input: unknown): Promise<string> {
     const parsed = parseTransaction(input);
     return this.#serial.run(() => this.#accept(parsed));
   }
 
   /** Validates a signed transaction against the UTXO set and mempool without adding it. */
-  check(input: unknown): Promise<string> {
+  async check(input: unknown): Promise<string> {
     const parsed = parseTransaction(input);
     return this.#serial.run(async () => {
       await this.#validate(parsed, this.#mempool.view);
