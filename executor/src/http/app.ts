@@ -1,0 +1,111 @@
+import type { Logger } from "@gpuc/platform";
+import express, { type Express, type Request } from "express";
+import { z } from "zod";
+import type { Agent } from "../agent/agent.ts";
+import type { ContainerRuntime } from "../docker/containers.ts";
+import type { ExecutorMetrics } from "../metrics.ts";
+import { type CredentialVerifier, requireCredential } from "./credentials.ts";
+import { assertHttp, problemHandler } from "./problem.ts";
+
+export interface ExecLimits {
+  /** Longest an exec may run before the response returns without an exit code. */
+  readonly maxTimeoutSeconds: number;
+  /** Output kept per stream. */
+  readonly maxOutputBytes: number;
+}
+
+export interface AppDeps {
+  readonly agent: Agent;
+  readonly runtime: ContainerRuntime;
+  readonly verifier: CredentialVerifier;
+  readonly metrics: ExecutorMetrics;
+  readonly log: Logger;
+  readonly exec: ExecLimits;
+}
+
+const logsQuery = z.object({
+  follow: z.enum(["true", "false", "1", "0"]).optional().transform((value) => value === "true" || value === "1"),
+  tail: z.coerce.number().int().min(0).max(100_000).optional(),
+  since: z.coerce.number().int().min(0).optional(),
+  timestamps: z.enum(["true", "false", "1", "0"]).optional().transform((value) => value === "true" || value === "1"),
+});
+
+const execBody = z.object({
+  cmd: z.array(z.string().max(4096)).min(1).max(256),
+  timeoutSeconds: z.number().positive().optional(),
+});
+
+const idOf = (req: Request): string => String(req.params.id);
+
+/**
+ * The executor's HTTP API: the consumer's logs, exec, ports and stop (each behind a marketplace credential
+ * for that instance and action), `/metrics` for Prometheus and `/healthz`.
+ */
+export function createApp(deps: AppDeps): Express {
+  const { agent, runtime, verifier, metrics, log } = deps;
+  const app = express();
+  app.disable("x-powered-by");
+  app.use(express.json({ limit: "256kb" }));
+
+  app.get("/healthz", (_req, res) => {
+    res.json({ status: "ok" });
+  });
+
+  app.get("/metrics", async (_req, res) => {
+    res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
+  });
+
+  app.get("/instances/:id/logs", requireCredential(verifier, "logs"), async (req, res) => {
+    const query = logsQuery.parse(req.query);
+    const containerId = await agent.containerOf(idOf(req));
+    const logs = await runtime.logs(containerId, {
+      follow: query.follow,
+      ...(query.tail !== undefined ? { tail: query.tail } : {}),
+      ...(query.since !== undefined ? { since: query.since } : {}),
+      timestamps: query.timestamps,
+    });
+    res.status(200).type("text/plain; charset=utf-8");
+    res.setHeader("cache-control", "no-store");
+    res.setHeader("x-content-type-options", "nosniff");
+    res.flushHeaders();
+    req.on("close", () => logs.close());
+    logs.stream.pipe(res);
+  });
+
+  app.post("/instances/:id/exec", requireCredential(verifier, "exec"), async (req, res) => {
+    const body = execBody.parse(req.body);
+    const containerId = await agent.containerOf(idOf(req));
+    const info = await runtime.inspect(containerId);
+    assertHttp(info?.State.Running, 409, "Instance not running", "Commands run only while the instance runs");
+    const timeoutSeconds = Math.min(body.timeoutSeconds ?? deps.exec.maxTimeoutSeconds, deps.exec.maxTimeoutSeconds);
+    const result = await runtime.exec(containerId, body.cmd, {
+      timeoutMs: timeoutSeconds * 1000,
+      maxBytes: deps.exec.maxOutputBytes,
+    });
+    log.info("INSTANCE_EXEC", { instanceId: idOf(req), exitCode: result.exitCode, timedOut: result.timedOut });
+    res.json(result);
+  });
+
+  app.get("/instances/:id/ports", requireCredential(verifier, "ports"), async (req, res) => {
+    const info = await runtime.inspect(await agent.containerOf(idOf(req)));
+    const bindings = info?.NetworkSettings?.Ports ?? {};
+    const ports = Object.entries(bindings).flatMap(([key, hosts]) =>
+      (hosts ?? []).map((host: { HostIp: string; HostPort: string }) => ({
+        containerPort: Number(key.split("/")[0]),
+        hostIp: host.HostIp,
+        hostPort: Number(host.HostPort),
+      })),
+    );
+    res.json({ ports });
+  });
+
+  app.post("/instances/:id/stop", requireCredential(verifier, "stop"), async (req, res) => {
+    const result = await agent.requestStop(idOf(req), "user_stopped");
+    assertHttp(result !== "unknown", 404, "Instance not found", `Instance ${idOf(req)} does not run on this executor`);
+    assertHttp(result !== "already-ended", 409, "Instance already ended", `Instance ${idOf(req)} has already ended`);
+    res.status(202).json({ state: "Stopping" });
+  });
+
+  app.use(problemHandler(log));
+  return app;
+}

@@ -1,0 +1,206 @@
+import { randomUUID } from "node:crypto";
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { createLogger } from "@gpuc/platform";
+import { createRemoteJWKSet, exportJWK, generateKeyPair, type JWK, SignJWT } from "jose";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Action } from "../src/http/credentials.ts";
+import { CredentialVerifier } from "../src/http/credentials.ts";
+import { createApp } from "../src/http/app.ts";
+import type { AgentHandle, Harness } from "../src/testing/agent-harness.ts";
+import { startHarness } from "../src/testing/agent-harness.ts";
+import { testRental } from "../src/testing/rentals.ts";
+
+type PrivateKey = Awaited<ReturnType<typeof generateKeyPair>>["privateKey"];
+
+let h: Harness;
+let handle: AgentHandle;
+let jwks: Server;
+let api: Server;
+let apiUrl: string;
+let marketKey: PrivateKey;
+let impostorKey: PrivateKey;
+const KID = "marketplace-2026-01";
+const rental = testRental({ hours: 50, cmd: ["sh", "-c", "echo booted; while true; do echo tick; sleep 0.3; done"] });
+
+async function listen(server: Server): Promise<string> {
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+}
+
+beforeAll(async () => {
+  h = await startHarness("http");
+  // The marketplace's signing key, published as a real JWKS over HTTP, as the marketplace does.
+  const pair = await generateKeyPair("EdDSA", { crv: "Ed25519" });
+  marketKey = pair.privateKey;
+  impostorKey = (await generateKeyPair("EdDSA", { crv: "Ed25519" })).privateKey;
+  const jwk: JWK = { ...(await exportJWK(pair.publicKey)), kid: KID, alg: "EdDSA", use: "sig" };
+  jwks = createServer((req, res) => {
+    if (req.url !== "/.well-known/jwks.json") return void res.writeHead(404).end();
+    res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ keys: [jwk] }));
+  });
+  const jwksUrl = await listen(jwks);
+
+  handle = await h.newAgent({ periodSeconds: 3600 });
+  h.marketplace.rentals.set(rental.id, rental);
+  await h.tickUntil(handle.agent, async () => (await handle.ledger.get(rental.id))?.state === "Running");
+  const verifier = new CredentialVerifier({
+    keys: createRemoteJWKSet(new URL("/.well-known/jwks.json", jwksUrl)),
+    providerId: h.providerId,
+  });
+  const app = createApp({
+    agent: handle.agent,
+    runtime: h.runtime,
+    verifier,
+    metrics: handle.metrics,
+    log: createLogger("executor.test"),
+    exec: { maxTimeoutSeconds: 5, maxOutputBytes: 65536 },
+  });
+  api = createServer(app);
+  apiUrl = await listen(api);
+});
+
+afterAll(async () => {
+  api?.closeAllConnections();
+  await new Promise((resolve) => api?.close(resolve));
+  await new Promise((resolve) => jwks?.close(resolve));
+  await h.close();
+});
+
+async function credential(
+  overrides: { instance?: string; provider?: string; scope?: Action[]; exp?: number; aud?: string } = {},
+  key: PrivateKey = marketKey,
+): Promise<string> {
+  const now = Math.floor(Date.now() / 1000);
+  return new SignJWT({
+    instance: overrides.instance ?? rental.id,
+    provider: overrides.provider ?? h.providerId,
+    scope: overrides.scope ?? ["logs", "exec", "ports", "stop"],
+  })
+    .setProtectedHeader({ alg: "EdDSA", kid: KID })
+    .setIssuer("gpuc-marketplace")
+    .setSubject("3WwXpssaZwcNzaGMv3AgxBdTPJQBt5gCmqBsg3DykQ39bYdhJBsN")
+    .setAudience(overrides.aud ?? "gpuc-executor")
+    .setIssuedAt(now - 60)
+    .setExpirationTime(overrides.exp ?? now + 3600)
+    .sign(key);
+}
+
+const call = (path: string, token: string | undefined, init: RequestInit = {}) =>
+  fetch(`${apiUrl}${path}`, {
+    ...init,
+    headers: {
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
+      ...(init.body ? { "content-type": "application/json" } : {}),
+    },
+  });
+
+describe("Consumer access with a marketplace credential", () => {
+  it("Should return the container's logs, and follow new lines as they come", async () => {
+    const token = await credential({ scope: ["logs"] });
+    const plain = await call(`/instances/${rental.id}/logs?tail=1000`, token);
+    expect(plain.status).toBe(200);
+    expect(await plain.text()).toContain("booted");
+
+    const controller = new AbortController();
+    const followed = await fetch(`${apiUrl}/instances/${rental.id}/logs?follow=true&tail=0`, {
+      headers: { authorization: `Bearer ${token}` },
+      signal: controller.signal,
+    });
+    const reader = followed.body!.getReader();
+    const { value } = await reader.read();
+    controller.abort();
+    expect(new TextDecoder().decode(value)).toContain("tick");
+  });
+
+  it("Should run a command in the instance and return its output and exit code", async () => {
+    const response = await call(`/instances/${rental.id}/exec`, await credential({ scope: ["exec"] }), {
+      method: "POST",
+      body: JSON.stringify({ cmd: ["sh", "-c", "echo hello; echo oops >&2; exit 4"] }),
+    });
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({
+      exitCode: 4,
+      stdout: "hello\n",
+      stderr: "oops\n",
+      timedOut: false,
+      truncated: false,
+    });
+  });
+
+  it("Should reject an exec body without a command as a problem", async () => {
+    const response = await call(`/instances/${rental.id}/exec`, await credential(), {
+      method: "POST",
+      body: JSON.stringify({ cmd: [] }),
+    });
+    expect(response.status).toBe(400);
+    expect(response.headers.get("content-type")).toMatch(/application\/problem\+json/);
+  });
+
+  it("Should serve Prometheus metrics", async () => {
+    const text = await (await fetch(`${apiUrl}/metrics`)).text();
+    expect(text).toMatch(/gpuc_executor_containers_running 1/);
+    expect(text).toMatch(/process_cpu_seconds_total/);
+  });
+});
+
+describe("Credential refusals", () => {
+  async function refusal(path: string, token: string | undefined, init: RequestInit = {}) {
+    const response = await call(path, token, init);
+    expect(response.headers.get("content-type")).toMatch(/application\/problem\+json/);
+    return { status: response.status, body: (await response.json()) as { title: string; detail: string } };
+  }
+  const logs = `/instances/${rental.id}/logs`;
+
+  it("Should refuse a request without a credential", async () => {
+    const { status, body } = await refusal(logs, undefined);
+    expect(status).toBe(401);
+    expect(body.title).toBe("Credential required");
+  });
+
+  it("Should refuse an expired credential and say how to get a new one", async () => {
+    const { status, body } = await refusal(logs, await credential({ exp: Math.floor(Date.now() / 1000) - 120 }));
+    expect(status).toBe(401);
+    expect(body.title).toBe("Credential expired");
+    expect(body.detail).toMatch(/top up/);
+  });
+
+  it("Should refuse a credential for another instance", async () => {
+    const { status, body } = await refusal(logs, await credential({ instance: randomUUID() }));
+    expect(status).toBe(403);
+    expect(body.title).toBe("Credential is for another instance");
+  });
+
+  it("Should refuse a credential without the action in its scope", async () => {
+    const { status, body } = await refusal(`/instances/${rental.id}/stop`, await credential({ scope: ["logs"] }), {
+      method: "POST",
+    });
+    expect(status).toBe(403);
+    expect(body.detail).toMatch(/not "stop"/);
+    expect((await handle.ledger.get(rental.id))?.state).toBe("Running");
+  });
+
+  it("Should refuse a credential signed by another key under the marketplace's key id", async () => {
+    const { status, body } = await refusal(logs, await credential({}, impostorKey));
+    expect(status).toBe(401);
+    expect(body.title).toBe("Credential invalid");
+  });
+
+  it("Should refuse a credential for another audience or provider", async () => {
+    expect((await refusal(logs, await credential({ aud: "gpuc-marketplace" }))).status).toBe(401);
+    expect((await refusal(logs, await credential({ provider: "someone-else" }))).status).toBe(403);
+  });
+});
+
+describe("Consumer stop", () => {
+  it("Should stop the instance and settle it", async () => {
+    const response = await call(`/instances/${rental.id}/stop`, await credential({ scope: ["stop"] }), {
+      method: "POST",
+    });
+    expect(response.status).toBe(202);
+    await h.tickUntil(handle.agent, async () => (await handle.ledger.get(rental.id))?.state === "Completed");
+    expect((await handle.ledger.get(rental.id))?.stopReason).toBe("user_stopped");
+    const again = await call(`/instances/${rental.id}/stop`, await credential({ scope: ["stop"] }), { method: "POST" });
+    expect(again.status).toBe(409);
+  });
+});
