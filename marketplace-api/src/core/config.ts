@@ -40,7 +40,7 @@ export const envSchema = z.object({
   /** Wall-clock seconds of one billing hour (blocksPerHour × block time); credentials expire by it. */
   BILLING_HOUR_S: seconds(3600),
   INDEXER_POLL_MS: z.coerce.number().int().positive().default(1000),
-  INDEXER_START_HEIGHT: z.coerce.number().int().min(0).default(0),
+  INDEXER_START_HEIGHT: z.coerce.number().int().min(1).default(1),
 });
 
 export type Env = z.infer<typeof envSchema>;

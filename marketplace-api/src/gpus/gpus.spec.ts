@@ -11,10 +11,31 @@ describe("GPU search", () => {
   beforeAll(async () => {
     h = await startHarness();
     const offers = [
-      { key: "cheap3090", listing: sampleListing({ model: "RTX 3090", vramGb: 24, count: 1, pricePerHour: "300000" }, "eu-west") },
-      { key: "h100x8", listing: sampleListing({ model: "H100 SXM", vramGb: 80, count: 8, pricePerHour: "20000000" }, "us-east") },
-      { key: "fast4090", listing: sampleListing({ model: "NVIDIA GeForce RTX 4090", vramGb: 24, count: 2, pricePerHour: "800000" }, "eu-west") },
-      { key: "a100", listing: sampleListing({ model: "A100", vramGb: 80, count: 4, pricePerHour: "6000000" }, "us-east") },
+      {
+        key: "cheap3090",
+        listing: sampleListing(
+          { model: "RTX 3090", vramGb: 24, count: 1, pricePerHour: "300000" },
+          "eu-west",
+        ),
+      },
+      {
+        key: "h100x8",
+        listing: sampleListing(
+          { model: "H100 SXM", vramGb: 80, count: 8, pricePerHour: "20000000" },
+          "us-east",
+        ),
+      },
+      {
+        key: "fast4090",
+        listing: sampleListing(
+          { model: "NVIDIA GeForce RTX 4090", vramGb: 24, count: 2, pricePerHour: "800000" },
+          "eu-west",
+        ),
+      },
+      {
+        key: "a100",
+        listing: sampleListing({ model: "A100", vramGb: 80, count: 4, pricePerHour: "6000000" }, "us-east"),
+      },
     ];
     for (const offer of offers) {
       const { provider } = await registerProvider(h, offer.listing);
@@ -36,7 +57,12 @@ describe("GPU search", () => {
     expect(providersOf(await search("sort=-price"))).toEqual(["h100x8", "a100", "fast4090", "cheap3090"]);
     expect(providersOf(await search("sort=reliability")).slice(0, 2)).toEqual(["a100", "fast4090"]);
     // GPUC units per FP32 TFLOPS: 3090 300000/35.6=8427, 4090 800000/165.2=4843, A100 6e6/78=76923, H100 2e7/536=37313.
-    expect(providersOf(await search("sort=price_per_performance"))).toEqual(["fast4090", "cheap3090", "h100x8", "a100"]);
+    expect(providersOf(await search("sort=price_per_performance"))).toEqual([
+      "fast4090",
+      "cheap3090",
+      "h100x8",
+      "a100",
+    ]);
   });
 
   it("Should filter by name, VRAM, GPU count, price, region, reliability and availability", async () => {
@@ -63,7 +89,13 @@ describe("GPU search", () => {
   it("Should describe one offer, and refuse nonsense filters with a 400", async () => {
     const [gpu] = (await search("gpu_name=h100")).items;
     const one = ok(await h.request("GET", `/api/v1/gpus/${gpu!.id}`), gpuSchema);
-    expect(one).toMatchObject({ model: "H100 SXM", vramGb: 80, count: 8, pricePerHour: "20000000", region: "us-east" });
+    expect(one).toMatchObject({
+      model: "H100 SXM",
+      vramGb: 80,
+      count: 8,
+      pricePerHour: "20000000",
+      region: "us-east",
+    });
     expect(problemOf(await h.request("GET", "/api/v1/gpus?limit=1000"), 400).detail).toContain("limit");
     expect(problemOf(await h.request("GET", "/api/v1/gpus?sort=random"), 400).detail).toContain("sort");
     problemOf(await h.request("GET", "/api/v1/gpus?min_reliability=2"), 400);

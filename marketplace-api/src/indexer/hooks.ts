@@ -1,0 +1,18 @@
+import type { Services } from "../services.ts";
+import type { IndexerHooks } from "./indexer.ts";
+
+/** How indexed blocks reach the services: escrows fund or follow their rentals; stake changes re-list providers. */
+export function indexerHooks(services: Services): IndexerHooks {
+  return {
+    async onBlock({ created, spent }) {
+      for (const box of created) if (box.kind === "escrow") await services.instances.onEscrowBox(box);
+      if ([...created, ...spent].some((box) => box.kind === "stake" || box.kind === "config")) {
+        await services.providers.syncStakes();
+      }
+    },
+    async onRollback() {
+      // Unwound stakes may have changed which providers are covered.
+      await services.providers.syncStakes();
+    },
+  };
+}
