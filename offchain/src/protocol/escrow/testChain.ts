@@ -53,11 +53,18 @@ export interface RentalsChain {
   /** Signs with every party's key, submits and mines; resolves to the signed transaction. */
   send(tx: EIP12UnsignedTransaction, ...signers: Party[]): Promise<SignedTransaction>;
   /**
-   * Signs every input the parties can prove (an input whose script reduces to false gets an empty proof),
-   * submits, and resolves to the devnet's rejection reason; fails the test if the devnet accepts it.
+   * Signs every input the parties' keys can prove (an input whose script reduces to false, or that wants a key
+   * they lack, gets an empty proof), submits, and resolves to the devnet's rejection reason and the ids of the
+   * inputs that could not be proven; throws if the devnet accepts the transaction.
    */
-  reject(tx: EIP12UnsignedTransaction, ...signers: Party[]): Promise<string>;
+  reject(tx: EIP12UnsignedTransaction, ...signers: Party[]): Promise<Rejection>;
   stop(): Promise<void>;
+}
+
+export interface Rejection {
+  readonly reason: string;
+  /** Box ids of the inputs the given keys could not prove. */
+  readonly unprovable: readonly string[];
 }
 
 /** Test parameters: 4-block hours, short unbonding and grace, 2% fee. */
@@ -167,11 +174,15 @@ export async function startRentalsChain(params: ProtocolParams = TEST_PARAMS): P
       while ((await height()) < target) await chain.mine();
     },
     async reject(tx, ...signers) {
-      const signed = signEachInput(tx, signers, nextBlockContext(await chain.client.lastHeaders(10)));
+      const { signed, unprovable } = signEachInput(
+        tx,
+        signers,
+        nextBlockContext(await chain.client.lastHeaders(10)),
+      );
       try {
         await chain.client.submit(signed);
       } catch (error) {
-        if (error instanceof Error && "reason" in error) return String(error.reason);
+        if (error instanceof Error && "reason" in error) return { reason: String(error.reason), unprovable };
         throw error;
       }
       throw new Error("The devnet accepted a transaction the contract should reject");
@@ -184,21 +195,24 @@ function signEachInput(
   tx: EIP12UnsignedTransaction,
   signers: Party[],
   context: ReturnType<typeof nextBlockContext>,
-): SignedTransaction {
+): { signed: SignedTransaction; unprovable: string[] } {
   const keys = new SecretKeys();
   for (const party of signers) keys.add(SecretKey.dlog_from_bytes(hex.decode(party.secret)));
   const wallet = Wallet.from_secrets(keys);
   const unsigned = UnsignedTransaction.from_json(JSON.stringify(tx));
   const inputs = ErgoBoxes.from_boxes_json(tx.inputs.map(withoutExtension));
   const dataInputs = ErgoBoxes.from_boxes_json(tx.dataInputs.map(withoutExtension));
-  const proofs = tx.inputs.map((_, index) => {
+  const unprovable: string[] = [];
+  const proofs = tx.inputs.map((input, index) => {
     try {
       return wallet.sign_tx_input(index, context, unsigned, inputs, dataInputs).spending_proof().proof();
     } catch {
+      unprovable.push(input.boxId);
       return new Uint8Array();
     }
   });
-  return parseNodeJson<SignedTransaction>(Transaction.from_unsigned_tx(unsigned, proofs).to_json());
+  const signed = parseNodeJson<SignedTransaction>(Transaction.from_unsigned_tx(unsigned, proofs).to_json());
+  return { signed, unprovable };
 }
 
 function withoutExtension(box: Box<Amount> & { extension?: unknown }): Box<Amount> {
