@@ -6,7 +6,10 @@ const MIB = 1024 * 1024;
 /** The executor's Prometheus metrics, on their own registry (no global state shared with other parts). */
 export class ExecutorMetrics {
   readonly registry = new Registry();
-  readonly containersRunning = this.#gauge("gpuc_executor_containers_running", "Rental containers running now");
+  readonly containersRunning = this.#gauge(
+    "gpuc_executor_containers_running",
+    "Rental containers running now",
+  );
   readonly instanceRunningSeconds = this.#gauge(
     "gpuc_executor_instance_running_seconds",
     "Seconds the rental's container has run, by Docker's clock",
@@ -17,7 +20,10 @@ export class ExecutorMetrics {
     "Seconds billed to the rental (running time capped at the prepaid time)",
     ["instance"],
   );
-  readonly billedSeconds = this.#counter("gpuc_executor_billed_seconds_total", "Seconds billed over all rentals");
+  readonly billedSeconds = this.#counter(
+    "gpuc_executor_billed_seconds_total",
+    "Seconds billed over all rentals",
+  );
   readonly claimsSubmitted = this.#counter(
     "gpuc_executor_claims_submitted_total",
     "Billing periods claimed from escrows (submitted transactions)",
@@ -26,16 +32,21 @@ export class ExecutorMetrics {
     "gpuc_executor_claims_failed_total",
     "Claim transactions that failed (retried on the next cycle)",
   );
-  readonly closes = this.#counter("gpuc_executor_closes_total", "Escrow cooperative closes, by result", ["result"]);
+  readonly closes = this.#counter("gpuc_executor_closes_total", "Escrow cooperative closes, by result", [
+    "result",
+  ]);
   readonly earned = this.#counter(
     "gpuc_executor_gpuc_earned_units_total",
     "GPUC units earned (claims and closes, before the protocol fee)",
   );
-  readonly heartbeats = this.#counter("gpuc_executor_heartbeats_total", "Heartbeats sent, by result", ["result"]);
-  readonly rentals = this.#counter("gpuc_executor_rentals_ended_total", "Rentals ended, by state and reason", [
-    "state",
-    "reason",
+  readonly heartbeats = this.#counter("gpuc_executor_heartbeats_total", "Heartbeats sent, by result", [
+    "result",
   ]);
+  readonly rentals = this.#counter(
+    "gpuc_executor_rentals_ended_total",
+    "Rentals ended, by state and reason",
+    ["state", "reason"],
+  );
   readonly gpuUtilization = this.#gauge("gpuc_gpu_utilization_percent", "GPU utilisation", GPU_LABELS);
   readonly gpuMemoryUsed = this.#gauge("gpuc_gpu_memory_used_bytes", "GPU memory in use", GPU_LABELS);
   readonly gpuMemoryTotal = this.#gauge("gpuc_gpu_memory_total_bytes", "GPU memory", GPU_LABELS);
@@ -48,7 +59,13 @@ export class ExecutorMetrics {
 
   /** Sets the per-GPU gauges from a probe reading; fields a board does not report are left out. */
   recordGpus(gpus: readonly GpuStatus[]): void {
-    for (const gauge of [this.gpuUtilization, this.gpuMemoryUsed, this.gpuMemoryTotal, this.gpuTemperature, this.gpuPower]) {
+    for (const gauge of [
+      this.gpuUtilization,
+      this.gpuMemoryUsed,
+      this.gpuMemoryTotal,
+      this.gpuTemperature,
+      this.gpuPower,
+    ]) {
       gauge.reset();
     }
     for (const gpu of gpus) {
@@ -77,6 +94,10 @@ export class ExecutorMetrics {
 
 const GPU_LABELS = ["gpu", "uuid", "name"] as const;
 
-function setIfKnown<L extends string>(gauge: Gauge<L>, labels: Record<L, string>, value: number | null): void {
+function setIfKnown<L extends string>(
+  gauge: Gauge<L>,
+  labels: Record<L, string>,
+  value: number | null,
+): void {
   if (value !== null) gauge.set(labels, value);
 }

@@ -28,7 +28,11 @@ async function recordedClaims(instanceId: string) {
 }
 
 async function recordedClose(instanceId: string) {
-  const rows = await h.chainDb.query<{ billed_seconds: number; provider_amount: bigint; consumer_refund: bigint }>(
+  const rows = await h.chainDb.query<{
+    billed_seconds: number;
+    provider_amount: bigint;
+    consumer_refund: bigint;
+  }>(
     "SELECT billed_seconds, provider_amount, consumer_refund FROM recorded_settlement_closes WHERE instance_id = $1",
     [instanceId],
   );
@@ -58,7 +62,11 @@ describe("Agent against the real Docker engine", () => {
       { period: 1, amount: PRICE },
       { period: 2, amount: PRICE },
     ]);
-    expect(await recordedClose(rental.id)).toEqual({ billed_seconds: 4, provider_amount: 0n, consumer_refund: 0n });
+    expect(await recordedClose(rental.id)).toEqual({
+      billed_seconds: 4,
+      provider_amount: 0n,
+      consumer_refund: 0n,
+    });
     await agent.tick(); // deliver the last event
     expect(eventsOf(rental.id)).toEqual([
       { state: "Starting" },
@@ -99,7 +107,9 @@ describe("Agent against the real Docker engine", () => {
     const row = await ledger.get(rental.id);
     expect(row?.detail).toBe("the container exited with code 3");
     expect(row?.billedSeconds).toBe(await dockerRuntimeSeconds(row!.containerId!));
-    expect((await recordedClose(rental.id))?.consumer_refund).toBe(3n * PRICE - BigInt(row!.billedSeconds) * (PRICE / 2n));
+    expect((await recordedClose(rental.id))?.consumer_refund).toBe(
+      3n * PRICE - BigInt(row!.billedSeconds) * (PRICE / 2n),
+    );
   });
 
   it("Should refuse a rental that pins GPUs this CPU-only executor lacks, refunding it all without a container", async () => {
@@ -109,9 +119,17 @@ describe("Agent against the real Docker engine", () => {
     const row = await ledger.get(rental.id);
     expect(row?.containerId).toBeNull();
     expect(row?.detail).toMatch(/not on this executor/);
-    expect(await recordedClose(rental.id)).toEqual({ billed_seconds: 0, provider_amount: 0n, consumer_refund: 2n * PRICE });
+    expect(await recordedClose(rental.id)).toEqual({
+      billed_seconds: 0,
+      provider_amount: 0n,
+      consumer_refund: 2n * PRICE,
+    });
     await agent.tick();
-    expect(eventsOf(rental.id).at(-1)).toMatchObject({ state: "Failed", reason: "provider_rejected", billedSeconds: 0 });
+    expect(eventsOf(rental.id).at(-1)).toMatchObject({
+      state: "Failed",
+      reason: "provider_rejected",
+      billedSeconds: 0,
+    });
   });
 });
 
@@ -182,11 +200,17 @@ describe("Agent restarts", () => {
       const second = await h.newAgent({ ledgerDbUrl: empty.url });
       await second.agent.recover();
       const rebuilt = await second.ledger.get(rental.id);
-      expect(rebuilt).toMatchObject({ state: "Running", rental: { escrowBoxId: rental.escrowBoxId, hours: 5 } });
+      expect(rebuilt).toMatchObject({
+        state: "Running",
+        rental: { escrowBoxId: rental.escrowBoxId, hours: 5 },
+      });
       await h.tickUntil(second.agent, async () => (await recordedClaims(rental.id)).length >= 2);
       expect(await second.metrics.registry.metrics()).toMatch(/gpuc_executor_claims_failed_total 0/);
       await second.agent.requestStop(rental.id, "user_stopped");
-      await h.tickUntil(second.agent, async () => (await second.ledger.get(rental.id))?.state === "Completed");
+      await h.tickUntil(
+        second.agent,
+        async () => (await second.ledger.get(rental.id))?.state === "Completed",
+      );
       await second.kill();
     } finally {
       await empty.drop();
@@ -225,6 +249,11 @@ describe("Agent and the marketplace", () => {
     }
     expect(eventsOf(rental.id).map((event) => event.state)).not.toContain("Completed");
     await agent.tick();
-    expect(eventsOf(rental.id).map((event) => event.state)).toEqual(["Starting", "Running", "Stopping", "Completed"]);
+    expect(eventsOf(rental.id).map((event) => event.state)).toEqual([
+      "Starting",
+      "Running",
+      "Stopping",
+      "Completed",
+    ]);
   });
 });

@@ -4,9 +4,9 @@ import type { AddressInfo } from "node:net";
 import { createLogger } from "@gpuc/platform";
 import { createRemoteJWKSet, exportJWK, generateKeyPair, type JWK, SignJWT } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createApp } from "../src/http/app.ts";
 import type { Action } from "../src/http/credentials.ts";
 import { CredentialVerifier } from "../src/http/credentials.ts";
-import { createApp } from "../src/http/app.ts";
 import type { AgentHandle, Harness } from "../src/testing/agent-harness.ts";
 import { startHarness } from "../src/testing/agent-harness.ts";
 import { testRental } from "../src/testing/rentals.ts";
@@ -21,7 +21,10 @@ let apiUrl: string;
 let marketKey: PrivateKey;
 let impostorKey: PrivateKey;
 const KID = "marketplace-2026-01";
-const rental = testRental({ hours: 50, cmd: ["sh", "-c", "echo booted; while true; do echo tick; sleep 0.3; done"] });
+const rental = testRental({
+  hours: 50,
+  cmd: ["sh", "-c", "echo booted; while true; do echo tick; sleep 0.3; done"],
+});
 
 async function listen(server: Server): Promise<string> {
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
@@ -159,7 +162,10 @@ describe("Credential refusals", () => {
   });
 
   it("Should refuse an expired credential and say how to get a new one", async () => {
-    const { status, body } = await refusal(logs, await credential({ exp: Math.floor(Date.now() / 1000) - 120 }));
+    const { status, body } = await refusal(
+      logs,
+      await credential({ exp: Math.floor(Date.now() / 1000) - 120 }),
+    );
     expect(status).toBe(401);
     expect(body.title).toBe("Credential expired");
     expect(body.detail).toMatch(/top up/);
@@ -172,9 +178,13 @@ describe("Credential refusals", () => {
   });
 
   it("Should refuse a credential without the action in its scope", async () => {
-    const { status, body } = await refusal(`/instances/${rental.id}/stop`, await credential({ scope: ["logs"] }), {
-      method: "POST",
-    });
+    const { status, body } = await refusal(
+      `/instances/${rental.id}/stop`,
+      await credential({ scope: ["logs"] }),
+      {
+        method: "POST",
+      },
+    );
     expect(status).toBe(403);
     expect(body.detail).toMatch(/not "stop"/);
     expect((await handle.ledger.get(rental.id))?.state).toBe("Running");
@@ -200,7 +210,9 @@ describe("Consumer stop", () => {
     expect(response.status).toBe(202);
     await h.tickUntil(handle.agent, async () => (await handle.ledger.get(rental.id))?.state === "Completed");
     expect((await handle.ledger.get(rental.id))?.stopReason).toBe("user_stopped");
-    const again = await call(`/instances/${rental.id}/stop`, await credential({ scope: ["stop"] }), { method: "POST" });
+    const again = await call(`/instances/${rental.id}/stop`, await credential({ scope: ["stop"] }), {
+      method: "POST",
+    });
     expect(again.status).toBe(409);
   });
 });

@@ -132,8 +132,11 @@ export class Agent {
     if (Date.now() - this.#lastPoll >= this.#d.options.pollMs) {
       await this.#guard("poll", () => this.#syncAssigned());
     }
-    for (const rental of await this.#d.ledger.active()) await this.#guard("meter", () => this.#advance(rental));
-    this.#d.metrics.containersRunning.set((await this.#d.ledger.active()).filter((r) => r.state !== "Starting").length);
+    for (const rental of await this.#d.ledger.active())
+      await this.#guard("meter", () => this.#advance(rental));
+    this.#d.metrics.containersRunning.set(
+      (await this.#d.ledger.active()).filter((r) => r.state !== "Starting").length,
+    );
     await this.#guard("claim", () => this.#biller.claimDue());
     for (const rental of await this.#d.ledger.active()) {
       if (rental.state === "Stopping" && !this.#stopping.has(rental.instanceId)) {
@@ -158,7 +161,8 @@ export class Agent {
     try {
       await marketplace.sendHeartbeat(heartbeat);
       metrics.heartbeats.inc({ result: "ok" });
-      if (!this.#registered) log.info("EXECUTOR_REGISTERED", { address: signer.address, gpus: gpus.length, probe: probe.kind });
+      if (!this.#registered)
+        log.info("EXECUTOR_REGISTERED", { address: signer.address, gpus: gpus.length, probe: probe.kind });
       this.#registered = true;
     } catch (error) {
       metrics.heartbeats.inc({ result: "error" });
@@ -199,9 +203,19 @@ export class Agent {
 
   async #accept(rental: Rental): Promise<void> {
     const { ledger, providerId, log } = this.#d;
-    const refusal = rejectionReason(rental, await this.#gpus(), await ledger.active(), this.#d.options.portAllowed);
+    const refusal = rejectionReason(
+      rental,
+      await this.#gpus(),
+      await ledger.active(),
+      this.#d.options.portAllowed,
+    );
     const inserted = await ledger.transaction(async () => {
-      const added = await ledger.addRental({ rental, providerId, terms: this.#termsOf(rental), state: "Starting" });
+      const added = await ledger.addRental({
+        rental,
+        providerId,
+        terms: this.#termsOf(rental),
+        state: "Starting",
+      });
       if (added) await ledger.enqueueEvent(rental.id, { state: "Starting" });
       return added;
     });
@@ -282,7 +296,11 @@ export class Agent {
     const window = runWindow(info.State);
     const running = runningSeconds(window);
     const billed = billedSeconds(rental.terms, running);
-    await ledger.recordMeter(rental.instanceId, { ...window, runningSeconds: running, billedSeconds: billed });
+    await ledger.recordMeter(rental.instanceId, {
+      ...window,
+      runningSeconds: running,
+      billedSeconds: billed,
+    });
     metrics.instanceRunningSeconds.set({ instance: rental.instanceId }, running);
     metrics.instanceBilledSeconds.set({ instance: rental.instanceId }, billed);
     if (billed > rental.billedSeconds) metrics.billedSeconds.inc(billed - rental.billedSeconds);

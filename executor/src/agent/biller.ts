@@ -113,7 +113,12 @@ export class Biller {
     if (await ledger.hasUnconfirmedClaims(id)) return undefined;
     const claimedPeriods = await ledger.claimedThrough(id);
     const split = finalSplit(rental.terms, rental.billedSeconds, claimedPeriods);
-    await ledger.beginClose({ instanceId: id, billedSeconds: rental.billedSeconds, ...split, reason: rental.stopReason });
+    await ledger.beginClose({
+      instanceId: id,
+      billedSeconds: rental.billedSeconds,
+      ...split,
+      reason: rental.stopReason,
+    });
     try {
       const { txId } = await settlement.close({
         escrow,
@@ -171,7 +176,12 @@ export class Biller {
       });
     });
     this.#closeRetryAt.delete(rental.instanceId);
-    log.info("RENTAL_ENDED", { instanceId: rental.instanceId, state, reason: rental.stopReason, billedSeconds: rental.billedSeconds });
+    log.info("RENTAL_ENDED", {
+      instanceId: rental.instanceId,
+      state,
+      reason: rental.stopReason,
+      billedSeconds: rental.billedSeconds,
+    });
     return state;
   }
 }

@@ -70,7 +70,11 @@ describe("containerCreateOptions", () => {
 
   it("Should label the container with the rental, provider and escrow, and set a disk quota when enabled", () => {
     const rental = testRental({ env: { MODEL: "llama", HF_HOME: "/tmp/hf" } });
-    const options = containerCreateOptions({ rental, policy: { ...policy, diskQuota: true }, readOnlyRootfs: true });
+    const options = containerCreateOptions({
+      rental,
+      policy: { ...policy, diskQuota: true },
+      readOnlyRootfs: true,
+    });
     expect(options.name).toBe(`gpuc-${rental.id}`);
     expect(options.Labels).toMatchObject({
       "gpuc.managed-by": "gpuc-executor",

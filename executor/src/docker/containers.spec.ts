@@ -5,8 +5,8 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import { createLogger } from "@gpuc/platform";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { testRental } from "../testing/rentals.ts";
 import { removeProviderContainers, TEST_IMAGE, testDocker, testProviderId } from "../testing/docker.ts";
+import { testRental } from "../testing/rentals.ts";
 import { type ContainerPolicy, containerCreateOptions } from "./container-spec.ts";
 import { ContainerRuntime } from "./containers.ts";
 import { ImageUnavailableError } from "./errors.ts";
@@ -55,10 +55,14 @@ describe("ContainerRuntime on the real Docker engine", () => {
 
   it("Should run exec'd commands without capabilities, unable to write the root fs, able to write /tmp", async () => {
     const { id } = await startRental(["sleep", "60"]);
-    const caps = await runtime.exec(id, ["sh", "-c", "grep -E 'CapEff|CapBnd|NoNewPrivs' /proc/self/status"], {
-      timeoutMs: 10_000,
-      maxBytes: 4096,
-    });
+    const caps = await runtime.exec(
+      id,
+      ["sh", "-c", "grep -E 'CapEff|CapBnd|NoNewPrivs' /proc/self/status"],
+      {
+        timeoutMs: 10_000,
+        maxBytes: 4096,
+      },
+    );
     expect(caps.exitCode).toBe(0);
     expect(caps.stdout).toMatch(/CapEff:\s+0000000000000000/);
     expect(caps.stdout).toMatch(/CapBnd:\s+0000000000000000/);
@@ -81,7 +85,11 @@ describe("ContainerRuntime on the real Docker engine", () => {
   });
 
   it("Should stream stdout and stderr as logs, and follow new lines", async () => {
-    const { id } = await startRental(["sh", "-c", "echo out-1; echo err-1 >&2; sleep 1; echo out-2; sleep 60"]);
+    const { id } = await startRental([
+      "sh",
+      "-c",
+      "echo out-1; echo err-1 >&2; sleep 1; echo out-2; sleep 60",
+    ]);
     const followed = await runtime.logs(id, { follow: true });
     const chunks: string[] = [];
     followed.stream.on("data", (chunk: Buffer) => chunks.push(chunk.toString()));
@@ -127,7 +135,10 @@ describe("ImageStore on the real Docker engine", () => {
     await docker.getImage(tag).remove();
   });
   afterAll(async () => {
-    await docker.getImage(tag).remove().catch(() => undefined);
+    await docker
+      .getImage(tag)
+      .remove()
+      .catch(() => undefined);
     await rm(dir, { recursive: true, force: true });
   });
 

@@ -126,7 +126,11 @@ export class ContainerRuntime {
    * Runs a command in the running container (with the container's user, capabilities and limits) and
    * collects its output up to `maxBytes` per stream.
    */
-  async exec(id: string, cmd: readonly string[], options: { timeoutMs: number; maxBytes: number }): Promise<ExecResult> {
+  async exec(
+    id: string,
+    cmd: readonly string[],
+    options: { timeoutMs: number; maxBytes: number },
+  ): Promise<ExecResult> {
     const exec = await this.#docker.getContainer(id).exec({
       Cmd: [...cmd],
       AttachStdout: true,

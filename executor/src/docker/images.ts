@@ -1,9 +1,9 @@
 import { access } from "node:fs/promises";
 import { join } from "node:path";
-import type Docker from "dockerode";
 import type { Logger } from "@gpuc/platform";
-import { WRITABLE_ROOTFS_LABEL } from "./labels.ts";
+import type Docker from "dockerode";
 import { ImageUnavailableError } from "./errors.ts";
+import { WRITABLE_ROOTFS_LABEL } from "./labels.ts";
 
 export interface PullProgress {
   readonly image: string;

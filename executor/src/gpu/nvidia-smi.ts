@@ -40,7 +40,9 @@ export class NvidiaSmiParseError extends ExecutorError {
     readonly line: string,
     readonly reason: string,
   ) {
-    super(`Unexpected nvidia-smi output line "${line}": ${reason}; check that the driver supports the query fields`);
+    super(
+      `Unexpected nvidia-smi output line "${line}": ${reason}; check that the driver supports the query fields`,
+    );
   }
 }
 
@@ -101,7 +103,8 @@ function parseLine(line: string): GpuStatus {
 function numberOrNull(cell: string, line: string): number | null {
   if (UNAVAILABLE.test(cell)) return null;
   const value = Number(cell);
-  if (cell === "" || !Number.isFinite(value)) throw new NvidiaSmiParseError(line, `"${cell}" is not a number`);
+  if (cell === "" || !Number.isFinite(value))
+    throw new NvidiaSmiParseError(line, `"${cell}" is not a number`);
   return value;
 }
 

@@ -24,10 +24,16 @@ export interface AppDeps {
 }
 
 const logsQuery = z.object({
-  follow: z.enum(["true", "false", "1", "0"]).optional().transform((value) => value === "true" || value === "1"),
+  follow: z
+    .enum(["true", "false", "1", "0"])
+    .optional()
+    .transform((value) => value === "true" || value === "1"),
   tail: z.coerce.number().int().min(0).max(100_000).optional(),
   since: z.coerce.number().int().min(0).optional(),
-  timestamps: z.enum(["true", "false", "1", "0"]).optional().transform((value) => value === "true" || value === "1"),
+  timestamps: z
+    .enum(["true", "false", "1", "0"])
+    .optional()
+    .transform((value) => value === "true" || value === "1"),
 });
 
 const execBody = z.object({
@@ -77,12 +83,19 @@ export function createApp(deps: AppDeps): Express {
     const containerId = await agent.containerOf(idOf(req));
     const info = await runtime.inspect(containerId);
     assertHttp(info?.State.Running, 409, "Instance not running", "Commands run only while the instance runs");
-    const timeoutSeconds = Math.min(body.timeoutSeconds ?? deps.exec.maxTimeoutSeconds, deps.exec.maxTimeoutSeconds);
+    const timeoutSeconds = Math.min(
+      body.timeoutSeconds ?? deps.exec.maxTimeoutSeconds,
+      deps.exec.maxTimeoutSeconds,
+    );
     const result = await runtime.exec(containerId, body.cmd, {
       timeoutMs: timeoutSeconds * 1000,
       maxBytes: deps.exec.maxOutputBytes,
     });
-    log.info("INSTANCE_EXEC", { instanceId: idOf(req), exitCode: result.exitCode, timedOut: result.timedOut });
+    log.info("INSTANCE_EXEC", {
+      instanceId: idOf(req),
+      exitCode: result.exitCode,
+      timedOut: result.timedOut,
+    });
     res.json(result);
   });
 
@@ -101,8 +114,18 @@ export function createApp(deps: AppDeps): Express {
 
   app.post("/instances/:id/stop", requireCredential(verifier, "stop"), async (req, res) => {
     const result = await agent.requestStop(idOf(req), "user_stopped");
-    assertHttp(result !== "unknown", 404, "Instance not found", `Instance ${idOf(req)} does not run on this executor`);
-    assertHttp(result !== "already-ended", 409, "Instance already ended", `Instance ${idOf(req)} has already ended`);
+    assertHttp(
+      result !== "unknown",
+      404,
+      "Instance not found",
+      `Instance ${idOf(req)} does not run on this executor`,
+    );
+    assertHttp(
+      result !== "already-ended",
+      409,
+      "Instance already ended",
+      `Instance ${idOf(req)} has already ended`,
+    );
     res.status(202).json({ state: "Stopping" });
   });
 

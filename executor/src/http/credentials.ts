@@ -96,10 +96,18 @@ function toProblem(error: unknown): HttpProblem {
     );
   }
   if (error instanceof errors.JWKSTimeout || (error instanceof TypeError && /fetch/i.test(error.message))) {
-    return new HttpProblem(503, "Marketplace keys unavailable", "The executor cannot reach the marketplace's keys to check credentials; try again shortly");
+    return new HttpProblem(
+      503,
+      "Marketplace keys unavailable",
+      "The executor cannot reach the marketplace's keys to check credentials; try again shortly",
+    );
   }
   if (error instanceof errors.JWTClaimValidationFailed) {
-    return new HttpProblem(401, "Credential invalid", `The credential's "${error.claim}" claim is not valid for this executor (${error.reason})`);
+    return new HttpProblem(
+      401,
+      "Credential invalid",
+      `The credential's "${error.claim}" claim is not valid for this executor (${error.reason})`,
+    );
   }
   return new HttpProblem(
     401,

@@ -1,5 +1,5 @@
-import type { ErrorRequestHandler, Response } from "express";
 import type { Logger } from "@gpuc/platform";
+import type { ErrorRequestHandler, Response } from "express";
 import { ZodError } from "zod";
 import { ContainerNotFoundError } from "../docker/errors.ts";
 import { ExecutorError } from "../errors.ts";
@@ -16,11 +16,22 @@ export class HttpProblem extends ExecutorError {
 }
 
 /** Throws a problem unless `condition` holds: expected failures in one line. */
-export function assertHttp(condition: unknown, status: number, title: string, detail: string): asserts condition {
+export function assertHttp(
+  condition: unknown,
+  status: number,
+  title: string,
+  detail: string,
+): asserts condition {
   if (!condition) throw new HttpProblem(status, title, detail);
 }
 
-export function sendProblem(res: Response, status: number, title: string, detail: string, instance?: string): void {
+export function sendProblem(
+  res: Response,
+  status: number,
+  title: string,
+  detail: string,
+  instance?: string,
+): void {
   res
     .status(status)
     .type("application/problem+json")
@@ -34,12 +45,15 @@ export function problemHandler(log: Logger): ErrorRequestHandler {
       res.destroy();
       return;
     }
-    if (error instanceof HttpProblem) return sendProblem(res, error.status, error.title, error.message, req.originalUrl);
+    if (error instanceof HttpProblem)
+      return sendProblem(res, error.status, error.title, error.message, req.originalUrl);
     if (error instanceof ContainerNotFoundError) {
       return sendProblem(res, 404, "Instance not found", error.message, req.originalUrl);
     }
     if (error instanceof ZodError) {
-      const detail = error.issues.map((issue) => `${issue.path.join(".") || "body"}: ${issue.message}`).join("; ");
+      const detail = error.issues
+        .map((issue) => `${issue.path.join(".") || "body"}: ${issue.message}`)
+        .join("; ");
       return sendProblem(res, 400, "Invalid request", detail, req.originalUrl);
     }
     if ((error as { type?: string }).type === "entity.parse.failed") {

@@ -31,7 +31,11 @@ const prefix = (network: ErgoNetwork) =>
  * const signer = signerFromMnemonic(config.mnemonic, "", "testnet");
  * const signature = signer.sign(new TextEncoder().encode("hello"));
  */
-export function signerFromMnemonic(mnemonic: string, passphrase: string, network: ErgoNetwork): ProviderSigner {
+export function signerFromMnemonic(
+  mnemonic: string,
+  passphrase: string,
+  network: ErgoNetwork,
+): ProviderSigner {
   const words = mnemonic.trim().split(/\s+/);
   if (![12, 15, 18, 21, 24].includes(words.length)) {
     throw new ProviderKeyError(`a seed phrase has 12 to 24 words, this one has ${words.length}`);

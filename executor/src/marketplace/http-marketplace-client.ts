@@ -64,7 +64,10 @@ export class HttpMarketplaceClient implements MarketplaceClient {
   }
 
   async assignedRentals(): Promise<readonly Rental[]> {
-    const body = await this.#request("GET", `/api/v1/providers/${this.#provider}/instances?state=${ACTIVE_STATES}`);
+    const body = await this.#request(
+      "GET",
+      `/api/v1/providers/${this.#provider}/instances?state=${ACTIVE_STATES}`,
+    );
     const list = listSchema.parse(body);
     const rentals: Rental[] = [];
     for (const item of list) {

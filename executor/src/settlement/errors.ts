@@ -25,6 +25,8 @@ export class SettlementRejectedError extends ExecutorError {
     readonly instanceId: string,
     readonly reason: string,
   ) {
-    super(`Settlement for rental ${instanceId} was rejected: ${reason}; it will be retried on the next cycle`);
+    super(
+      `Settlement for rental ${instanceId} was rejected: ${reason}; it will be retried on the next cycle`,
+    );
   }
 }

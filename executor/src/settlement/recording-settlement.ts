@@ -37,7 +37,10 @@ export class RecordingSettlement implements Settlement {
     const { instanceId, prepaidPeriods, pricePerPeriod } = item.escrow;
     if (await this.#isClosed(instanceId)) throw new EscrowClosedError(instanceId);
     if (item.toPeriod > prepaidPeriods || item.fromPeriod < 1 || item.fromPeriod > item.toPeriod) {
-      throw new SettlementRejectedError(instanceId, `periods ${item.fromPeriod}..${item.toPeriod} out of range`);
+      throw new SettlementRejectedError(
+        instanceId,
+        `periods ${item.fromPeriod}..${item.toPeriod} out of range`,
+      );
     }
     const periods = item.toPeriod - item.fromPeriod + 1;
     if (item.amount !== BigInt(periods) * pricePerPeriod) {
@@ -72,7 +75,14 @@ export class RecordingSettlement implements Settlement {
         `INSERT INTO recorded_settlement_closes
            (instance_id, billed_seconds, provider_amount, consumer_refund, reason, tx_id)
          VALUES ($1, $2, $3, $4, $5, $6)`,
-        [instanceId, request.billedSeconds, request.providerAmount, request.consumerRefund, request.reason, txId],
+        [
+          instanceId,
+          request.billedSeconds,
+          request.providerAmount,
+          request.consumerRefund,
+          request.reason,
+          txId,
+        ],
       );
       return { txId };
     });

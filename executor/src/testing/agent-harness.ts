@@ -1,4 +1,4 @@
-import { createLogger, Database, createPool } from "@gpuc/platform";
+import { createLogger, createPool, Database } from "@gpuc/platform";
 import { createTestDatabase, type TestDatabase } from "@gpuc/platform/testing";
 import { Agent, type AgentOptions } from "../agent/agent.ts";
 import type { ContainerPolicy } from "../docker/container-spec.ts";
@@ -27,7 +27,9 @@ export interface Harness {
   readonly chainDb: Database;
   readonly settlement: RecordingSettlement;
   /** A new agent with its own pool on the ledger database, as a restarted executor would be. */
-  newAgent(overrides?: Partial<AgentOptions> & { probe?: GpuProbe; ledgerDbUrl?: string }): Promise<AgentHandle>;
+  newAgent(
+    overrides?: Partial<AgentOptions> & { probe?: GpuProbe; ledgerDbUrl?: string },
+  ): Promise<AgentHandle>;
   /** Ticks `agent` until `done()` holds or the timeout passes. */
   tickUntil(agent: Agent, done: () => Promise<boolean>, timeoutMs?: number): Promise<void>;
   close(): Promise<void>;
@@ -62,7 +64,11 @@ export async function startHarness(name: string): Promise<Harness> {
   const setup = new Database(createPool(ledgerTestDb.url, { max: 1 }));
   await migrateExecutor(setup.pool);
   await setup.close();
-  const marketplace = await startTestMarketplace({ providerId, apiKey: TEST_API_KEY, providerAddress: signer.address });
+  const marketplace = await startTestMarketplace({
+    providerId,
+    apiKey: TEST_API_KEY,
+    providerAddress: signer.address,
+  });
   const docker = testDocker();
   const runtime = new ContainerRuntime(docker);
   const settlement = new RecordingSettlement(chainDb);

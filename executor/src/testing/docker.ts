@@ -15,6 +15,9 @@ export function testProviderId(): string {
 
 /** Removes every container labelled with this provider (the tests' cleanup). */
 export async function removeProviderContainers(docker: Docker, providerId: string): Promise<void> {
-  const list = await docker.listContainers({ all: true, filters: { label: [`${LABELS.provider}=${providerId}`] } });
+  const list = await docker.listContainers({
+    all: true,
+    filters: { label: [`${LABELS.provider}=${providerId}`] },
+  });
   await Promise.all(list.map((info) => docker.getContainer(info.Id).remove({ force: true })));
 }

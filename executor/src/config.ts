@@ -1,0 +1,131 @@
+import { readFileSync } from "node:fs";
+import { parseEnv } from "@gpuc/platform";
+import { z } from "zod";
+import { parsePortRanges } from "./agent/acceptance.ts";
+import { ExecutorError } from "./errors.ts";
+
+const seconds = (fallback: number) => z.coerce.number().positive().default(fallback);
+const flag = z
+  .enum(["true", "false", "1", "0"])
+  .default("false")
+  .transform((value) => value === "true" || value === "1");
+
+/** Every setting of the executor, from the environment, with its default (see README.md). */
+export const executorEnvSchema = z.object({
+  GPUC_MARKETPLACE_URL: z.url().default("http://127.0.0.1:8080"),
+  GPUC_JWKS_URL: z.url().optional(),
+  GPUC_PROVIDER_ID: z
+    .string({ error: "set GPUC_PROVIDER_ID to the provider id the marketplace gave you" })
+    .min(1, "set GPUC_PROVIDER_ID to the provider id the marketplace gave you"),
+  GPUC_API_KEY: z.string().min(1).optional(),
+  GPUC_API_KEY_FILE: z.string().min(1).optional(),
+  GPUC_PROVIDER_MNEMONIC: z.string().min(1).optional(),
+  GPUC_PROVIDER_MNEMONIC_FILE: z.string().min(1).optional(),
+  GPUC_PROVIDER_MNEMONIC_PASSPHRASE: z.string().default(""),
+  GPUC_PROVIDER_SECRET_KEY: z.string().min(1).optional(),
+  GPUC_PROVIDER_SECRET_KEY_FILE: z.string().min(1).optional(),
+  GPUC_NETWORK: z.enum(["mainnet", "testnet"]).default("testnet"),
+  GPUC_DOCKER_SOCKET: z.string().default("/var/run/docker.sock"),
+  DATABASE_URL: z.string().optional(),
+  GPUC_DATA_DIR: z.string().default(".data/executor"),
+  GPUC_GPUS: z
+    .string()
+    .regex(/^(all|none|recorded:.+)$/, 'use "all" (nvidia-smi), "none" (CPU only) or "recorded:<file>"')
+    .default("all"),
+  GPUC_NVIDIA_SMI: z.string().default("nvidia-smi"),
+  GPUC_HTTP_HOST: z.string().default("0.0.0.0"),
+  GPUC_HTTP_PORT: z.coerce.number().int().min(0).max(65535).default(8090),
+  GPUC_BILLING_PERIOD_SECONDS: z.coerce.number().int().positive().default(3600),
+  GPUC_STOP_GRACE_SECONDS: z.coerce.number().int().min(0).default(30),
+  GPUC_TICK_SECONDS: seconds(5),
+  GPUC_HEARTBEAT_SECONDS: seconds(60),
+  GPUC_POLL_SECONDS: seconds(15),
+  GPUC_CLAIM_STALE_SECONDS: seconds(1800),
+  GPUC_SETTLEMENT_RETRY_SECONDS: seconds(60),
+  GPUC_RETAIN_ENDED_SECONDS: z.coerce.number().min(0).default(86_400),
+  GPUC_SETTLEMENT: z.enum(["recording"]).default("recording"),
+  GPUC_ALLOWED_PORTS: z.string().default("1024-65535"),
+  GPUC_PORT_NETWORK: z.string().default("bridge"),
+  GPUC_PUBLISH_HOST_IP: z.string().default("0.0.0.0"),
+  GPUC_TMPFS_MB: z.coerce.number().int().positive().default(1024),
+  GPUC_DISK_QUOTA: flag,
+  GPUC_IMAGE_DIR: z.string().optional(),
+  GPUC_EXEC_TIMEOUT_SECONDS: seconds(60),
+  GPUC_EXEC_MAX_OUTPUT_BYTES: z.coerce.number().int().positive().default(1_048_576),
+});
+
+export type ExecutorEnv = z.infer<typeof executorEnvSchema>;
+
+/** The provider's key, as configured: a seed phrase or a raw secret. Never logged. */
+export type ProviderKeySource =
+  | { readonly kind: "mnemonic"; readonly mnemonic: string; readonly passphrase: string }
+  | { readonly kind: "secret"; readonly secretHex: string };
+
+export interface ExecutorConfig {
+  readonly env: ExecutorEnv;
+  readonly apiKey: string;
+  readonly providerKey: ProviderKeySource;
+  readonly jwksUrl: string;
+  readonly portAllowed: (port: number) => boolean;
+}
+
+/** The configuration is inconsistent (beyond what the schema checks). */
+export class ExecutorConfigError extends ExecutorError {}
+
+/**
+ * Reads the executor's configuration once: the environment through the schema, then the secrets (inline or
+ * from `*_FILE` paths, e.g. Docker/Kubernetes secrets).
+ */
+export function loadExecutorConfig(env?: Record<string, string | undefined>): ExecutorConfig {
+  const parsed = parseEnv(executorEnvSchema, env);
+  const apiKey = oneOf(parsed.GPUC_API_KEY, parsed.GPUC_API_KEY_FILE, "GPUC_API_KEY");
+  if (!apiKey)
+    throw new ExecutorConfigError("Set GPUC_API_KEY or GPUC_API_KEY_FILE to a provider-scoped API key");
+  let portAllowed: (port: number) => boolean;
+  try {
+    portAllowed = parsePortRanges(parsed.GPUC_ALLOWED_PORTS);
+  } catch (error) {
+    throw new ExecutorConfigError(`GPUC_ALLOWED_PORTS: ${(error as Error).message}`);
+  }
+  return {
+    env: parsed,
+    apiKey,
+    providerKey: providerKey(parsed),
+    jwksUrl:
+      parsed.GPUC_JWKS_URL ?? new URL("/.well-known/jwks.json", parsed.GPUC_MARKETPLACE_URL).toString(),
+    portAllowed,
+  };
+}
+
+function providerKey(env: ExecutorEnv): ProviderKeySource {
+  const mnemonic = oneOf(
+    env.GPUC_PROVIDER_MNEMONIC,
+    env.GPUC_PROVIDER_MNEMONIC_FILE,
+    "GPUC_PROVIDER_MNEMONIC",
+  );
+  const secretHex = oneOf(
+    env.GPUC_PROVIDER_SECRET_KEY,
+    env.GPUC_PROVIDER_SECRET_KEY_FILE,
+    "GPUC_PROVIDER_SECRET_KEY",
+  );
+  if (mnemonic && secretHex) {
+    throw new ExecutorConfigError("Set either a provider mnemonic or a provider secret key, not both");
+  }
+  if (mnemonic) return { kind: "mnemonic", mnemonic, passphrase: env.GPUC_PROVIDER_MNEMONIC_PASSPHRASE };
+  if (secretHex) return { kind: "secret", secretHex };
+  throw new ExecutorConfigError(
+    "Set GPUC_PROVIDER_MNEMONIC(_FILE) or GPUC_PROVIDER_SECRET_KEY(_FILE): the provider wallet signs heartbeats and claims",
+  );
+}
+
+/** An inline value or the trimmed contents of a file; both set is an error. */
+function oneOf(inline: string | undefined, file: string | undefined, name: string): string | undefined {
+  if (inline && file) throw new ExecutorConfigError(`Set ${name} or ${name}_FILE, not both`);
+  if (inline) return inline.trim();
+  if (!file) return undefined;
+  try {
+    return readFileSync(file, "utf8").trim();
+  } catch (error) {
+    throw new ExecutorConfigError(`Cannot read ${name}_FILE (${file}): ${(error as Error).message}`);
+  }
+}

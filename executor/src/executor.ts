@@ -1,0 +1,175 @@
+import type { Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { join } from "node:path";
+import { createLogger, createPool, Database, type Logger, startEmbeddedPostgres } from "@gpuc/platform";
+import Docker from "dockerode";
+import { createRemoteJWKSet } from "jose";
+import { Agent } from "./agent/agent.ts";
+import type { ExecutorConfig } from "./config.ts";
+import { ContainerRuntime } from "./docker/containers.ts";
+import { ImageStore } from "./docker/images.ts";
+import { ExecutorError } from "./errors.ts";
+import type { GpuProbe } from "./gpu/gpu-probe.ts";
+import { NoGpuProbe } from "./gpu/no-gpu.ts";
+import { NvidiaSmiProbe, RecordedGpuProbe } from "./gpu/nvidia-smi.ts";
+import { createApp } from "./http/app.ts";
+import { CredentialVerifier } from "./http/credentials.ts";
+import { type ProviderSigner, signerFromMnemonic, signerFromSecretKey } from "./keys/provider-signer.ts";
+import { Ledger } from "./ledger/ledger.ts";
+import { migrateExecutor } from "./ledger/migrations.ts";
+import { HttpMarketplaceClient } from "./marketplace/http-marketplace-client.ts";
+import type { MarketplaceClient } from "./marketplace/marketplace-client.ts";
+import { ExecutorMetrics } from "./metrics.ts";
+import { RecordingSettlement } from "./settlement/recording-settlement.ts";
+import type { Settlement } from "./settlement/settlement.ts";
+
+/** The Docker engine did not answer on the configured socket. */
+export class DockerUnreachableError extends ExecutorError {
+  constructor(socket: string, cause: unknown) {
+    super(
+      `No Docker engine answers on ${socket} (${cause instanceof Error ? cause.message : String(cause)}); start Docker or set GPUC_DOCKER_SOCKET`,
+      { cause },
+    );
+  }
+}
+
+export interface RunningExecutor {
+  readonly agent: Agent;
+  readonly address: string;
+  /** Base URL of the consumer API and /metrics. */
+  readonly url: string;
+  stop(): Promise<void>;
+}
+
+/** Parts a caller may replace (tests, `npm start` wiring the in-process marketplace or chain). */
+export interface ExecutorOverrides {
+  readonly log?: Logger;
+  readonly marketplace?: MarketplaceClient;
+  readonly settlement?: Settlement;
+  readonly probe?: GpuProbe;
+}
+
+/**
+ * Starts a whole executor from its configuration: database (embedded PGlite unless DATABASE_URL), migrations,
+ * Docker, GPU probe, provider key, agent loops and the HTTP API.
+ *
+ * @example
+ * const executor = await startExecutor(loadExecutorConfig());
+ * process.on("SIGTERM", () => executor.stop());
+ */
+export async function startExecutor(
+  config: ExecutorConfig,
+  overrides: ExecutorOverrides = {},
+): Promise<RunningExecutor> {
+  const { env } = config;
+  const log = overrides.log ?? createLogger("executor");
+  const signer = providerSigner(config);
+  const docker = new Docker({ socketPath: env.GPUC_DOCKER_SOCKET });
+  await docker.ping().catch((error: unknown) => {
+    throw new DockerUnreachableError(env.GPUC_DOCKER_SOCKET, error);
+  });
+  const embedded = env.DATABASE_URL
+    ? undefined
+    : await startEmbeddedPostgres({ dataDir: join(env.GPUC_DATA_DIR, "pg") });
+  const db = new Database(createPool(env.DATABASE_URL ?? embedded!.url, { max: embedded ? 4 : 10 }));
+  await migrateExecutor(db.pool);
+  const runtime = new ContainerRuntime(docker);
+  const metrics = new ExecutorMetrics();
+  const agent = new Agent({
+    providerId: env.GPUC_PROVIDER_ID,
+    ledger: new Ledger(db),
+    runtime,
+    images: new ImageStore(docker, log, env.GPUC_IMAGE_DIR),
+    settlement: overrides.settlement ?? new RecordingSettlement(db),
+    marketplace:
+      overrides.marketplace ??
+      new HttpMarketplaceClient({
+        baseUrl: env.GPUC_MARKETPLACE_URL,
+        providerId: env.GPUC_PROVIDER_ID,
+        apiKey: config.apiKey,
+        logger: log,
+      }),
+    probe: overrides.probe ?? gpuProbe(env.GPUC_GPUS, env.GPUC_NVIDIA_SMI),
+    signer,
+    metrics,
+    log,
+    policy: {
+      providerId: env.GPUC_PROVIDER_ID,
+      portNetwork: env.GPUC_PORT_NETWORK,
+      hostIp: env.GPUC_PUBLISH_HOST_IP,
+      tmpfsMb: env.GPUC_TMPFS_MB,
+      stopGraceSeconds: env.GPUC_STOP_GRACE_SECONDS,
+      diskQuota: env.GPUC_DISK_QUOTA,
+    },
+    options: {
+      periodSeconds: env.GPUC_BILLING_PERIOD_SECONDS,
+      stopGraceSeconds: env.GPUC_STOP_GRACE_SECONDS,
+      tickMs: env.GPUC_TICK_SECONDS * 1000,
+      heartbeatMs: env.GPUC_HEARTBEAT_SECONDS * 1000,
+      pollMs: env.GPUC_POLL_SECONDS * 1000,
+      claimStaleSeconds: env.GPUC_CLAIM_STALE_SECONDS,
+      settlementRetryMs: env.GPUC_SETTLEMENT_RETRY_SECONDS * 1000,
+      retainEndedSeconds: env.GPUC_RETAIN_ENDED_SECONDS,
+      portAllowed: config.portAllowed,
+    },
+  });
+  const verifier = new CredentialVerifier({
+    keys: createRemoteJWKSet(new URL(config.jwksUrl)),
+    providerId: env.GPUC_PROVIDER_ID,
+  });
+  const app = createApp({
+    agent,
+    runtime,
+    verifier,
+    metrics,
+    log,
+    exec: {
+      maxTimeoutSeconds: env.GPUC_EXEC_TIMEOUT_SECONDS,
+      maxOutputBytes: env.GPUC_EXEC_MAX_OUTPUT_BYTES,
+    },
+  });
+  await agent.start();
+  const server = await listen(app.listen(env.GPUC_HTTP_PORT, env.GPUC_HTTP_HOST));
+  const { port } = server.address() as AddressInfo;
+  const url = `http://${env.GPUC_HTTP_HOST === "0.0.0.0" ? "127.0.0.1" : env.GPUC_HTTP_HOST}:${port}`;
+  log.info("EXECUTOR_STARTED", {
+    url,
+    address: signer.address,
+    provider: env.GPUC_PROVIDER_ID,
+    database: embedded ? "embedded" : "external",
+  });
+  return {
+    agent,
+    address: signer.address,
+    url,
+    async stop() {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+      await agent.shutdown();
+      await db.close();
+      await embedded?.stop();
+      log.info("EXECUTOR_STOPPED", {});
+    },
+  };
+}
+
+function providerSigner(config: ExecutorConfig): ProviderSigner {
+  const key = config.providerKey;
+  return key.kind === "mnemonic"
+    ? signerFromMnemonic(key.mnemonic, key.passphrase, config.env.GPUC_NETWORK)
+    : signerFromSecretKey(key.secretHex, config.env.GPUC_NETWORK);
+}
+
+/** `all` → nvidia-smi, `none` → CPU only, `recorded:<file>` → a recorded nvidia-smi output. */
+export function gpuProbe(setting: string, nvidiaSmi: string): GpuProbe {
+  if (setting === "none") return new NoGpuProbe();
+  if (setting.startsWith("recorded:")) return new RecordedGpuProbe(setting.slice("recorded:".length));
+  return new NvidiaSmiProbe({ binary: nvidiaSmi });
+}
+
+function listen(server: Server): Promise<Server> {
+  return new Promise((resolve, reject) => {
+    server.once("listening", () => resolve(server));
+    server.once("error", reject);
+  });
+}
