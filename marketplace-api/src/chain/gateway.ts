@@ -1,12 +1,8 @@
 import type { EIP12UnsignedTransaction } from "@fleet-sdk/common";
+import type { SignedTransaction } from "@gpuc/offchain";
 
 /** A signed transaction as a wallet returns it (EIP-12 `sign_tx`) and the node accepts it. */
-export interface SignedTx {
-  readonly id: string;
-  readonly inputs: readonly unknown[];
-  readonly outputs: readonly unknown[];
-  readonly [field: string]: unknown;
-}
+export type SignedTx = SignedTransaction;
 
 export interface OpenEscrowRequest {
   /** Rental id as the escrow's R7 carries it: the instance uuid without dashes (16 bytes, hex). */

@@ -48,15 +48,48 @@ export const createdInstanceSchema = z.object({
     .describe("EIP-12 unsigned transaction opening the escrow; sign with the wallet"),
 });
 
+const hex = z
+  .string()
+  .regex(/^([0-9a-fA-F]{2})*$/, "must be hex")
+  .max(20_000);
+const id32 = z.string().regex(/^[0-9a-fA-F]{64}$/, "must be a 32-byte hex id");
+const amount = z.union([z.string().regex(/^[0-9]{1,20}$/), z.number().int().nonnegative()]).transform(String);
+
+export const signedTxSchema = z.object({
+  id: id32,
+  inputs: z
+    .array(
+      z.object({
+        boxId: id32,
+        spendingProof: z.object({ proofBytes: hex, extension: z.record(z.string(), hex) }),
+      }),
+    )
+    .min(1)
+    .max(500),
+  dataInputs: z
+    .array(z.object({ boxId: id32 }))
+    .max(100)
+    .default([]),
+  outputs: z
+    .array(
+      z.object({
+        boxId: id32,
+        value: amount,
+        ergoTree: hex,
+        creationHeight: z.number().int().nonnegative(),
+        assets: z.array(z.object({ tokenId: id32, amount })).max(100),
+        additionalRegisters: z.record(z.string().regex(/^R[4-9]$/), hex),
+        transactionId: id32,
+        index: z.number().int().nonnegative(),
+      }),
+    )
+    .min(1)
+    .max(500),
+  size: z.number().int().optional(),
+});
+
 export const fundingRequest = z.object({
-  signedTx: z
-    .object({
-      id: z.string().regex(/^[0-9a-f]{64}$/),
-      inputs: z.array(z.unknown()).min(1),
-      outputs: z.array(z.unknown()).min(1),
-    })
-    .loose()
-    .describe("The wallet's signed escrow transaction (EIP-12 sign_tx result)"),
+  signedTx: signedTxSchema.describe("The wallet's signed escrow transaction (EIP-12 sign_tx result)"),
 });
 
 export const listInstancesQuery = z.object({
