@@ -111,6 +111,7 @@ export class Devnet {
       await migrate(db.pool, "devnet", await loadMigrations(MIGRATIONS));
       const chain = await Chain.open(new ChainStore(db), { log });
       const devnet = new Devnet(chain, db, embedded, { ...options, logger: log });
+      db.pool.on("error", (error) => devnet.#onIdleClientError(error));
       if (options.port !== undefined) await devnet.#listen(options.port, options.host ?? "127.0.0.1");
       devnet.#scheduleBlock();
       log.info("DEVNET_STARTED", { height: chain.height, url: devnet.#url, blockMs: devnet.#blockMs });
@@ -139,16 +140,16 @@ export class Devnet {
   }
 
   /** Validates a signed transaction (object or JSON text) and adds it to the mempool; resolves to its id. */
-  submit(tx: SignedTransactionInput | string): Promise<string> {
+  async submit(tx: SignedTransactionInput | string): Promise<string> {
     return this.#chain.submit(this.#input(tx));
   }
 
   /** Validates without adding to the mempool; resolves to the id, or throws DevnetRejectedError. */
-  check(tx: SignedTransactionInput | string): Promise<string> {
+  async check(tx: SignedTransactionInput | string): Promise<string> {
     return this.#chain.check(this.#input(tx));
   }
 
-  mine(): Promise<MinedBlock> {
+  async mine(): Promise<MinedBlock> {
     this.#ensureRunning();
     return this.#chain.mine();
   }
@@ -164,13 +165,13 @@ export class Devnet {
    * Undoes the last `blocks` blocks. Their transactions go back to the mempool (revalidated, as after a reorg on
    * a node) unless `dropTransactions`; the UTXO set is exactly what it was below them.
    */
-  rollback(blocks: number, options?: RollbackOptions): Promise<RollbackResult> {
+  async rollback(blocks: number, options?: RollbackOptions): Promise<RollbackResult> {
     this.#ensureRunning();
     return this.#chain.rollback(blocks, options);
   }
 
   /** Pays from the faucet (and mints tokens) in real signed transactions, into the mempool; the caller mines. */
-  faucet(address: string, request: FaucetRequest): Promise<FaucetResult> {
+  async faucet(address: string, request: FaucetRequest): Promise<FaucetResult> {
     this.#ensureRunning();
     return payFromFaucet(this.#chain, address, request);
   }
@@ -217,6 +218,12 @@ export class Devnet {
     await this.#db.close();
     await this.#embedded?.stop();
     this.#log.info("DEVNET_STOPPED", { height: this.#chain.height });
+  }
+
+  // An idle pooled connection failed (server restart, or the database dropped right after `stop()`): pg has
+  // already discarded it and reconnects on demand.
+  #onIdleClientError(error: Error): void {
+    if (!this.#stopped) this.#log.warn("DB_CONNECTION_LOST", { error });
   }
 
   #input(tx: SignedTransactionInput | string): unknown {

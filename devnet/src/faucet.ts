@@ -44,7 +44,11 @@ interface Payment {
  * Pays `nanoErgs` (and freshly minted tokens) to an address from the faucet box, as real signed transactions that
  * go through the same validation as any other. They land in the mempool; the caller mines.
  */
-export function payFromFaucet(chain: Chain, address: string, request: FaucetRequest): Promise<FaucetResult> {
+export async function payFromFaucet(
+  chain: Chain,
+  address: string,
+  request: FaucetRequest,
+): Promise<FaucetResult> {
   const ergoTree = ergoTreeOfAddress(address);
   const payments = splitPayments(request);
   const key = faucetSecretKey();

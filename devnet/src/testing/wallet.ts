@@ -13,7 +13,10 @@ import { toWireBox } from "../tx/json.ts";
 import type { Box } from "../tx/types.ts";
 
 /** Node-JSON signed transaction with string amounts (ergo-lib's EIP-12 form). */
-export type SignedTx = SignedTransactionInput & { id: string; outputs: { boxId: string; value: string }[] };
+export interface SignedTx extends SignedTransactionInput {
+  readonly id: string;
+  readonly outputs: readonly (SignedTransactionInput["outputs"][number] & { boxId: string; value: string })[];
+}
 
 /** A random key that builds (Fleet) and signs (ergo-lib, the devnet's state context) test transactions. */
 export class TestWallet {
