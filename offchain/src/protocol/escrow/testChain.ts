@@ -97,6 +97,7 @@ export async function startRentalsChain(params: ProtocolParams = TEST_PARAMS): P
     nanoErgs: 1_000_000_000n,
     tokens: [{ amount: 10n ** 15n, name: "GPUC (test)", decimals: 6 }],
   });
+  await chain.devnet.faucet(arbiter.address, { nanoErgs: 100_000_000_000n });
   await chain.mine();
   const ids = {
     configNftId: configNftId!,

@@ -1,0 +1,266 @@
+import type { EIP12UnsignedTransaction } from "@fleet-sdk/common";
+import { ErgoAddress, RECOMMENDED_MIN_FEE_VALUE, TransactionBuilder } from "@fleet-sdk/core";
+import { SByte, SInt } from "@fleet-sdk/serializer";
+import { StakeAction, StakeVar } from "@gpuc/ergoscript";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { ChainBox } from "../../chain/types.ts";
+import { type Party, type RentalsChain, startRentalsChain } from "../escrow/testChain.ts";
+import { listingHash } from "../listing.ts";
+import { parseStakeBox } from "./registers.ts";
+import {
+  buildCreateStakeTx,
+  buildSlashStakeTx,
+  buildUpdateStakeTx,
+  buildWithdrawStakeTx,
+  type updateStake,
+} from "./stake.ts";
+
+const ERG = 1_000_000_000n;
+const LISTING = {
+  gpus: [{ model: "RTX 4090", vramGb: 24, count: 2 }],
+  pricePerHour: 1_500_000n,
+  region: "eu-west",
+};
+const EVIDENCE = "ee".repeat(32);
+
+let rc: RentalsChain;
+let provider: Party;
+let stranger: Party;
+
+beforeAll(async () => {
+  rc = await startRentalsChain();
+  provider = await rc.party({ nanoErgs: 100n * ERG });
+  stranger = await rc.party();
+});
+afterAll(() => rc?.stop());
+
+async function stake(amount = 10n * ERG): Promise<ChainBox> {
+  const tx = buildCreateStakeTx({
+    deployment: rc.deployment,
+    provider: provider.address,
+    amount,
+    listingHash: listingHash(LISTING),
+    height: await rc.height(),
+    inputs: await rc.unspent(provider.address),
+    changeAddress: provider.address,
+  });
+  return output(await rc.send(tx, provider), 0);
+}
+
+async function output(signed: { outputs: { boxId?: string }[] }, index: number): Promise<ChainBox> {
+  return (await rc.chain.client.unspentBox(signed.outputs[index]!.boxId!))!;
+}
+
+async function update(
+  stakeBox: ChainBox,
+  change: Partial<Parameters<typeof updateStake>[0]>,
+): Promise<ChainBox> {
+  const tx = buildUpdateStakeTx({
+    deployment: rc.deployment,
+    stakeBox,
+    provider: provider.address,
+    height: await rc.height(),
+    inputs: await rc.unspent(provider.address),
+    changeAddress: provider.address,
+    ...change,
+  });
+  return output(await rc.send(tx, provider), 0);
+}
+
+async function withdrawTx(stakeBox: ChainBox): Promise<EIP12UnsignedTransaction> {
+  return buildWithdrawStakeTx({
+    deployment: rc.deployment,
+    configBox: await rc.configBox(),
+    stakeBox,
+    provider: provider.address,
+    height: await rc.height(),
+    inputs: [],
+    changeAddress: provider.address,
+  });
+}
+
+async function slashTx(
+  stakeBox: ChainBox,
+  amount: bigint,
+  payer: Party = rc.arbiter,
+): Promise<EIP12UnsignedTransaction> {
+  return buildSlashStakeTx({
+    deployment: rc.deployment,
+    configBox: await rc.configBox(),
+    stakeBox,
+    amount,
+    recipient: rc.treasury.address,
+    evidenceHash: EVIDENCE,
+    height: await rc.height(),
+    inputs: await rc.unspent(payer.address),
+    changeAddress: payer.address,
+  });
+}
+
+function tamper(tx: EIP12UnsignedTransaction, change: (copy: EIP12UnsignedTransaction) => void) {
+  const copy = structuredClone(tx);
+  change(copy);
+  return copy;
+}
+
+async function expectRefused(
+  tx: EIP12UnsignedTransaction,
+  signers: Party[],
+  refused: string[],
+): Promise<void> {
+  const { reason, unprovable } = await rc.reject(tx, ...signers);
+  expect(reason).toMatch(/reduced to false/i);
+  expect(unprovable).toEqual(refused);
+}
+
+describe("Provider Stake on the devnet", () => {
+  it("Should create a bonded stake that parseStakeBox reads back", async () => {
+    const box = await stake();
+    expect(parseStakeBox(box, rc.deployment)).toMatchObject({
+      provider: ErgoAddress.decode(provider.address).ergoTree,
+      listingHash: listingHash(LISTING),
+      unbondingStart: undefined,
+      value: 10n * ERG,
+    });
+  });
+
+  it("Should let the provider top up and point the stake at a new listing", async () => {
+    const box = await update(await stake(), {
+      topUp: 5n * ERG,
+      listingHash: listingHash({ ...LISTING, region: "us" }),
+    });
+    expect(parseStakeBox(box, rc.deployment)).toMatchObject({
+      value: 15n * ERG,
+      listingHash: listingHash({ ...LISTING, region: "us" }),
+    });
+  });
+
+  it("Should let the provider unbond and withdraw only once the unbonding period has passed", async () => {
+    const unbonding = await update(await stake(), { unbonding: "start" });
+    const start = parseStakeBox(unbonding, rc.deployment).unbondingStart!;
+    expect(start).toBe((await rc.height()) - 1);
+    await rc.mineTo(start + rc.params.unbondingBlocks - 2); // the next block is one short
+    await expectRefused(await rawWithdraw(unbonding), [provider], [unbonding.boxId]);
+    await rc.chain.mine();
+    const before = await balance(provider.address);
+    await rc.send(await withdrawTx(unbonding), provider);
+    expect((await balance(provider.address)) - before).toBeGreaterThan(9n * ERG);
+  });
+
+  it("Should refuse a withdrawal of a bonded stake", async () => {
+    const box = await stake();
+    await expectRefused(await rawWithdraw(box), [provider], [box.boxId]);
+  });
+
+  it("Should refuse a backdated unbonding start", async () => {
+    const box = await stake();
+    const honest = buildUpdateStakeTx({
+      deployment: rc.deployment,
+      stakeBox: box,
+      provider: provider.address,
+      height: await rc.height(),
+      unbonding: "start",
+      inputs: await rc.unspent(provider.address),
+      changeAddress: provider.address,
+    });
+    const tx = tamper(honest, (copy) => {
+      copy.outputs[0]!.additionalRegisters.R6 = SInt(copy.outputs[0]!.creationHeight - 100).toHex();
+    });
+    await expectRefused(tx, [provider], [box.boxId]);
+  });
+
+  it("Should refuse taking ERG out of a bonded stake", async () => {
+    const box = await stake();
+    const honest = buildUpdateStakeTx({
+      deployment: rc.deployment,
+      stakeBox: box,
+      provider: provider.address,
+      height: await rc.height(),
+      listingHash: listingHash({ ...LISTING, region: "ap" }),
+      inputs: await rc.unspent(provider.address),
+      changeAddress: provider.address,
+    });
+    const tx = tamper(honest, (copy) => {
+      const taken = ERG;
+      copy.outputs[0]!.value = (BigInt(copy.outputs[0]!.value) - taken).toString();
+      const change = copy.outputs[copy.outputs.length - 1]!;
+      change.value = (BigInt(change.value) + taken).toString();
+    });
+    await expectRefused(tx, [provider], [box.boxId]);
+  });
+
+  it("Should refuse a stake update signed by someone else", async () => {
+    const box = await stake();
+    const honest = buildUpdateStakeTx({
+      deployment: rc.deployment,
+      stakeBox: box,
+      provider: provider.address,
+      height: await rc.height(),
+      topUp: ERG,
+      inputs: await rc.unspent(stranger.address),
+      changeAddress: stranger.address,
+    });
+    await expectRefused(honest, [stranger], [box.boxId]);
+  });
+
+  it("Should let the arbiter slash part of a stake, recording the evidence and keeping the rest staked", async () => {
+    const box = await stake();
+    const signed = await rc.send(await slashTx(box, 3n * ERG), rc.arbiter);
+    const payout = await output(signed, 0);
+    expect(payout).toMatchObject({
+      value: (3n * ERG).toString(),
+      additionalRegisters: { R4: `0e20${EVIDENCE}` },
+    });
+    expect(parseStakeBox(await output(signed, 1), rc.deployment)).toMatchObject({
+      value: 7n * ERG,
+      listingHash: listingHash(LISTING),
+      unbondingStart: undefined,
+    });
+  });
+
+  it("Should let the arbiter slash a whole stake", async () => {
+    const box = await stake(2n * ERG);
+    const signed = await rc.send(await slashTx(box, 2n * ERG), rc.arbiter);
+    expect(signed.outputs.some((o) => o.ergoTree === rc.deployment.contracts.providerStake.ergoTree)).toBe(
+      false,
+    );
+  });
+
+  it("Should refuse a slash without the arbiter", async () => {
+    const box = await stake();
+    const tx = await slashTx(box, ERG, stranger);
+    // Neither a stranger nor the provider itself can slash: only the Config's arbiter.
+    await expectRefused(tx, [stranger, provider], [box.boxId]);
+  });
+
+  it("Should refuse a slash whose payout lacks the evidence hash or that keeps back more than it declares", async () => {
+    const box = await stake();
+    const honest = await slashTx(box, ERG);
+    const noEvidence = tamper(honest, (copy) => {
+      copy.outputs[0]!.additionalRegisters = { R4: "0e00" }; // an empty hash instead of the evidence
+    });
+    await expectRefused(noEvidence, [rc.arbiter], [box.boxId]);
+    const skimmed = tamper(honest, (copy) => {
+      copy.outputs[1]!.value = (BigInt(copy.outputs[1]!.value) - ERG).toString();
+      const change = copy.outputs[copy.outputs.length - 1]!;
+      change.value = (BigInt(change.value) + ERG).toString();
+    });
+    await expectRefused(skimmed, [rc.arbiter], [box.boxId]);
+  });
+});
+
+/** A withdrawal built without the builder's unbonding check, as an impatient provider would. */
+async function rawWithdraw(stakeBox: ChainBox): Promise<EIP12UnsignedTransaction> {
+  const input = { ...stakeBox, extension: { [StakeVar.action]: SByte(StakeAction.withdraw).toHex() } };
+  return new TransactionBuilder(await rc.height())
+    .from(input, { ensureInclusion: true })
+    .withDataFrom(await rc.configBox())
+    .sendChangeTo(provider.address)
+    .payFee(RECOMMENDED_MIN_FEE_VALUE)
+    .build()
+    .toEIP12Object();
+}
+
+async function balance(address: string): Promise<bigint> {
+  return (await rc.unspent(address)).reduce((sum, box) => sum + BigInt(box.value), 0n);
+}
