@@ -11,12 +11,14 @@
     out.value >= SELF.value
 
   // The admin may change anything, but never leave a Config that no contract (or admin) could read again.
+  // Each register is used at its type (not just `isDefined`): an interpreter that does not check register
+  // types on access (sigma-rust) then fails the same way the node's does.
   val wellFormed = out.R4[Coll[Long]].get.size >= minParams &&
     out.R5[Long].get > 0L &&
-    out.R6[Coll[(Coll[Byte], Long)]].isDefined &&
-    out.R7[SigmaProp].isDefined &&
-    out.R8[SigmaProp].isDefined &&
-    out.R9[Coll[Byte]].isDefined
+    out.R6[Coll[(Coll[Byte], Long)]].get.forall { (e: (Coll[Byte], Long)) => e._1.size == 32 && e._2 > 0L } &&
+    out.R7[SigmaProp].get.propBytes.size > 0 &&
+    out.R8[SigmaProp].get.propBytes.size > 0 &&
+    out.R9[Coll[Byte]].get.size > 0
 
   // The arbiter (oracle) may move the price only.
   val priceOnly = out.R5[Long].get > 0L &&

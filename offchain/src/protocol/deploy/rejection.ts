@@ -3,7 +3,7 @@ import type { ChainClient } from "../../chain/chainClient.ts";
 import { ChainRejectedError } from "../../chain/errors.ts";
 import { signRegardless } from "./tamper.ts";
 
-/** Why the chain refused a transaction: the index of the input whose script reduced to false, or the reason. */
+/** Why the chain refused a transaction: the index of the input whose script failed, and the reason. */
 export interface Rejection {
   readonly failedInput: number | undefined;
   readonly reason: string;
@@ -23,8 +23,12 @@ export async function submitExpectingRejection(
     await chain.submit(signed);
   } catch (error) {
     if (!(error instanceof ChainRejectedError)) throw error;
-    const match = /Input (\d+) reduced to false/.exec(error.reason);
-    return { failedInput: match ? Number(match[1]) : undefined, reason: error.reason.slice(0, 300) };
+    // "Input 1 reduced to false…", or "Verifier error on input 1: EvalError…" when the script failed outright.
+    const match = /Input (\d+) reduced to false|error on input (\d+)/i.exec(error.reason);
+    return {
+      failedInput: match ? Number(match[1] ?? match[2]) : undefined,
+      reason: error.reason.slice(0, 300),
+    };
   }
   throw new Error("The chain accepted a transaction that was expected to be rejected");
 }
