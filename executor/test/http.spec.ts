@@ -140,6 +140,12 @@ describe("Consumer access with a marketplace credential", () => {
     expect(response.headers.get("content-type")).toMatch(/application\/problem\+json/);
   });
 
+  it("Should list no published ports for a rental without ports (it has no network at all)", async () => {
+    const response = await call(`/instances/${rental.id}/ports`, await credential({ scope: ["ports"] }));
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({ ports: [] });
+  });
+
   it("Should serve Prometheus metrics", async () => {
     const text = await (await fetch(`${apiUrl}/metrics`)).text();
     expect(text).toMatch(/gpuc_executor_containers_running 1/);
