@@ -59,8 +59,9 @@ export function createServices(deps: MarketplaceDeps) {
     chain: deps.chain,
     settlement: deps.settlement,
   });
+  const heartbeatsRepo = new HeartbeatsRepository(db);
   const heartbeats = new HeartbeatsService(
-    new HeartbeatsRepository(db),
+    heartbeatsRepo,
     providers,
     instancesRepo,
     instances,
@@ -89,6 +90,7 @@ export function createServices(deps: MarketplaceDeps) {
     instances,
     instancesRepo,
     heartbeats,
+    heartbeatsRepo,
   };
 }
 

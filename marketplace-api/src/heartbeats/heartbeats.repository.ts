@@ -47,7 +47,7 @@ export class HeartbeatsRepository {
     const row = rows[0];
     if (!row) return 0;
     const span = Math.min(windowS, Math.max(intervalS, (now.getTime() - row.registered_at.getTime()) / 1000));
-    const expected = geometricSum(Math.exp(-intervalS / tau), Math.ceil(span / intervalS));
+    const expected = geometricSum(Math.exp(-intervalS / tau), Math.max(1, Math.floor(span / intervalS)));
     return Math.min(1, (row.received ?? 0) / expected);
   }
 

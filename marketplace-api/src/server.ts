@@ -1,0 +1,114 @@
+import type { Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { NodeChainClient, readDeployment } from "@gpuc/offchain";
+import { createLogger, createPool, Database, type Logger, startEmbeddedPostgres } from "@gpuc/platform";
+import { createApp } from "./app.ts";
+import type { Settlement } from "./chain/gateway.ts";
+import { type EscrowDeployment, NodeRentalChain } from "./chain/node-rental-chain.ts";
+import type { Clock } from "./core/clock.ts";
+import type { MarketplaceConfig } from "./core/config.ts";
+import { migrateMarketplace } from "./core/database.ts";
+import { BoxClassifier, type IndexedDeployment } from "./indexer/classify.ts";
+import { indexerHooks } from "./indexer/hooks.ts";
+import { ChainIndexer } from "./indexer/indexer.ts";
+import { createServices, type Services } from "./services.ts";
+
+export interface RunningMarketplace {
+  /** `http://host:port` of the API. */
+  readonly url: string;
+  readonly services: Services;
+  readonly indexer: ChainIndexer | undefined;
+  stop(): Promise<void>;
+}
+
+export interface StartOptions {
+  /** A deployment object (e.g. fresh from `deployProtocol`); else `config.deploymentFile` is read. */
+  deployment?: IndexedDeployment & EscrowDeployment & { readonly createdAtHeight?: number };
+  settlement?: Settlement;
+  clock?: Clock;
+  log?: Logger;
+}
+
+/**
+ * Starts the marketplace: database (PostgreSQL at `DATABASE_URL`, else embedded under the data dir) and its
+ * migrations, the HTTP API, the chain indexer and the heartbeat monitor (when a node and a deployment are
+ * configured).
+ *
+ * @example
+ * const market = await startMarketplace(loadConfig());
+ * console.log(market.url); // http://127.0.0.1:8080
+ * await market.stop();
+ */
+export async function startMarketplace(
+  config: MarketplaceConfig,
+  options: StartOptions = {},
+): Promise<RunningMarketplace> {
+  const log = options.log ?? createLogger("marketplace-api");
+  const embedded = config.databaseUrl ? undefined : await startEmbeddedPostgres({ dataDir: config.dataDir });
+  const db = new Database(createPool(config.databaseUrl ?? embedded!.url));
+  await migrateMarketplace(db);
+
+  const deployment =
+    options.deployment ?? (config.deploymentFile ? readDeployment(config.deploymentFile) : undefined);
+  const client = config.ergoNodeUrl ? new NodeChainClient(config.ergoNodeUrl) : undefined;
+  const chain = client && deployment ? new NodeRentalChain(client, deployment, config.network) : undefined;
+  if (!chain)
+    log.warn("CHAIN_NOT_CONFIGURED", {
+      detail: "set ERGO_NODE_URL and GPUC_DEPLOYMENT_FILE to index the chain and take rentals",
+    });
+  const services = createServices({
+    db,
+    config,
+    clock: options.clock,
+    log,
+    chain,
+    settlement: options.settlement,
+  });
+
+  const indexer =
+    client && deployment
+      ? new ChainIndexer(
+          client,
+          db,
+          services.index,
+          new BoxClassifier(deployment),
+          indexerHooks(services),
+          {
+            startHeight: Math.max(config.indexer.startHeight, deployment.createdAtHeight ?? 1),
+            pollMs: config.indexer.pollMs,
+          },
+          log.child({ part: "indexer" }),
+        )
+      : undefined;
+  indexer?.start();
+  const monitor = setInterval(() => {
+    services.heartbeats.tick().catch((error: unknown) => log.error("HEARTBEAT_MONITOR_FAILED", { error }));
+  }, config.heartbeats.intervalS * 1000);
+
+  const server = await listen(
+    createApp(services, { indexerEnabled: indexer !== undefined }),
+    config.port,
+    config.host,
+  );
+  const address = server.address() as AddressInfo;
+  const url = `http://${config.host}:${address.port}`;
+  log.info("MARKETPLACE_STARTED", { url, indexer: indexer !== undefined });
+  return {
+    url,
+    services,
+    indexer,
+    async stop() {
+      clearInterval(monitor);
+      await indexer?.stop();
+      await new Promise((resolve) => server.close(resolve));
+      await db.close();
+      await embedded?.stop();
+    },
+  };
+}
+
+function listen(app: ReturnType<typeof createApp>, port: number, host: string): Promise<Server> {
+  return new Promise((resolve, reject) => {
+    const server = app.listen(port, host, (error?: Error) => (error ? reject(error) : resolve(server)));
+  });
+}
