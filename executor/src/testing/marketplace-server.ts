@@ -53,7 +53,8 @@ export async function startTestMarketplace(options: {
   });
   app.get(`/api/v1/providers/${options.providerId}/instances`, (req, res) => {
     const wanted = String(req.query.state ?? "").split(",");
-    res.json([...state.rentals.values()].filter((rental) => wanted.includes(rental.state)));
+    // The marketplace's shape: `{ items: ExecutorInstance[] }`.
+    res.json({ items: [...state.rentals.values()].filter((rental) => wanted.includes(rental.state)) });
   });
   app.post("/api/v1/instances/:id/events", (req, res) => {
     const event = req.body as InstanceEvent;
