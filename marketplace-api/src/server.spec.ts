@@ -5,6 +5,7 @@ import { createLogger } from "@gpuc/platform";
 import { createTestDatabase, type TestDatabase } from "@gpuc/platform/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { defaultConfig } from "./core/config.ts";
+import { jwksSchema } from "./credentials/credentials.schema.ts";
 import { startMarketplace } from "./server.ts";
 import { statusSchema } from "./status/status.router.ts";
 
@@ -56,7 +57,7 @@ describe("startMarketplace", () => {
         height,
         headerId: expect.stringMatching(/^[0-9a-f]{64}$/),
       });
-      const jwks = await (await fetch(`${market.url}/.well-known/jwks.json`)).json();
+      const jwks = jwksSchema.parse(await (await fetch(`${market.url}/.well-known/jwks.json`)).json());
       expect(jwks.keys[0]).toMatchObject({ kty: "OKP", crv: "Ed25519", alg: "EdDSA" });
     } finally {
       await market.stop();

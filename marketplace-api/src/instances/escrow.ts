@@ -21,7 +21,7 @@ export function readEscrow(box: IndexedBox): EscrowBox | undefined {
   const terms = collLong(box.registers.R6);
   const rentalId = collBytesHex(box.registers.R7);
   const { R4: consumer, R5: provider } = box.registers;
-  if (!terms || terms.length !== 4 || !rentalId || !consumer || !provider) return undefined;
+  if (terms?.length !== 4 || !rentalId || !consumer || !provider) return undefined;
   const [pricePerHour, startHeight, prepaidHours, paidHours] = terms as [bigint, bigint, bigint, bigint];
   return {
     boxId: box.boxId,
