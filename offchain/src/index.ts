@@ -2,7 +2,10 @@
 
 // --- chain: ChainClient (Ergo node REST API) and signing ---
 export * from "./chain/index.ts";
+export { type BankState, bankSuccessor, parseBankBox } from "./protocol/bank/bank.ts";
+export { tokenAmount } from "./protocol/bank/tokens.ts";
 export { sigmaPropRegister, sigmaPropTree, toErgoTree } from "./protocol/config/sigmaProp.ts";
+export { buildConfigUpdate, type ConfigUpdateOptions, updateConfig } from "./protocol/config/update.ts";
 export {
   CONFIG_PARAM,
   type ConfigSettings,
@@ -13,6 +16,39 @@ export {
   type StableToken,
   stableToken,
 } from "./protocol/config.ts";
+export { type CreditAccount, creditAccountOutput, parseCreditAccount } from "./protocol/credit/account.ts";
+export {
+  type AccountAction,
+  addCollateral,
+  buildAddCollateral,
+  buildDraw,
+  buildRepay,
+  buildWithdrawCollateral,
+  draw,
+  repay,
+  withdrawCollateral,
+} from "./protocol/credit/actions.ts";
+export { type AdjustOptions, adjustCreditAccount } from "./protocol/credit/adjust.ts";
+export {
+  buildCloseCreditAccount,
+  type CloseAccountOptions,
+  closeCreditAccount,
+} from "./protocol/credit/close.ts";
+export {
+  covers,
+  isLiquidatable,
+  liquidationPenalty,
+  maxDebt,
+  requiredCollateral,
+} from "./protocol/credit/health.ts";
+export { type LetsBoxes, letsConfig } from "./protocol/credit/lets.ts";
+export { buildLiquidation, type LiquidateOptions, liquidate } from "./protocol/credit/liquidate.ts";
+export {
+  buildOpenCreditAccount,
+  type OpenAccountOptions,
+  openCreditAccount,
+} from "./protocol/credit/open.ts";
+export { buildWithWallet, type WalletContext } from "./protocol/credit/wallet.ts";
 export { buildMintTx, type MintRequest } from "./protocol/deploy/mint.ts";
 export { buildProtocolBoxesTx, type ProtocolBoxesRequest } from "./protocol/deploy/protocolBoxes.ts";
 export {
@@ -24,21 +60,33 @@ export {
   readDeployment,
   writeDeployment,
 } from "./protocol/deploy.ts";
+export { AccountHasDebtError } from "./protocol/errors/accountHasDebt.ts";
 export { AlreadyUnbondingError } from "./protocol/errors/alreadyUnbonding.ts";
+export { ArbiterPriceOnlyError } from "./protocol/errors/arbiterPriceOnly.ts";
+export { BankBoxMismatchError } from "./protocol/errors/bankBoxMismatch.ts";
 // --- protocol: deployment and the builders of every GPUC action ---
 export { GpucProtocolError } from "./protocol/errors/base.ts";
 export { ClaimBeyondElapsedError } from "./protocol/errors/claimBeyondElapsed.ts";
 export { ClaimBeyondPrepaidError } from "./protocol/errors/claimBeyondPrepaid.ts";
 export { ConfigBoxMismatchError } from "./protocol/errors/configBoxMismatch.ts";
 export { ExpiryNotReachedError } from "./protocol/errors/expiryNotReached.ts";
+export { InsufficientFundsError } from "./protocol/errors/insufficientFunds.ts";
 export { InsufficientGpucError } from "./protocol/errors/insufficientGpuc.ts";
+export { InsufficientReserveError } from "./protocol/errors/insufficientReserve.ts";
+export { InvalidAmountError } from "./protocol/errors/invalidAmount.ts";
 export { InvalidRentalArgumentError } from "./protocol/errors/invalidRentalArgument.ts";
 export { MalformedConfigBoxError } from "./protocol/errors/malformedConfigBox.ts";
+export { NotACreditAccountError } from "./protocol/errors/notACreditAccount.ts";
 export { NotAnEscrowError } from "./protocol/errors/notAnEscrow.ts";
 export { NotAStakeError } from "./protocol/errors/notAStake.ts";
 export { NotEscrowPartyError } from "./protocol/errors/notEscrowParty.ts";
+export { NotLiquidatableError } from "./protocol/errors/notLiquidatable.ts";
 export { NotStakeOwnerError } from "./protocol/errors/notStakeOwner.ts";
+export { RepayExceedsDebtError } from "./protocol/errors/repayExceedsDebt.ts";
+export { SwapTooSmallError } from "./protocol/errors/swapTooSmall.ts";
+export { TokenNotWhitelistedError } from "./protocol/errors/tokenNotWhitelisted.ts";
 export { UnbondingNotFinishedError } from "./protocol/errors/unbondingNotFinished.ts";
+export { UndercollateralizedError } from "./protocol/errors/undercollateralized.ts";
 export { UnsupportedPropositionError } from "./protocol/errors/unsupportedProposition.ts";
 export { buildClaimTx, type ClaimParams, claimEscrows, type EscrowClaim } from "./protocol/escrow/claim.ts";
 export {
@@ -94,6 +142,15 @@ export {
   type WithdrawStakeParams,
   withdrawStake,
 } from "./protocol/stake/stake.ts";
+export {
+  buildSwapIn,
+  buildSwapOut,
+  type SwapOptions,
+  swapIn,
+  swapInQuote,
+  swapOut,
+  swapOutQuote,
+} from "./protocol/swap/swap.ts";
 export { InvalidSecretError, SigningError } from "./signing/errors.ts";
 export { type MnemonicOptions, type Network, Signer, verifyMessage } from "./signing/signer.ts";
 export { nextBlockContext } from "./signing/stateContext.ts";
