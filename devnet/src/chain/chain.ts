@@ -17,6 +17,9 @@ import { validateTransaction } from "./validator.ts";
  */
 export const BOOTSTRAP_BLOCKS = STATE_CONTEXT_HEADERS;
 
+/** How long submissions share one state context (its pre-header timestamp) before a fresh one is built. */
+const CONTEXT_TTL_MS = 1000;
+
 export interface MinedBlock {
   readonly height: number;
   readonly headerId: string;
@@ -60,6 +63,7 @@ export class Chain {
   readonly #minerPk = faucetPublicKey();
   /** The newest headers, newest first; never fewer than ten after `open`. */
   #tip: BlockHeader[] = [];
+  #context: { tipId: string; createdAt: number; context: ErgoStateContext } | undefined;
 
   private constructor(store: ChainStore, options: ChainOptions) {
     this.#store = store;
@@ -106,6 +110,19 @@ export class Chain {
     return stateContext(this.#nextHeader([]), this.#tip);
   }
 
+  // Building a context parses eleven headers (about a millisecond), so submissions share one per tip, renewed every
+  // CONTEXT_TTL_MS so that the pre-header's timestamp stays close to the clock.
+  #sharedContext(): ErgoStateContext {
+    const cached = this.#context;
+    const now = this.#now();
+    if (cached && cached.tipId === this.tip.id && now - cached.createdAt < CONTEXT_TTL_MS)
+      return cached.context;
+    cached?.context.free();
+    const context = this.nextBlockContext();
+    this.#context = { tipId: this.tip.id, createdAt: now, context };
+    return context;
+  }
+
   /** Validates a signed transaction and adds it to the mempool; resolves to its id. */
   async submit(input: unknown): Promise<string> {
     const parsed = parseTransaction(input);
@@ -150,12 +167,8 @@ export class Chain {
 
   async #validate(parsed: ParsedTransaction, view: BoxLookup, context?: ErgoStateContext) {
     const resolved = await resolveInputs(parsed.tx, view);
-    const ctx = context ?? this.nextBlockContext();
-    try {
-      validateTransaction(parsed.tx.id, parsed.wasm, resolved.inputs, resolved.dataInputs, ctx);
-    } finally {
-      if (!context) ctx.free();
-    }
+    const ctx = context ?? this.#sharedContext();
+    validateTransaction(parsed.tx.id, parsed.wasm, resolved.inputs, resolved.dataInputs, ctx);
     return resolved;
   }
 

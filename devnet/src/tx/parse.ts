@@ -1,7 +1,7 @@
 import { UnsignedTransaction, Transaction as WasmTransaction } from "ergo-lib-wasm-nodejs";
 import { z } from "zod";
 import { DevnetRejectedError } from "../errors/index.ts";
-import { fromWireBox, type WireBox } from "./json.ts";
+import { fromWireBox, toNodeJson, type WireBox } from "./json.ts";
 import type { Transaction } from "./types.ts";
 
 const hex = z.string().regex(/^([0-9a-fA-F]{2})*$/, "expected hex bytes");
@@ -54,6 +54,23 @@ export interface ParsedTransaction {
  * so a tampered transaction fails on its proof, not on an id mismatch.
  */
 export function parseTransaction(input: unknown): ParsedTransaction {
+  const wasm = fromConsistentJson(input);
+  if (wasm) return { wasm, tx: fromWasmTransaction(wasm) };
+  return rebuild(input);
+}
+
+// Fast path: JSON whose ids match its contents (what ergo-lib and wallets produce) parses in one ergo-lib call.
+function fromConsistentJson(input: unknown): WasmTransaction | undefined {
+  if (typeof input !== "object" || input === null || !("id" in input)) return undefined;
+  try {
+    return WasmTransaction.from_json(toNodeJson(input));
+  } catch {
+    return undefined;
+  }
+}
+
+// Anything else (ids missing or stale, amounts as numbers): checked field by field, then rebuilt from its parts.
+function rebuild(input: unknown): ParsedTransaction {
   const parsed = signedTransactionSchema.safeParse(input);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
