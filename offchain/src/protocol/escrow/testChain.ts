@@ -87,7 +87,7 @@ export async function startRentalsChain(params: ProtocolParams = TEST_PARAMS): P
   const {
     tokenIds: [configNftId],
   } = await chain.devnet.faucet(admin.address, {
-    nanoErgs: 1_000_000_000_000n,
+    nanoErgs: 100_000_000_000_000n, // 100,000 ERG to fund every party of a test or bench
     tokens: [{ amount: 1n, name: "GPUC Config (test)" }],
   });
   await chain.mine();
