@@ -1,5 +1,6 @@
 // The public surface of @gpuc/marketplace-api.
 export { apiRoutes, createApp } from "./app.ts";
+export { ArbiterSettlement, SettlementBoxMissingError } from "./chain/arbiter-settlement.ts";
 export type { OpenEscrowRequest, RentalChain, Settlement, SignedTx } from "./chain/gateway.ts";
 export { NodeRentalChain } from "./chain/node-rental-chain.ts";
 export { type Clock, ManualClock, systemClock } from "./core/clock.ts";

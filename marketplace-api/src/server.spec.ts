@@ -1,5 +1,4 @@
-import { ErgoAddress } from "@fleet-sdk/core";
-import { Signer } from "@gpuc/offchain";
+import { compileDeployment } from "@gpuc/ergoscript";
 import { startTestChain, type TestChain } from "@gpuc/offchain/testing";
 import { createLogger } from "@gpuc/platform";
 import { createTestDatabase, type TestDatabase } from "@gpuc/platform/testing";
@@ -8,8 +7,6 @@ import { defaultConfig } from "./core/config.ts";
 import { jwksSchema } from "./credentials/credentials.schema.ts";
 import { startMarketplace } from "./server.ts";
 import { statusSchema } from "./status/status.router.ts";
-
-const someTree = () => ({ ergoTree: ErgoAddress.fromBase58(Signer.random().address).ergoTree });
 
 describe("startMarketplace", () => {
   let chain: TestChain;
@@ -32,16 +29,11 @@ describe("startMarketplace", () => {
         indexer: { pollMs: 20, startHeight: 1 },
       }),
       {
-        deployment: {
-          gpucTokenId: "ee".repeat(32),
-          contracts: {
-            config: someTree(),
-            bank: someTree(),
-            creditAccount: someTree(),
-            providerStake: someTree(),
-            rentalEscrow: someTree(),
-          },
-        },
+        deployment: compileDeployment(
+          { configNftId: "aa".repeat(32), bankNftId: "bb".repeat(32), gpucTokenId: "ee".repeat(32) },
+          "testnet",
+          1,
+        ),
         log: createLogger("marketplace-api", { level: "error" }),
       },
     );

@@ -1,14 +1,16 @@
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { NodeChainClient, readDeployment } from "@gpuc/offchain";
+import type { Deployment } from "@gpuc/ergoscript";
+import { NodeChainClient, readDeployment, Signer } from "@gpuc/offchain";
 import { createLogger, createPool, Database, type Logger, startEmbeddedPostgres } from "@gpuc/platform";
 import { createApp } from "./app.ts";
+import { ArbiterSettlement } from "./chain/arbiter-settlement.ts";
 import type { Settlement } from "./chain/gateway.ts";
-import { type EscrowDeployment, NodeRentalChain } from "./chain/node-rental-chain.ts";
+import { NodeRentalChain } from "./chain/node-rental-chain.ts";
 import type { Clock } from "./core/clock.ts";
 import type { MarketplaceConfig } from "./core/config.ts";
 import { migrateMarketplace } from "./core/database.ts";
-import { BoxClassifier, type IndexedDeployment } from "./indexer/classify.ts";
+import { BoxClassifier } from "./indexer/classify.ts";
 import { indexerHooks } from "./indexer/hooks.ts";
 import { ChainIndexer } from "./indexer/indexer.ts";
 import { createServices, type Services } from "./services.ts";
@@ -23,7 +25,8 @@ export interface RunningMarketplace {
 
 export interface StartOptions {
   /** A deployment object (e.g. fresh from `deployProtocol`); else `config.deploymentFile` is read. */
-  deployment?: IndexedDeployment & EscrowDeployment & { readonly createdAtHeight?: number };
+  deployment?: Deployment;
+  /** Overrides the arbiter refunds built from ARBITER_SECRET_HEX. */
   settlement?: Settlement;
   clock?: Clock;
   log?: Logger;
@@ -51,7 +54,7 @@ export async function startMarketplace(
   const deployment =
     options.deployment ?? (config.deploymentFile ? readDeployment(config.deploymentFile) : undefined);
   const client = config.ergoNodeUrl ? new NodeChainClient(config.ergoNodeUrl) : undefined;
-  const chain = client && deployment ? new NodeRentalChain(client, deployment, config.network) : undefined;
+  const chain = client && deployment ? new NodeRentalChain(client, deployment) : undefined;
   if (!chain)
     log.warn("CHAIN_NOT_CONFIGURED", {
       detail: "set ERGO_NODE_URL and GPUC_DEPLOYMENT_FILE to index the chain and take rentals",
@@ -74,7 +77,7 @@ export async function startMarketplace(
           new BoxClassifier(deployment),
           indexerHooks(services),
           {
-            startHeight: Math.max(config.indexer.startHeight, deployment.createdAtHeight ?? 1),
+            startHeight: Math.max(config.indexer.startHeight, deployment.createdAtHeight),
             pollMs: config.indexer.pollMs,
           },
           log.child({ part: "indexer" }),

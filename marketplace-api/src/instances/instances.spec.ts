@@ -1,4 +1,4 @@
-import { ErgoAddress } from "@fleet-sdk/core";
+import { compileDeployment } from "@gpuc/ergoscript";
 import { type ChainClient, Signer } from "@gpuc/offchain";
 import { startTestChain, type TestChain } from "@gpuc/offchain/testing";
 import { createLogger } from "@gpuc/platform";
@@ -10,7 +10,7 @@ import { NodeRentalChain } from "../chain/node-rental-chain.ts";
 import { credentialSchema } from "../credentials/credentials.schema.ts";
 import { gpuSchema } from "../gpus/gpus.schema.ts";
 import { heartbeatResponse } from "../heartbeats/heartbeats.schema.ts";
-import { BoxClassifier, type IndexedDeployment } from "../indexer/classify.ts";
+import { BoxClassifier } from "../indexer/classify.ts";
 import { indexerHooks } from "../indexer/hooks.ts";
 import { ChainIndexer } from "../indexer/indexer.ts";
 import { registerProvider, sampleListing } from "../testing/fixtures.ts";
@@ -23,7 +23,6 @@ import {
   instanceSchema,
 } from "./instances.schema.ts";
 
-const someTree = () => ({ ergoTree: ErgoAddress.fromBase58(Signer.random().address).ergoTree });
 const GPUC = 1_000_000n;
 
 describe("Rentals end to end on the devnet", () => {
@@ -83,20 +82,12 @@ describe("Rentals end to end on the devnet", () => {
       tokens: [{ amount: 1_000n * GPUC, name: "GPUC" }],
     });
     await chain.mine();
-    const deployment: IndexedDeployment = {
-      gpucTokenId: tokenIds[0]!,
-      contracts: {
-        config: someTree(),
-        bank: someTree(),
-        creditAccount: someTree(),
-        providerStake: someTree(),
-        rentalEscrow: someTree(),
-      },
-    };
-    h = await startHarness(
-      { billingHourS: 3600 },
-      { chain: new NodeRentalChain(chain.client, deployment, "testnet") },
+    // The real contracts, compiled around the faucet-minted token as GPUC (Config and Bank are not needed here).
+    const deployment = compileDeployment(
+      { configNftId: "aa".repeat(32), bankNftId: "bb".repeat(32), gpucTokenId: tokenIds[0]! },
+      "testnet",
     );
+    h = await startHarness({ billingHourS: 3600 }, { chain: new NodeRentalChain(chain.client, deployment) });
     indexer = new ChainIndexer(
       chain.client,
       h.db,
