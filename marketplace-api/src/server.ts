@@ -59,14 +59,18 @@ export async function startMarketplace(
     log.warn("CHAIN_NOT_CONFIGURED", {
       detail: "set ERGO_NODE_URL and GPUC_DEPLOYMENT_FILE to index the chain and take rentals",
     });
-  const services = createServices({
-    db,
-    config,
-    clock: options.clock,
-    log,
-    chain,
-    settlement: options.settlement,
-  });
+  const arbiter = config.arbiterSecretHex
+    ? Signer.fromSecretHex(config.arbiterSecretHex, config.network)
+    : undefined;
+  const settlement =
+    options.settlement ??
+    (client && deployment && arbiter ? new ArbiterSettlement(client, deployment, arbiter) : undefined);
+  if (chain && !settlement) {
+    log.warn("ARBITER_NOT_CONFIGURED", {
+      detail: "set ARBITER_SECRET_HEX to refund rentals of providers that went down",
+    });
+  }
+  const services = createServices({ db, config, clock: options.clock, log, chain, settlement });
 
   const indexer =
     client && deployment
