@@ -25,8 +25,10 @@
     val newDebt = out.R5[Long].get
     // Repaying or adding collateral never makes an account worse, so it is allowed even when under water.
     val improving = newDebt <= debt && out.value >= SELF.value
+    // A box created with negative debt (nothing runs at creation) must not turn into free GPUC when "repaid" to 0.
     owner && sigmaProp(
       out.R4[SigmaProp].get.propBytes == owner.propBytes &&
+      debt >= 0L &&
       newDebt >= 0L &&
       (newDebt == debt || bankPresent) &&
       (improving || (validConfig && covers((out.value, (newDebt, params(4))))))

@@ -3,6 +3,7 @@ import { ErgoAddress, OutputBuilder, RECOMMENDED_MIN_FEE_VALUE, TransactionBuild
 import { SLong } from "@fleet-sdk/serializer";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestChain, type TestChain } from "../../testing.ts";
+import { bankSuccessor } from "../bank/bank.ts";
 import { sigmaPropRegister } from "../config/sigmaProp.ts";
 import { buildConfigUpdate } from "../config/update.ts";
 import { encodeConfigRegisters, parseConfigBox } from "../config.ts";
@@ -17,7 +18,7 @@ import { NotLiquidatableError } from "../errors/notLiquidatable.ts";
 import { RepayExceedsDebtError } from "../errors/repayExceedsDebt.ts";
 import { UndercollateralizedError } from "../errors/undercollateralized.ts";
 import { buildSwapIn } from "../swap/swap.ts";
-import { type CreditAccount, parseCreditAccount } from "./account.ts";
+import { type CreditAccount, creditAccountOutput, parseCreditAccount } from "./account.ts";
 import { buildAddCollateral, buildDraw, buildRepay, buildWithdrawCollateral } from "./actions.ts";
 import { buildCloseCreditAccount } from "./close.ts";
 import { buildLiquidation } from "./liquidate.ts";
@@ -35,7 +36,7 @@ beforeAll(async () => {
   chain = await startTestChain();
   lets = await deployForTest(chain);
   alice = await fundedKey(chain, 1_000n * ERG);
-  mallory = await fundedKey(chain, 100n * ERG);
+  mallory = await fundedKey(chain, 300n * ERG);
 });
 afterAll(() => chain?.stop());
 
@@ -43,11 +44,10 @@ const send = (key: TestKey, tx: EIP12UnsignedTransaction) => chain.signSubmitMin
 const gpuc = () => lets.deployment.gpucTokenId;
 
 async function accountOf(owner: TestKey): Promise<CreditAccount> {
-  const tree = ErgoAddress.decode(owner.address).ergoTree;
   const boxes = await chain.client.unspentByErgoTree(lets.deployment.contracts.creditAccount.ergoTree);
-  const mine = boxes.map((box) => parseCreditAccount(box, lets.deployment)).filter((a) => a.owner === tree);
+  const mine = boxes.filter((box) => box.additionalRegisters.R4 === sigmaPropRegister(owner.address));
   expect(mine).toHaveLength(1);
-  return mine[0]!;
+  return parseCreditAccount(mine[0]!, lets.deployment);
 }
 
 async function action(owner: TestKey, amount: bigint) {
@@ -173,6 +173,50 @@ describe("Credit Account and Bank guards (devnet, each tampered tx breaks one gu
       outputs[0]!.additionalRegisters = {};
     });
     expect((await rejected(tx, alice)).failedInput).toBe(0);
+  });
+
+  it("Should reject turning a negative-debt box into free GPUC (Credit Account input)", async () => {
+    // Nothing runs when a box is created, so Mallory can make an "account" owing −50 GPUC. "Repaying" it to 0
+    // would make the Bank's debt delta +50 and release 50 GPUC.
+    const wallet = await lets.wallet(mallory);
+    const forged = new OutputBuilder(
+      80n * ERG,
+      lets.deployment.contracts.creditAccount.ergoTree,
+    ).setAdditionalRegisters({
+      R4: sigmaPropRegister(mallory.address),
+      R5: SLong(-50n * GPUC).toHex(),
+    });
+    const create = new TransactionBuilder(wallet.height)
+      .from([...wallet.inputs])
+      .to(forged)
+      .sendChangeTo(mallory.address)
+      .payFee(RECOMMENDED_MIN_FEE_VALUE)
+      .build();
+    await send(mallory, create.toEIP12Object());
+    const box = (await chain.client.unspentByErgoTree(lets.deployment.contracts.creditAccount.ergoTree)).find(
+      (b) => b.additionalRegisters.R5 === SLong(-50n * GPUC).toHex(),
+    )!;
+    // What the builders would produce for "repay −50 → 0", assembled by hand (they refuse negative debt).
+    const { bankBox, configBox } = await lets.boxes();
+    const payer = await lets.wallet(mallory);
+    const tx = new TransactionBuilder(payer.height)
+      .from([...payer.inputs])
+      .extend(({ addInputs, addOutputs, addDataInputs }) => {
+        addInputs([bankBox, box]);
+        addOutputs(
+          [
+            bankSuccessor(bankBox, { [gpuc()]: -50n * GPUC }),
+            creditAccountOutput(lets.deployment, box.additionalRegisters.R4!, 80n * ERG, 0n),
+          ],
+          { index: 0 },
+        );
+        addDataInputs(configBox);
+      })
+      .sendChangeTo(mallory.address)
+      .payFee(RECOMMENDED_MIN_FEE_VALUE)
+      .build()
+      .toEIP12Object();
+    expect((await rejected(tx, mallory)).failedInput).toBe(1);
   });
 
   it("Should reject a draw priced by a fake Config box (Credit Account input)", async () => {
