@@ -138,6 +138,24 @@ describe("Devnet validation (ergo-lib validate_tx + UTXO checks)", () => {
     expect(error.reason).toMatch(/^Malformed transaction: inputs: a transaction spends at least one input/);
   });
 
+  it("Should read node JSON with number amounts and no ids, and JSON text, as the same transaction", async () => {
+    await devnet.mine();
+    const tx = await alicePays(1_000_000_000n);
+    const bare = {
+      inputs: tx.inputs,
+      dataInputs: [],
+      outputs: tx.outputs.map((output) => ({
+        value: Number(output.value),
+        ergoTree: output.ergoTree,
+        creationHeight: output.creationHeight,
+        assets: output.assets ?? [],
+        additionalRegisters: output.additionalRegisters ?? {},
+      })),
+    };
+    expect(await devnet.check(bare)).toBe(tx.id);
+    expect(await devnet.check(JSON.stringify(tx))).toBe(tx.id);
+  });
+
   it("Should check without adding to the mempool", async () => {
     await devnet.mine();
     const tx = await alicePays(1_000_000_000n);

@@ -45,10 +45,11 @@ export interface SignedTransactionInput {
   readonly id?: string;
   readonly inputs: readonly {
     readonly boxId: string;
+    /** `null` (Fleet's "not signed yet") is rejected as malformed. */
     readonly spendingProof: {
       readonly proofBytes: string;
-      readonly extension?: Readonly<Record<string, string>>;
-    };
+      readonly extension?: Readonly<Record<string, string | undefined>>;
+    } | null;
   }[];
   readonly dataInputs?: readonly { readonly boxId: string }[];
   readonly outputs: readonly {
@@ -56,7 +57,7 @@ export interface SignedTransactionInput {
     readonly ergoTree: string;
     readonly creationHeight: number;
     readonly assets?: readonly { readonly tokenId: string; readonly amount: string | number | bigint }[];
-    readonly additionalRegisters?: Readonly<Record<string, string>>;
+    readonly additionalRegisters?: Readonly<Record<string, string | undefined>>;
   }[];
 }
 

@@ -101,3 +101,26 @@ function digest(text: string): string {
 function sectionId(typeId: number, headerId: string, sectionDigest: string): string {
   return hex.encode(blake2b256(hex.decode(`${typeId.toString(16)}${headerId}${sectionDigest}`)));
 }
+
+/** The header with its fields in the node's order (JSONB storage does not keep key order). */
+export function orderedHeader(header: BlockHeader): BlockHeader {
+  return {
+    extensionId: header.extensionId,
+    difficulty: header.difficulty,
+    votes: header.votes,
+    timestamp: header.timestamp,
+    size: header.size,
+    stateRoot: header.stateRoot,
+    height: header.height,
+    nBits: header.nBits,
+    version: header.version,
+    id: header.id,
+    adProofsRoot: header.adProofsRoot,
+    transactionsId: header.transactionsId,
+    extensionHash: header.extensionHash,
+    powSolutions: header.powSolutions,
+    adProofsId: header.adProofsId,
+    transactionsRoot: header.transactionsRoot,
+    parentId: header.parentId,
+  };
+}

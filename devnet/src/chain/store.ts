@@ -1,7 +1,7 @@
 import type { Database } from "@gpuc/platform";
 import { fromWireBox, toWireBox, type WireBox } from "../tx/json.ts";
 import type { Box, SpendingProof, Transaction } from "../tx/types.ts";
-import type { BlockHeader } from "./headers.ts";
+import { type BlockHeader, orderedHeader } from "./headers.ts";
 
 /** A box with what the node's indexer knows about it. */
 export interface IndexedBox {
@@ -75,7 +75,7 @@ export class ChainStore {
       "SELECT header FROM devnet_blocks ORDER BY height DESC LIMIT $1",
       [count],
     );
-    return rows.map((row) => row.header);
+    return rows.map((row) => orderedHeader(row.header));
   }
 
   /** Appends a block: its transactions, their outputs, and marks their inputs spent. Joins the caller's DB tx. */
@@ -255,7 +255,7 @@ function toStoredTransaction(row: TransactionRow): StoredTransaction {
 }
 
 function toStoredBlock(row: BlockRow): StoredBlock {
-  return { header: row.header, txIds: row.tx_ids, size: row.size };
+  return { header: orderedHeader(row.header), txIds: row.tx_ids, size: row.size };
 }
 
 function toIndexedBox(row: BoxRow): IndexedBox {

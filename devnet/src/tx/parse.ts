@@ -13,8 +13,9 @@ const amount = z
     z.bigint(),
   ])
   .transform((value) => BigInt(value).toString());
-const registers = z.record(z.string().regex(/^R[4-9]$/, "register names are R4…R9"), hex);
-const extension = z.record(z.string(), hex);
+// Absent (undefined) entries are allowed: Fleet types registers as optional fields.
+const registers = z.record(z.string().regex(/^R[4-9]$/, "register names are R4…R9"), hex.optional());
+const extension = z.record(z.string(), hex.optional());
 
 /** A signed transaction as the node accepts it: node JSON or EIP-12, amounts as numbers or strings. */
 const signedTransactionSchema = z.object({
