@@ -1,6 +1,5 @@
-import { blake2b256 } from "@fleet-sdk/crypto";
+import { type ListingValue, listingHash as protocolListingHash } from "@gpuc/offchain";
 import { z } from "zod";
-import { canonicalJson } from "../chain/canonical-json.ts";
 
 const units = z
   .string()
@@ -47,11 +46,12 @@ export const listingSchema = z.object({
 export type Listing = z.output<typeof listingSchema>;
 
 /**
- * The listing hash a provider writes into its stake box's R5: blake2b256 of the canonical JSON of the listing
- * (keys sorted, no whitespace), hex.
+ * The listing hash a provider writes into its stake box's R5: `@gpuc/offchain`'s `listingHash` (blake2b256 of the
+ * canonical JSON, keys sorted, no whitespace) of the listing as validated here, absent fields left out.
  */
 export function listingHash(listing: Listing): string {
-  return Buffer.from(blake2b256(Buffer.from(canonicalJson(listing), "utf8"))).toString("hex");
+  const plain: ListingValue = JSON.parse(JSON.stringify(listing));
+  return protocolListingHash(plain);
 }
 
 export function totalGpus(listing: Listing): number {
