@@ -1,5 +1,10 @@
 import type { Amount, Box, EIP12UnsignedTransaction } from "@fleet-sdk/common";
-import { type FleetPlugin, RECOMMENDED_MIN_FEE_VALUE, TransactionBuilder } from "@fleet-sdk/core";
+import {
+  DuplicateInputError,
+  type FleetPlugin,
+  RECOMMENDED_MIN_FEE_VALUE,
+  TransactionBuilder,
+} from "@fleet-sdk/core";
 import type { Deployment } from "@gpuc/ergoscript";
 import { toErgoTree } from "../config/sigmaProp.ts";
 import { type ProtocolConfig, parseConfigBox } from "../config.ts";
@@ -50,4 +55,18 @@ export function buildWith(plugin: FleetPlugin, height: number, funding: TxFundin
     .payFee(funding.fee ?? RECOMMENDED_MIN_FEE_VALUE)
     .build()
     .toEIP12Object();
+}
+
+type DataInputAdder = Parameters<FleetPlugin>[0]["addDataInputs"];
+
+/**
+ * Puts the Config box at data input 0, where the rentals contracts read it. Another plugin of the same transaction
+ * may have put it there already (several escrow or stake actions composed): that is fine.
+ */
+export function addConfigDataInput(addDataInputs: DataInputAdder, configBox: Box<Amount>): void {
+  try {
+    addDataInputs(configBox, { index: 0 });
+  } catch (error) {
+    if (!(error instanceof DuplicateInputError)) throw error;
+  }
 }

@@ -4,6 +4,7 @@ import { SByte, SColl, SInt, SLong } from "@fleet-sdk/serializer";
 import { type Deployment, type EscrowAction, EscrowVar } from "@gpuc/ergoscript";
 import type { ProtocolConfig } from "../config.ts";
 import { splitFee } from "./clock.ts";
+import { addConfigDataInput } from "./context.ts";
 import { type EscrowState, type EscrowTerms, escrowRegisters } from "./registers.ts";
 
 /** How one escrow spend divides what the escrow holds. */
@@ -83,7 +84,7 @@ export interface EscrowSpend {
  */
 export function spendEscrows(configBox: Box<Amount>, spends: readonly EscrowSpend[]): FleetPlugin {
   return ({ addDataInputs, addInputs, addOutputs }) => {
-    addDataInputs(configBox, { index: 0 });
+    addConfigDataInput(addDataInputs, configBox);
     for (const spend of spends) {
       const end = addOutputs(spend.outputs);
       const extension: Record<number, string> = {

@@ -8,7 +8,7 @@ import { AlreadyUnbondingError } from "../errors/alreadyUnbonding.ts";
 import { InvalidRentalArgumentError } from "../errors/invalidRentalArgument.ts";
 import { NotStakeOwnerError } from "../errors/notStakeOwner.ts";
 import { UnbondingNotFinishedError } from "../errors/unbondingNotFinished.ts";
-import { buildWith, type TxFunding } from "../escrow/context.ts";
+import { addConfigDataInput, buildWith, type TxFunding } from "../escrow/context.ts";
 import { BONDED, parseStakeBox, type StakeState, stakeRegisters } from "./registers.ts";
 
 export interface CreateStakeParams {
@@ -123,7 +123,7 @@ export function withdrawStake(params: WithdrawStakeParams): FleetPlugin {
     throw new UnbondingNotFinishedError(stake.boxId, availableAt, next);
   }
   return ({ addDataInputs, addInputs }) => {
-    addDataInputs(params.configBox, { index: 0 });
+    addConfigDataInput(addDataInputs, params.configBox);
     addInputs(stakeInput(stake, StakeAction.withdraw));
   };
 }
@@ -169,7 +169,7 @@ export function slashStake(params: SlashStakeParams): FleetPlugin {
     );
   }
   return ({ addDataInputs, addInputs, addOutputs }) => {
-    addDataInputs(params.configBox, { index: 0 });
+    addConfigDataInput(addDataInputs, params.configBox);
     addOutputs(outputs, { index: 0 });
     addInputs(stakeInput(stake, StakeAction.slash, params.amount));
   };
