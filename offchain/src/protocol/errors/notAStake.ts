@@ -6,7 +6,9 @@ export class NotAStakeError extends GpucProtocolError {
   readonly reason: string;
 
   constructor(boxId: string, reason: string) {
-    super(`Box ${boxId} is not a GPUC provider stake: ${reason}. Pass a box at the deployment's providerStake address`);
+    super(
+      `Box ${boxId} is not a GPUC provider stake: ${reason}. Pass a box at the deployment's providerStake address`,
+    );
     this.boxId = boxId;
     this.reason = reason;
   }

@@ -6,7 +6,9 @@ export class NotAnEscrowError extends GpucProtocolError {
   readonly reason: string;
 
   constructor(boxId: string, reason: string) {
-    super(`Box ${boxId} is not a GPUC rental escrow: ${reason}. Pass a box at the deployment's rentalEscrow address`);
+    super(
+      `Box ${boxId} is not a GPUC rental escrow: ${reason}. Pass a box at the deployment's rentalEscrow address`,
+    );
     this.boxId = boxId;
     this.reason = reason;
   }
