@@ -22,7 +22,6 @@ import { DevnetError, DevnetStoppedError } from "./errors/index.ts";
 import { type FaucetRequest, type FaucetResult, payFromFaucet } from "./faucet.ts";
 import { createApp } from "./http/app.ts";
 import { MAX_ITEMS } from "./http/params.ts";
-import { parseAmountsExact } from "./tx/json.ts";
 import type { Box } from "./tx/types.ts";
 
 export interface DevnetOptions {
@@ -229,7 +228,7 @@ export class Devnet {
 
   #input(tx: SignedTransactionInput | string): unknown {
     this.#ensureRunning();
-    return typeof tx === "string" ? parseAmountsExact(tx) : tx;
+    return tx;
   }
 
   #ensureRunning(): void {

@@ -1,7 +1,7 @@
 import { UnsignedTransaction, Transaction as WasmTransaction } from "ergo-lib-wasm-nodejs";
 import { z } from "zod";
 import { DevnetRejectedError } from "../errors/index.ts";
-import { fromWireBox, toNodeJson, type WireBox } from "./json.ts";
+import { fromWireBox, parseAmountsExact, toNodeJson, type WireBox } from "./json.ts";
 import type { Transaction } from "./types.ts";
 
 const hex = z.string().regex(/^([0-9a-fA-F]{2})*$/, "expected hex bytes");
@@ -50,23 +50,42 @@ export interface ParsedTransaction {
 }
 
 /**
- * Reads a signed transaction from JSON (parsed already, amounts as strings, numbers or bigints). Ids in the input
+ * Reads a signed transaction from JSON text or parsed JSON (amounts as strings, numbers or bigints). Ids in the input
  * are ignored and recomputed from the contents, as the node does; proofs are attached to the rebuilt transaction,
  * so a tampered transaction fails on its proof, not on an id mismatch.
  */
 export function parseTransaction(input: unknown): ParsedTransaction {
   const wasm = fromConsistentJson(input);
   if (wasm) return { wasm, tx: fromWasmTransaction(wasm) };
-  return rebuild(input);
+  return rebuild(typeof input === "string" ? parseText(input) : input);
 }
 
-// Fast path: JSON whose ids match its contents (what ergo-lib and wallets produce) parses in one ergo-lib call.
+// Fast path: JSON whose ids match its contents (what ergo-lib and wallets produce) parses in one ergo-lib call;
+// JSON text goes to ergo-lib as it is, so no amount passes through a JS number.
 function fromConsistentJson(input: unknown): WasmTransaction | undefined {
-  if (typeof input !== "object" || input === null || !("id" in input)) return undefined;
+  const text = typeof input === "string" ? input : hasId(input) ? toNodeJson(input) : undefined;
+  if (text === undefined || !text.includes('"id"')) return undefined;
   try {
-    return WasmTransaction.from_json(toNodeJson(input));
+    return WasmTransaction.from_json(text);
   } catch {
     return undefined;
+  }
+}
+
+function hasId(input: unknown): boolean {
+  return typeof input === "object" && input !== null && "id" in input;
+}
+
+function parseText(text: string): unknown {
+  if (text.trim() === "") {
+    throw new DevnetRejectedError(
+      "Malformed transaction: the body is empty; send the signed transaction as JSON",
+    );
+  }
+  try {
+    return parseAmountsExact(text);
+  } catch {
+    throw new DevnetRejectedError("Malformed transaction: the body is not valid JSON");
   }
 }
 
