@@ -1,9 +1,10 @@
+import { OutputBuilder, RECOMMENDED_MIN_FEE_VALUE, TransactionBuilder } from "@fleet-sdk/core";
 import { createTestDatabase, type TestDatabase } from "@gpuc/platform/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { Devnet } from "../devnet.ts";
 import { fundedWallet, type SignedTx, TestWallet } from "../testing/wallet.ts";
-import { parseAmountsExact } from "../tx/json.ts";
+import { parseAmountsExact, toWireBox } from "../tx/json.ts";
 
 // Response schemas written from ergoplatform/ergo src/main/resources/api/openapi.yaml (v6), required fields as
 // the spec marks them. Amounts must be JSON numbers, as the node writes them; responses are parsed the way node
@@ -131,11 +132,16 @@ describe("Devnet HTTP API (Ergo node REST subset)", () => {
   let unconfirmed: SignedTx;
   let tokenId: string;
 
-  async function call(path: string, init?: { method?: string; body?: unknown }) {
+  async function call(path: string, init?: { method?: string; body?: unknown; raw?: boolean }) {
     const response = await fetch(`${devnet.url}${path}`, {
       method: init?.method ?? (init?.body === undefined ? "GET" : "POST"),
       headers: { "content-type": "application/json" },
-      body: init?.body === undefined ? undefined : JSON.stringify(init.body),
+      body:
+        init?.body === undefined
+          ? undefined
+          : typeof init.body === "string" && init.raw
+            ? init.body
+            : JSON.stringify(init.body),
     });
     const text = await response.text();
     return { status: response.status, text, json: text ? parseAmountsExact(text) : undefined };
@@ -144,7 +150,7 @@ describe("Devnet HTTP API (Ergo node REST subset)", () => {
   async function ok<T extends z.ZodType>(
     schema: T,
     path: string,
-    init?: { method?: string; body?: unknown },
+    init?: { method?: string; body?: unknown; raw?: boolean },
   ) {
     const { status, json, text } = await call(path, init);
     expect(status, text).toBe(200);
@@ -310,6 +316,27 @@ describe("Devnet HTTP API (Ergo node REST subset)", () => {
     const tokenBoxes = await ok(z.array(IndexedErgoBox), `/blockchain/box/unspent/byTokenId/${tokenId}`);
     expect(tokenBoxes).toHaveLength(1);
     expect(tokenBoxes[0]!.additionalRegisters.R4).toBe("0e03424947");
+  });
+
+  it("Should take a transaction whose token amount above 2^53 is a JSON number, and keep it exact", async () => {
+    const [tokenBox] = await devnet
+      .unspentBoxes(alice.address)
+      .then((boxes) => boxes.filter((b) => b.assets.length));
+    const carol = new TestWallet();
+    const unsigned = new TransactionBuilder(devnet.height)
+      .from([toWireBox(tokenBox!)])
+      .to(new OutputBuilder(1_000_000n, carol.address).addTokens({ tokenId, amount: 2n ** 60n - 1n }))
+      .payFee(RECOMMENDED_MIN_FEE_VALUE)
+      .sendChangeTo(alice.address)
+      .build()
+      .toEIP12Object();
+    const signed = alice.sign(unsigned, devnet);
+    // Node JSON: every amount a bare number (2^60 - 1 is not a float64, so a lossy parser would change it).
+    const text = JSON.stringify(signed).replace(/"(value|amount)":"(\d+)"/g, '"$1":$2');
+    expect(text).toContain(`"amount":${2n ** 60n - 1n}`);
+    expect(await ok(TransactionId, "/transactions", { body: text, raw: true })).toBe(signed.id);
+    const pending = await call(`/utxo/withPool/byId/${signed.outputs[0]!.boxId}`);
+    expect(pending.text).toContain(`"amount":${2n ** 60n - 1n}`);
   });
 
   it("Should serve GET /blockchain/box/byId, /blockchain/transaction/byId and /blockchain/indexedHeight", async () => {
