@@ -133,6 +133,26 @@ describe("Devnet validation (ergo-lib validate_tx + UTXO checks)", () => {
     expect(error.reason).toBe(`input box ${ghost} not found in the UTXO set or the mempool`);
   });
 
+  it("Should resolve data inputs from the UTXO set, and reject a missing one", async () => {
+    await devnet.mine();
+    const carol = await fundedWallet(devnet, 2_000_000_000n);
+    const [readOnly] = await devnet.unspentBoxes(carol.address);
+    const unsigned = new TransactionBuilder(devnet.height)
+      .from([toWireBox(await largestBox(alice))])
+      .withDataFrom([toWireBox(readOnly!)])
+      .to(new OutputBuilder(1_000_000_000n, bob.address))
+      .payFee(RECOMMENDED_MIN_FEE_VALUE)
+      .sendChangeTo(alice.address)
+      .build()
+      .toEIP12Object();
+    const tx = alice.sign(unsigned, devnet, [readOnly!]);
+    expect(await devnet.check(tx)).toBe(tx.id);
+    // The UTXO check comes before the proofs, so an edited data input is reported as missing.
+    const ghost = "ef".repeat(32);
+    const error = await rejection(devnet.check({ ...tx, dataInputs: [{ boxId: ghost }] }));
+    expect(error.reason).toBe(`data input box ${ghost} not found in the UTXO set or the mempool`);
+  });
+
   it("Should reject a malformed transaction with what is wrong", async () => {
     const error = await rejection(devnet.submit({ inputs: [], outputs: [] }));
     expect(error.reason).toMatch(/^Malformed transaction: inputs: a transaction spends at least one input/);
