@@ -1,7 +1,7 @@
 {
   // Provider Stake: the ERG collateral of a GPU provider. Named constants: configNftId, heightSlack.
   // Registers: R4 SigmaProp provider, R5 Coll[Byte] listing hash, R6 Int unbonding start height (-1 = bonded).
-  // Layout and reasoning: docs/protocol-rentals.md.
+  // Layout and reasoning: docs/protocol.md (part 2).
   //
   // Context variables of the spending input:
   //   0: Byte action (0 update: top up / new listing hash / start or cancel unbonding, 1 withdraw, 2 slash)

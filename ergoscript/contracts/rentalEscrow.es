@@ -1,6 +1,6 @@
 {
   // Rental Escrow: GPUC prepaid by a consumer for one rental, paid out to the provider hour by hour.
-  // Named constants: configNftId, gpucTokenId. Layout and reasoning: docs/protocol-rentals.md.
+  // Named constants: configNftId, gpucTokenId. Layout and reasoning: docs/protocol.md (part 2).
   //
   // Context variables of the spending input:
   //   0: Byte  action (0 claim, 1 extend, 2 cooperative close, 3 consumer exit, 4 arbiter resolve, 5 expiry)
