@@ -26,7 +26,12 @@ async function main(): Promise<void> {
     const pg = await startEmbeddedPostgres({ dataDir: join(dataDir, "pg") });
     stops.push({ name: "database", stop: pg.stop });
     databaseUrl = pg.url;
-    log.info("PART_STARTED", { part: "database", kind: "embedded PGlite", dataDir: join(dataDir, "pg"), url: redactUrl(pg.url) });
+    log.info("PART_STARTED", {
+      part: "database",
+      kind: "embedded PGlite",
+      dataDir: join(dataDir, "pg"),
+      url: redactUrl(pg.url),
+    });
   } else {
     log.info("PART_STARTED", { part: "database", kind: "PostgreSQL", url: redactUrl(databaseUrl) });
   }
@@ -41,7 +46,12 @@ async function main(): Promise<void> {
       port: env.DEVNET_PORT,
     });
     stops.push({ name: "devnet", stop: () => devnet.stop() });
-    log.info("PART_STARTED", { part: "devnet", url: devnet.url, height: devnet.height, blockMs: env.DEVNET_BLOCK_MS });
+    log.info("PART_STARTED", {
+      part: "devnet",
+      url: devnet.url,
+      height: devnet.height,
+      blockMs: env.DEVNET_BLOCK_MS,
+    });
     console.log(`GPUC devnet (Ergo node API) listening on ${devnet.url} — try ${devnet.url}/info`);
   }
   console.log("GPUC is up. Ctrl-C to stop.");

@@ -10,7 +10,12 @@ export {
 export { compileBank } from "./contracts/bank.ts";
 export { CONFIG_PARAM_COUNT, compileConfig } from "./contracts/config.ts";
 export { compileCreditAccount } from "./contracts/creditAccount.ts";
-export { compileProviderStake, STAKE_HEIGHT_SLACK, StakeAction, StakeVar } from "./contracts/providerStake.ts";
+export {
+  compileProviderStake,
+  STAKE_HEIGHT_SLACK,
+  StakeAction,
+  StakeVar,
+} from "./contracts/providerStake.ts";
 export { compileRentalEscrow, EscrowAction, EscrowVar } from "./contracts/rentalEscrow.ts";
 export {
   compileDeployment,

@@ -1,6 +1,6 @@
 export { type EmbeddedPostgres, type EmbeddedPostgresOptions, startEmbeddedPostgres } from "./db/embedded.ts";
 export { loadMigrations, type Migration, migrate } from "./db/migrate.ts";
-export { createPool, type Pool, type PoolOptions, type PoolClient, type Queryable } from "./db/pool.ts";
+export { createPool, type Pool, type PoolClient, type PoolOptions, type Queryable } from "./db/pool.ts";
 export { Database } from "./db/transaction.ts";
 export { ConfigError, parseEnv } from "./env.ts";
 export { createLogger, type LogFields, type Logger, type LogLevel } from "./logger.ts";

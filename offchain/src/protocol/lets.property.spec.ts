@@ -85,7 +85,6 @@ beforeAll(async () => {
   }
 });
 afterAll(async () => {
-  console.info(JSON.stringify({ event: "LETS_PROPERTY_STATS", ...stats }));
   await chain?.stop();
 });
 
