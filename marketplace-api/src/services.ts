@@ -1,3 +1,4 @@
+import { Signer } from "@gpuc/offchain";
 import { createLogger, type Database, type Logger } from "@gpuc/platform";
 import { ApiKeysRepository } from "./auth/api-keys.repository.ts";
 import { ApiKeysService } from "./auth/api-keys.service.ts";
@@ -80,7 +81,7 @@ export function createServices(deps: MarketplaceDeps) {
       new AuthRepository(db),
       apiKeysRepo,
       clock,
-      { network: config.network, ...config.auth },
+      { network: config.network, ...config.auth, arbiterAddress: arbiterAddress(config) },
       log,
     ),
     apiKeys: new ApiKeysService(apiKeysRepo, clock, log),
@@ -95,3 +96,10 @@ export function createServices(deps: MarketplaceDeps) {
 }
 
 export type Services = ReturnType<typeof createServices>;
+
+/** The address of the ARBITER_SECRET_HEX key: the one wallet that holds the `arbiter` scope. */
+function arbiterAddress(config: MarketplaceConfig): string | undefined {
+  return config.arbiterSecretHex
+    ? Signer.fromSecretHex(config.arbiterSecretHex, config.network).address
+    : undefined;
+}

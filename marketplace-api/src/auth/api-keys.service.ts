@@ -22,6 +22,11 @@ export class ApiKeysService {
   ): Promise<ApiKey & { key: string }> {
     // A key cannot mint keys: otherwise a leaked narrow key could grant itself wider scopes.
     assert(principal.via === "session", 403, "Create API keys from a wallet session, not with an API key");
+    assert(
+      !scopes.includes("arbiter") || principal.scopes.includes("arbiter"),
+      403,
+      "Only the marketplace's arbiter wallet may create 'arbiter' keys; sign in with the ARBITER_SECRET_HEX key",
+    );
     const key = newToken("gpuc");
     const row = await this.repo.insert(
       {

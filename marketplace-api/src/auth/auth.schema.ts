@@ -45,7 +45,7 @@ export const scopeSchema = z.enum(SCOPES);
 
 export const createApiKeyRequest = z.object({
   name: z.string().trim().min(1).max(100),
-  scopes: z.array(scopeSchema).min(1).max(3),
+  scopes: z.array(scopeSchema).min(1).max(4).describe("'arbiter' only from the arbiter's own wallet session"),
 });
 
 export const apiKeySchema = z.object({

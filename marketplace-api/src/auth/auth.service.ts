@@ -3,7 +3,7 @@ import type { Logger } from "@gpuc/platform";
 import { type NetworkName, p2pkTree } from "../chain/address.ts";
 import type { Clock } from "../core/clock.ts";
 import { HttpError } from "../core/errors.ts";
-import { type Principal, SCOPES } from "../core/route.ts";
+import { type Principal, type Scope, WALLET_SCOPES } from "../core/route.ts";
 import type { ApiKeysRepository } from "./api-keys.repository.ts";
 import type { AuthRepository } from "./auth.repository.ts";
 import { decodeSignature, verifyWalletSignature } from "./signature.ts";
@@ -15,6 +15,8 @@ export interface AuthSettings {
   readonly origins: readonly string[];
   readonly sessionTtlS: number;
   readonly challengeTtlS: number;
+  /** The arbiter's P2PK address (from ARBITER_SECRET_HEX): only it holds the `arbiter` scope. */
+  readonly arbiterAddress?: string;
 }
 
 export interface VerifyInput {
@@ -101,11 +103,19 @@ export class AuthService {
     if (token.startsWith("gpuc_")) {
       const key = await this.apiKeys.useActive(hashToken(token), now);
       if (!key) throw new HttpError(401, "This API key is unknown or revoked; create a new one");
-      return { address: key.address, scopes: key.scopes, via: "api_key", apiKeyId: key.id };
+      // An arbiter key stops carrying the scope once the marketplace's arbiter key changes.
+      const scopes = key.scopes.filter((scope) => scope !== "arbiter" || this.isArbiter(key.address));
+      return { address: key.address, scopes, via: "api_key", apiKeyId: key.id };
     }
     const session = await this.repo.findActiveSession(hashToken(token), now);
     if (!session) throw new HttpError(401, "The session expired or was signed out; sign in again");
-    return { address: session.address, scopes: [...SCOPES], via: "session" };
+    const scopes: Scope[] = [...WALLET_SCOPES];
+    if (this.isArbiter(session.address)) scopes.push("arbiter");
+    return { address: session.address, scopes, via: "session" };
+  }
+
+  isArbiter(address: string): boolean {
+    return this.settings.arbiterAddress !== undefined && address === this.settings.arbiterAddress;
   }
 
   async signOut(authorization: string | undefined): Promise<void> {

@@ -1,8 +1,14 @@
 import type { Deployment } from "@gpuc/ergoscript";
-import { buildArbiterResolveTx, type ChainClient, type Signer } from "@gpuc/offchain";
-import type { Settlement } from "./gateway.ts";
+import {
+  buildArbiterResolveTx,
+  type ChainClient,
+  InvalidRentalArgumentError,
+  type Signer,
+} from "@gpuc/offchain";
+import { HttpError } from "../core/errors.ts";
+import type { Settlement, SettlementStatus } from "./gateway.ts";
 
-/** Thrown when a box the refund needs is not (or no longer) unspent on chain. */
+/** Thrown when a box the settlement needs is not (or no longer) unspent on chain. */
 export class SettlementBoxMissingError extends Error {
   constructor(
     readonly what: string,
@@ -14,8 +20,12 @@ export class SettlementBoxMissingError extends Error {
 }
 
 /**
- * Refunds an escrow through the arbiter path (`arbiterResolve`, provider share 0), signed with the arbiter key
- * the Config box names in R8; the arbiter's own boxes pay the miner fee.
+ * Resolves escrows through the arbiter path (`arbiterResolve`), signed with the arbiter key the Config box names
+ * in R8; the arbiter's own boxes pay the miner fee.
+ *
+ * @example
+ * const settlement = new ArbiterSettlement(client, deployment, Signer.fromSecretHex(arbiterHex, "testnet"));
+ * await settlement.resolve(escrowBoxId, 0n, (txId) => repo.setSettlementTx(id, txId)); // full refund
  */
 export class ArbiterSettlement implements Settlement {
   constructor(
@@ -24,21 +34,39 @@ export class ArbiterSettlement implements Settlement {
     private readonly arbiter: Signer,
   ) {}
 
-  async refund(escrowBoxId: string): Promise<string> {
+  async resolve(
+    escrowBoxId: string,
+    providerShare: bigint,
+    beforeSubmit: (txId: string) => Promise<void>,
+  ): Promise<string> {
     const escrowBox = await this.chain.unspentBox(escrowBoxId);
     if (!escrowBox) throw new SettlementBoxMissingError("escrow box", escrowBoxId);
     const [configBox] = await this.chain.unspentByTokenId(this.deployment.configNftId);
     if (!configBox)
       throw new SettlementBoxMissingError("Config box holding NFT", this.deployment.configNftId);
-    const tx = buildArbiterResolveTx({
-      deployment: this.deployment,
-      configBox,
-      escrowBox,
-      providerShare: 0n,
-      height: await this.chain.height(),
-      inputs: await this.chain.unspentByAddress(this.arbiter.address),
-      changeAddress: this.arbiter.address,
-    });
-    return this.chain.submit(await this.arbiter.sign(tx, this.chain));
+    let tx: ReturnType<typeof buildArbiterResolveTx>;
+    try {
+      tx = buildArbiterResolveTx({
+        deployment: this.deployment,
+        configBox,
+        escrowBox,
+        providerShare,
+        height: await this.chain.height(),
+        inputs: await this.chain.unspentByAddress(this.arbiter.address),
+        changeAddress: this.arbiter.address,
+      });
+    } catch (error) {
+      if (error instanceof InvalidRentalArgumentError) throw new HttpError(400, error.message);
+      throw error;
+    }
+    const signed = await this.arbiter.sign(tx, this.chain);
+    await beforeSubmit(signed.id);
+    return this.chain.submit(signed);
+  }
+
+  async status(txId: string): Promise<SettlementStatus> {
+    if (await this.chain.transaction(txId)) return "confirmed";
+    if (await this.chain.unconfirmedTransaction(txId)) return "pending";
+    return "unknown";
   }
 }

@@ -1,24 +1,30 @@
 import type { EIP12UnsignedTransaction } from "@fleet-sdk/common";
 import type { Deployment } from "@gpuc/ergoscript";
-import { buildOpenEscrowTx, type ChainClient, GpucProtocolError } from "@gpuc/offchain";
+import { buildExtendTx, buildOpenEscrowTx, type ChainClient, GpucProtocolError } from "@gpuc/offchain";
 import { HttpError } from "../core/errors.ts";
-import type { OpenEscrowRequest, RentalChain, SignedTx } from "./gateway.ts";
+import type { ExtendEscrowRequest, OpenEscrowRequest, RentalChain, SignedTx } from "./gateway.ts";
+
+type RentalChainClient = Pick<
+  ChainClient,
+  "height" | "unspentByAddress" | "unspentBox" | "unspentByTokenId" | "submit"
+>;
 
 /**
  * Rentals over an Ergo node (or the devnet): the escrow opening is `@gpuc/offchain`'s `buildOpenEscrowTx`, paid
- * from the consumer's unspent boxes (mempool applied) and starting the billing clock at the current height.
+ * from the consumer's unspent boxes (mempool applied) and starting the billing clock at the current height; a
+ * top-up is its `buildExtendTx` over the escrow and Config boxes on chain.
  */
 export class NodeRentalChain implements RentalChain {
   constructor(
-    private readonly chain: Pick<ChainClient, "height" | "unspentByAddress" | "submit">,
+    private readonly chain: RentalChainClient,
     private readonly deployment: Deployment,
   ) {}
 
   async openEscrowTx(request: OpenEscrowRequest): Promise<EIP12UnsignedTransaction> {
     const height = await this.chain.height();
     const inputs = await this.chain.unspentByAddress(request.consumerAddress);
-    try {
-      return buildOpenEscrowTx({
+    return fundedBy("open the escrow", () =>
+      buildOpenEscrowTx({
         deployment: this.deployment,
         consumer: request.consumerAddress,
         provider: request.providerAddress,
@@ -29,20 +35,51 @@ export class NodeRentalChain implements RentalChain {
         inputs,
         changeAddress: request.consumerAddress,
         height,
-      });
-    } catch (error) {
-      // The index said the wallet holds enough GPUC, but its spendable boxes (mempool applied) do not.
-      if (error instanceof GpucProtocolError || (error as Error).name.includes("Insufficient")) {
-        throw new HttpError(
-          402,
-          `The wallet's unspent boxes cannot fund the escrow: ${(error as Error).message}`,
-        );
-      }
-      throw error;
+      }),
+    );
+  }
+
+  async extendEscrowTx(request: ExtendEscrowRequest): Promise<EIP12UnsignedTransaction> {
+    const escrowBox = await this.chain.unspentBox(request.escrowBoxId);
+    if (!escrowBox) {
+      throw new HttpError(
+        409,
+        `The escrow box ${request.escrowBoxId} is being spent (a claim or close is pending); retry after the next block`,
+      );
     }
+    const [configBox] = await this.chain.unspentByTokenId(this.deployment.configNftId);
+    if (!configBox)
+      throw new HttpError(503, "The GPUC Config box is not on chain; check GPUC_DEPLOYMENT_FILE");
+    const height = await this.chain.height();
+    const inputs = await this.chain.unspentByAddress(request.consumerAddress);
+    return fundedBy("top up the escrow", () =>
+      buildExtendTx({
+        deployment: this.deployment,
+        configBox,
+        escrowBox,
+        consumer: request.consumerAddress,
+        hours: request.hours,
+        height,
+        inputs,
+        changeAddress: request.consumerAddress,
+      }),
+    );
   }
 
   submit(tx: SignedTx): Promise<string> {
     return this.chain.submit(tx);
+  }
+}
+
+/** Runs a builder; a wallet that cannot pay becomes a 402 the consumer can act on. */
+function fundedBy<T>(what: string, build: () => T): T {
+  try {
+    return build();
+  } catch (error) {
+    // The index said the wallet holds enough GPUC, but its spendable boxes (mempool applied) do not.
+    if (error instanceof GpucProtocolError || (error as Error).name.includes("Insufficient")) {
+      throw new HttpError(402, `The wallet's unspent boxes cannot ${what}: ${(error as Error).message}`);
+    }
+    throw error;
   }
 }

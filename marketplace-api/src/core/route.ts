@@ -1,9 +1,14 @@
 import type { Request, Response } from "express";
 import type { z } from "zod";
 
-/** What an API key may do; a wallet session holds every scope. */
-export type Scope = "consumer" | "provider" | "read";
-export const SCOPES = ["consumer", "provider", "read"] as const satisfies readonly Scope[];
+/**
+ * What an API key may do. A wallet session holds the consumer, provider and read scopes; `arbiter` (resolving
+ * disputes) belongs only to the marketplace's arbiter address (the key of `ARBITER_SECRET_HEX`).
+ */
+export type Scope = "consumer" | "provider" | "read" | "arbiter";
+export const SCOPES = ["consumer", "provider", "read", "arbiter"] as const satisfies readonly Scope[];
+/** The scopes any signed-in wallet holds. */
+export const WALLET_SCOPES = ["consumer", "provider", "read"] as const satisfies readonly Scope[];
 
 /** Who is calling: a wallet address, proven by a session or an API key. */
 export interface Principal {

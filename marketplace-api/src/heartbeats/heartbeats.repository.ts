@@ -9,15 +9,16 @@ export class HeartbeatsRepository {
     receivedAt: Date,
     gpus: unknown,
     instances: unknown,
+    endpoint?: string,
   ): Promise<void> {
     await this.db.query(
       "INSERT INTO heartbeats (provider_id, sent_at, received_at, gpus, instances) VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING",
       [providerId, sentAt, receivedAt, JSON.stringify(gpus), JSON.stringify(instances)],
     );
-    await this.db.query("UPDATE providers SET last_heartbeat_at = $2, online = true WHERE id = $1", [
-      providerId,
-      receivedAt,
-    ]);
+    await this.db.query(
+      "UPDATE providers SET last_heartbeat_at = $2, online = true, executor_url = COALESCE($3, executor_url) WHERE id = $1",
+      [providerId, receivedAt, endpoint ?? null],
+    );
   }
 
   async lastSentAt(providerId: string): Promise<Date | undefined> {

@@ -13,6 +13,11 @@ export const heartbeatRequest = z.object({
   instances: z
     .array(z.object({ id: z.uuid(), state: z.string().max(32), runningSeconds: z.number().min(0).max(1e10) }))
     .max(1024),
+  endpoint: z
+    .url({ protocol: /^https?$/ })
+    .max(2048)
+    .optional()
+    .describe("Base URL where this executor serves consumers (logs, exec, stop); part of the signed body"),
   signature: z
     .string()
     .regex(/^([0-9a-fA-F]{2}){1,256}$/, "must be hex")

@@ -36,7 +36,8 @@ export class HeartbeatsService {
 
   /**
    * Records a heartbeat after checking that it is signed by the provider's wallet over the canonical JSON of
-   * the body without `signature`, is recent, and is newer than the last one (no replays).
+   * the body without `signature`, is recent, and is newer than the last one (no replays). Its `endpoint`, when
+   * present, becomes the executor URL shown on the provider's instances (a heartbeat without one keeps it).
    */
   async record(principal: Principal, providerId: string, body: Record<string, unknown>) {
     const provider = await this.providers.owned(principal, providerId);
@@ -59,7 +60,8 @@ export class HeartbeatsService {
     const last = await this.repo.lastSentAt(providerId);
     if (last && sentAt <= last)
       throw new HttpError(409, "This heartbeat is not newer than the last one received; send a fresh one");
-    await this.repo.insert(providerId, sentAt, now, body.gpus, body.instances);
+    const endpoint = typeof body.endpoint === "string" ? body.endpoint : undefined;
+    await this.repo.insert(providerId, sentAt, now, body.gpus, body.instances, endpoint);
     const reliability = await this.refreshReliability(providerId, now);
     return {
       providerId,

@@ -1,7 +1,10 @@
 import type { Services } from "../services.ts";
 import type { IndexerHooks } from "./indexer.ts";
 
-/** How indexed blocks reach the services: escrows fund or follow their rentals; stake changes re-list providers. */
+/**
+ * How indexed blocks reach the services: escrows fund or follow their rentals (and are rewound on rollback);
+ * stake changes re-list providers.
+ */
 export function indexerHooks(services: Services): IndexerHooks {
   return {
     async onBlock({ created, spent }) {
@@ -11,7 +14,8 @@ export function indexerHooks(services: Services): IndexerHooks {
       }
     },
     async onRollback() {
-      // Unwound stakes may have changed which providers are covered.
+      // Unwound escrows un-fund (or rewind) their rentals; unwound stakes may change which providers are covered.
+      await services.instances.onRollback();
       await services.providers.syncStakes();
     },
   };

@@ -22,9 +22,16 @@ export interface InstanceRow {
   close_reason: CloseReason | null;
   billed_seconds: bigint | null;
   settlement_tx_id: string | null;
+  dispute_reason: string | null;
+  disputed_at: Date | null;
   created_at: Date;
   updated_at: Date;
+  /** The provider's executor endpoint (joined from providers, from its latest heartbeat). */
+  executor_url: string | null;
 }
+
+/** Instances with their provider's executor endpoint. */
+const SELECT = "SELECT i.*, p.executor_url FROM instances i JOIN providers p ON p.id = i.provider_id";
 
 export type NewInstance = Pick<
   InstanceRow,
@@ -52,6 +59,8 @@ export interface TransitionFields {
   expiresAt?: Date;
   hours?: number;
   settlementTxId?: string;
+  disputeReason?: string;
+  disputedAt?: Date;
 }
 
 export class InstancesRepository {
@@ -83,28 +92,28 @@ export class InstancesRepository {
   /** The row locked for update when called inside a transaction. */
   async find(id: string, lock = false): Promise<InstanceRow | undefined> {
     const rows = await this.db.query<InstanceRow>(
-      `SELECT * FROM instances WHERE id = $1${lock ? " FOR UPDATE" : ""}`,
+      `${SELECT} WHERE i.id = $1${lock ? " FOR UPDATE OF i" : ""}`,
       [id],
     );
     return rows[0];
   }
 
   async listByConsumer(address: string, state: InstanceState | undefined, page: number, limit: number) {
-    const where = state ? "consumer_address = $1 AND state = $2" : "consumer_address = $1";
+    const where = state ? "i.consumer_address = $1 AND i.state = $2" : "i.consumer_address = $1";
     const values = state ? [address, state] : [address];
     const [rows, count] = await Promise.all([
       this.db.query<InstanceRow>(
-        `SELECT * FROM instances WHERE ${where} ORDER BY created_at DESC, id LIMIT ${limit} OFFSET ${(page - 1) * limit}`,
+        `${SELECT} WHERE ${where} ORDER BY i.created_at DESC, i.id LIMIT ${limit} OFFSET ${(page - 1) * limit}`,
         values,
       ),
-      this.db.query<{ total: bigint }>(`SELECT COUNT(*) AS total FROM instances WHERE ${where}`, values),
+      this.db.query<{ total: bigint }>(`SELECT COUNT(*) AS total FROM instances i WHERE ${where}`, values),
     ]);
     return { rows, total: Number(count[0]?.total ?? 0n) };
   }
 
   async listByProvider(providerId: string, states: readonly InstanceState[]): Promise<InstanceRow[]> {
     return this.db.query<InstanceRow>(
-      "SELECT * FROM instances WHERE provider_id = $1 AND state = ANY($2) ORDER BY created_at, id",
+      `${SELECT} WHERE i.provider_id = $1 AND i.state = ANY($2) ORDER BY i.created_at, i.id`,
       [providerId, states],
     );
   }
@@ -112,7 +121,7 @@ export class InstancesRepository {
   /** Live rentals of providers whose last heartbeat is older than `before` (or who never sent one). */
   async liveWithSilentProvider(states: readonly InstanceState[], before: Date): Promise<InstanceRow[]> {
     return this.db.query<InstanceRow>(
-      `SELECT i.* FROM instances i JOIN providers p ON p.id = i.provider_id
+      `${SELECT}
         WHERE i.state = ANY($1) AND COALESCE(p.last_heartbeat_at, i.funded_at) < $2
         ORDER BY i.id`,
       [states, before],
@@ -121,7 +130,7 @@ export class InstancesRepository {
 
   async createdBefore(before: Date): Promise<InstanceRow[]> {
     return this.db.query<InstanceRow>(
-      "SELECT * FROM instances WHERE state = 'Created' AND created_at < $1 ORDER BY id",
+      `${SELECT} WHERE i.state = 'Created' AND i.created_at < $1 ORDER BY i.id`,
       [before],
     );
   }
@@ -134,6 +143,43 @@ export class InstancesRepository {
     ]);
   }
 
+  /** Records the arbiter settlement's transaction id before it is submitted (so a restart never resolves twice). */
+  async setSettlementTx(id: string, txId: string, now: Date): Promise<void> {
+    await this.db.query("UPDATE instances SET settlement_tx_id = $2, updated_at = $3 WHERE id = $1", [
+      id,
+      txId,
+      now,
+    ]);
+  }
+
+  /** Instances pointing at an escrow box the index no longer holds (its block was unwound). */
+  async withUnwoundEscrow(): Promise<InstanceRow[]> {
+    return this.db.query<InstanceRow>(
+      `${SELECT} WHERE i.escrow_box_id IS NOT NULL
+          AND NOT EXISTS (SELECT 1 FROM chain_boxes b WHERE b.box_id = i.escrow_box_id)
+        ORDER BY i.id`,
+    );
+  }
+
+  /** Back to awaiting funding: the escrow that funded it is no longer on chain. */
+  async unfund(row: InstanceRow, detail: string, now: Date): Promise<void> {
+    await this.db.query(
+      `UPDATE instances SET state = 'Created', escrow_box_id = NULL, start_height = NULL, funded_at = NULL,
+              expires_at = NULL, updated_at = $2
+        WHERE id = $1`,
+      [row.id, now],
+    );
+    await this.event(row.id, row.state, "Created", { detail }, now);
+  }
+
+  /** Points the instance back at an earlier escrow box (a recreation of it was unwound). */
+  async revertEscrow(row: InstanceRow, boxId: string, hours: number, expiresAt: Date | null, now: Date) {
+    await this.db.query(
+      "UPDATE instances SET escrow_box_id = $2, hours = $3, expires_at = $4, updated_at = $5 WHERE id = $1",
+      [row.id, boxId, hours, expiresAt, now],
+    );
+  }
+
   async transition(row: InstanceRow, to: InstanceState, fields: TransitionFields, now: Date): Promise<void> {
     await this.db.query(
       `UPDATE instances SET state = $2, updated_at = $3,
@@ -144,7 +190,9 @@ export class InstancesRepository {
           funded_at = COALESCE($8, funded_at),
           expires_at = COALESCE($9, expires_at),
           hours = COALESCE($10, hours),
-          settlement_tx_id = COALESCE($11, settlement_tx_id)
+          settlement_tx_id = COALESCE($11, settlement_tx_id),
+          dispute_reason = COALESCE($12, dispute_reason),
+          disputed_at = COALESCE($13, disputed_at)
         WHERE id = $1`,
       [
         row.id,
@@ -158,6 +206,8 @@ export class InstancesRepository {
         fields.expiresAt ?? null,
         fields.hours ?? null,
         fields.settlementTxId ?? null,
+        fields.disputeReason ?? null,
+        fields.disputedAt ?? null,
       ],
     );
     if (to !== row.state) await this.event(row.id, row.state, to, fields, now);

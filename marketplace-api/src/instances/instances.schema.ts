@@ -36,7 +36,14 @@ export const instanceSchema = z.object({
   expiresAt: z.iso.datetime().nullable().describe("When the prepaid hours end"),
   closeReason: z.enum(CLOSE_REASONS).nullable(),
   billedSeconds: z.number().int().nullable(),
-  settlementTxId: z.string().nullable(),
+  settlementTxId: z.string().nullable().describe("Arbiter resolve transaction (provider_down or dispute)"),
+  disputeReason: z.string().nullable(),
+  executorUrl: z
+    .string()
+    .nullable()
+    .describe(
+      "Where the provider's executor serves logs/exec/stop to the holder of this instance's credential",
+    ),
   createdAt: z.iso.datetime(),
   updatedAt: z.iso.datetime(),
 });
@@ -90,6 +97,24 @@ export const signedTxSchema = z.object({
 
 export const fundingRequest = z.object({
   signedTx: signedTxSchema.describe("The wallet's signed escrow transaction (EIP-12 sign_tx result)"),
+});
+
+export const extendRequest = z.object({
+  hours: z.number().int().min(1).max(8760).describe("Hours to add to the prepaid ones"),
+});
+
+export const disputeRequest = z.object({
+  reason: z.string().trim().min(1).max(2000).describe("What went wrong, for the arbiter"),
+});
+
+export const resolveRequest = z.object({
+  providerShare: z
+    .string()
+    .regex(/^[0-9]{1,19}$/, "must be a whole number of GPUC units")
+    .transform(BigInt)
+    .describe(
+      "GPUC units (gross, the protocol fee is taken from it) to the provider; the rest to the consumer",
+    ),
 });
 
 export const listInstancesQuery = z.object({

@@ -1,7 +1,9 @@
 import { randomUUID } from "node:crypto";
 import type { EIP12UnsignedTransaction } from "@fleet-sdk/common";
+import { SByte, SColl } from "@fleet-sdk/serializer";
 import type { Database, Logger } from "@gpuc/platform";
 import { type NetworkName, p2pkTree, sigmaPropHex } from "../chain/address.ts";
+import { SettlementBoxMissingError } from "../chain/arbiter-settlement.ts";
 import {
   instanceIdOf,
   type RentalChain,
@@ -246,13 +248,15 @@ export class InstancesService {
     return stale.length;
   }
 
-  /** Arbiter refund for a rental whose provider went silent: Failed, reason provider_down. */
+  /**
+   * Arbiter refund for a rental whose provider went silent: the escrow is resolved with a provider share of 0
+   * (the provider keeps the hours it already claimed), then the rental is Failed with reason provider_down.
+   */
   async closeProviderDown(id: string): Promise<void> {
     const row = await this.d.repo.find(id);
     if (!row || TERMINAL.includes(row.state)) return;
     let settlementTxId: string | undefined;
-    if (row.escrow_box_id && this.d.settlement)
-      settlementTxId = await this.d.settlement.refund(row.escrow_box_id);
+    if (row.escrow_box_id && this.d.settlement) settlementTxId = await this.settle(row, 0n);
     else
       this.d.log.warn("REFUND_NOT_SETTLED", {
         instanceId: id,
@@ -264,6 +268,154 @@ export class InstancesService {
       detail: "missed heartbeats",
     });
     this.d.log.warn("INSTANCE_PROVIDER_DOWN", { instanceId: id, settlementTxId });
+  }
+
+  /** The consumer disputes the rental (e.g. the GPU was not as listed); the arbiter resolves it. */
+  async dispute(principal: Principal, id: string, reason: string): Promise<Instance> {
+    await this.consumerOwned(principal, id);
+    const now = this.d.clock.now();
+    await this.move(id, () => "Disputed", { disputeReason: reason, disputedAt: now, detail: reason });
+    this.d.log.warn("INSTANCE_DISPUTED", { instanceId: id });
+    return this.get(principal, id);
+  }
+
+  /**
+   * The arbiter resolves a dispute on chain: `providerShare` GPUC units (gross; the fee is taken from it) to the
+   * provider, the rest of the escrow to the consumer. The rental ends Resolved with reason arbiter.
+   */
+  async resolve(id: string, providerShare: bigint): Promise<Instance> {
+    const row = await this.d.repo.find(id);
+    assert(row, 404, `Instance ${id} not found`);
+    assert(
+      row.state === "Disputed",
+      409,
+      `Instance ${id} is ${row.state}; only a Disputed instance is resolved`,
+    );
+    assert(row.escrow_box_id, 409, `Instance ${id} has no escrow on chain to resolve`);
+    assert(this.d.settlement, 503, "The marketplace has no arbiter key configured; set ARBITER_SECRET_HEX");
+    let settlementTxId: string;
+    try {
+      settlementTxId = await this.settle(row, providerShare);
+    } catch (error) {
+      if (error instanceof SettlementBoxMissingError) throw new HttpError(409, error.message);
+      throw error;
+    }
+    await this.move(id, () => "Resolved", {
+      reason: "arbiter",
+      settlementTxId,
+      detail: `provider share ${providerShare} GPUC units`,
+    });
+    this.d.log.info("INSTANCE_RESOLVED", { instanceId: id, providerShare, settlementTxId });
+    return toInstance((await this.d.repo.find(id))!);
+  }
+
+  /** The unsigned `extendEscrow` transaction adding `hours` prepaid hours, for the consumer's wallet to sign. */
+  async extendTx(
+    principal: Principal,
+    id: string,
+    hours: number,
+  ): Promise<{ instance: Instance; unsignedTx: EIP12UnsignedTransaction }> {
+    const row = this.live(await this.consumerOwned(principal, id));
+    const gpu = await this.d.gpus.find(row.gpu_id);
+    const most = gpu?.max_hours ?? row.hours;
+    assert(
+      row.hours + hours <= most,
+      400,
+      `This offer rents for at most ${most} hours and ${row.hours} are prepaid; add at most ${most - row.hours}`,
+    );
+    const amount = row.price_per_hour * BigInt(hours);
+    const balance = await this.d.index.gpucBalance(p2pkTree(principal.address, this.d.network));
+    if (balance < amount) throw new InsufficientFundsError(amount, balance);
+    const chain = this.d.chain;
+    assert(chain, 503, "The marketplace has no chain connection configured; set ERGO_NODE_URL");
+    const unsignedTx = await chain.extendEscrowTx({
+      escrowBoxId: row.escrow_box_id!,
+      consumerAddress: principal.address,
+      hours,
+    });
+    this.d.log.info("INSTANCE_TOPUP_BUILT", { instanceId: id, hours, amount });
+    return { instance: toInstance(row), unsignedTx };
+  }
+
+  /** Submits the wallet-signed top-up; the indexer grows the hours when the recreated escrow confirms. */
+  async extendFunding(principal: Principal, id: string, signedTx: SignedTx): Promise<Instance> {
+    const row = this.live(await this.consumerOwned(principal, id));
+    assert(
+      signedTx.inputs.some((input) => input.boxId === row.escrow_box_id),
+      422,
+      `This transaction does not spend the escrow box ${row.escrow_box_id} of instance ${id}; sign the top-up from POST /extend`,
+    );
+    const chain = this.d.chain;
+    assert(chain, 503, "The marketplace has no chain connection configured; set ERGO_NODE_URL");
+    let txId: string;
+    try {
+      txId = await chain.submit(signedTx);
+    } catch (error) {
+      throw new HttpError(422, `The node rejected the top-up transaction: ${(error as Error).message}`);
+    }
+    this.d.log.info("INSTANCE_TOPUP_SUBMITTED", { instanceId: id, txId });
+    return toInstance(row);
+  }
+
+  /**
+   * Indexer hook after a rollback: an instance whose escrow box was unwound goes back to the escrow still on
+   * chain (a top-up or claim was undone), or — when it was funded by the unwound block — back to Created, to
+   * be funded again when the transaction is re-mined.
+   */
+  async onRollback(): Promise<void> {
+    for (const stale of await this.d.repo.withUnwoundEscrow()) {
+      await this.d.db.transaction(async () => {
+        const row = await this.d.repo.find(stale.id, true);
+        if (!row?.escrow_box_id || (await this.d.index.box(row.escrow_box_id))) return;
+        await this.rewind(row);
+      });
+    }
+  }
+
+  private async rewind(row: InstanceRow): Promise<void> {
+    const now = this.d.clock.now();
+    const rentalRegister = SColl(SByte, rentalIdOf(row.id)).toHex();
+    const [previous] = await this.d.index.unspentByRegister("escrow", "R7", rentalRegister);
+    const escrow = previous && readEscrow(previous);
+    if (escrow) {
+      const fewer = row.hours - escrow.prepaidHours;
+      const expiresAt =
+        row.expires_at && new Date(row.expires_at.getTime() - fewer * this.d.billingHourS * 1000);
+      await this.d.repo.revertEscrow(row, escrow.boxId, escrow.prepaidHours, expiresAt, now);
+      this.d.log.warn("INSTANCE_ESCROW_REWOUND", { instanceId: row.id, boxId: escrow.boxId });
+    } else if (row.state === "Funded") {
+      await this.d.repo.unfund(row, "the block funding the escrow was rolled back", now);
+      this.d.log.warn("INSTANCE_FUNDING_ROLLED_BACK", { instanceId: row.id, escrowTxId: row.escrow_tx_id });
+    } else {
+      // Already running: the executor bills against the escrow, which a re-mined transaction restores.
+      this.d.log.warn("INSTANCE_ESCROW_UNWOUND", { instanceId: row.id, state: row.state });
+    }
+  }
+
+  /**
+   * Arbiter resolve, at most once per escrow: a settlement submitted earlier (persisted before it was sent) that
+   * the chain still knows is reused; otherwise a new one is signed, persisted and submitted.
+   */
+  private async settle(row: InstanceRow, providerShare: bigint): Promise<string> {
+    const settlement = this.d.settlement!;
+    if (row.settlement_tx_id && (await settlement.status(row.settlement_tx_id)) !== "unknown") {
+      this.d.log.info("SETTLEMENT_ALREADY_SUBMITTED", { instanceId: row.id, txId: row.settlement_tx_id });
+      return row.settlement_tx_id;
+    }
+    const txId = await settlement.resolve(row.escrow_box_id!, providerShare, (signedId) =>
+      this.d.repo.setSettlementTx(row.id, signedId, this.d.clock.now()),
+    );
+    this.d.log.info("SETTLEMENT_SUBMITTED", { instanceId: row.id, txId, providerShare });
+    return txId;
+  }
+
+  private live(row: InstanceRow): InstanceRow {
+    assert(
+      CREDENTIAL_STATES.includes(row.state) && row.escrow_box_id,
+      409,
+      `Instance ${row.id} is ${row.state}; only a funded, live instance can be topped up`,
+    );
+    return row;
   }
 
   private async fundFrom(row: InstanceRow, escrow: EscrowBox): Promise<void> {
@@ -393,6 +545,8 @@ function toInstance(row: InstanceRow): Instance {
     closeReason: row.close_reason,
     billedSeconds: row.billed_seconds === null ? null : Number(row.billed_seconds),
     settlementTxId: row.settlement_tx_id,
+    disputeReason: row.dispute_reason,
+    executorUrl: row.executor_url,
     createdAt: row.created_at.toISOString(),
     updatedAt: row.updated_at.toISOString(),
   };
