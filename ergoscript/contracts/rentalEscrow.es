@@ -3,10 +3,11 @@
   // Named constants: configNftId, gpucTokenId. Layout and reasoning: docs/protocol.md (part 2).
   //
   // Context variables of the spending input:
-  //   0: Byte  action (0 claim, 1 extend, 2 cooperative close, 3 consumer exit, 4 arbiter resolve, 5 expiry)
+  //   0: Byte  action (0 claim, 1 extend, 2 cooperative close, 3 consumer exit, 4 arbiter resolve, 5 expiry,
+  //            6 provider close)
   //   1: Int   index of this escrow's first output; its outputs follow in the order
   //            provider payout, treasury fee, consumer refund, recreated escrow (each only when non-zero)
-  //   2: Long  claim/extend: hours; cooperative close/resolve: the provider's gross share in GPUC units
+  //   2: Long  claim/extend: hours; cooperative close/resolve/provider close: the provider's gross share (GPUC units)
   //
   // Every payout output carries this escrow's box id in R4 and the recreated escrow carries it in R8, so two
   // escrows spent in one transaction can never count the same output (duplicate escrows included).
@@ -90,6 +91,13 @@
   } else if (action == 4) {
     val gross = getVar[Long](2).get
     cfgBox.R8[SigmaProp].get && sigmaProp(configured && settles(((gross, held - gross), (0L, terms))))
+  } else if (action == 6) {
+    // Provider close: the provider alone settles the last partial hour (an executor has no consumer signature).
+    // It may take at most the blocks the chain saw elapse, pro rata (floor), within the prepaid time, less what
+    // was paid: never more than consumer exit (ceil of started hours) would give it.
+    val gross = getVar[Long](2).get
+    val cap = price * min(sinceStart, prepaid * blocksPerHour) / blocksPerHour - paid * price
+    provider && sigmaProp(configured && gross <= cap && settles(((gross, held - gross), (0L, terms))))
   } else {
     // Expiry: anyone, once the prepaid time and the dispute grace have passed.
     val ends = start + prepaid * blocksPerHour + cfg(7)

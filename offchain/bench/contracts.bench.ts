@@ -6,12 +6,13 @@ import type { EIP12UnsignedTransaction } from "@fleet-sdk/common";
 import { FEE_CONTRACT, TransactionBuilder } from "@fleet-sdk/core";
 import type { ChainBox, SignedTransaction } from "../src/chain/types.ts";
 import { buildClaimTx } from "../src/protocol/escrow/claim.ts";
-import { splitFee } from "../src/protocol/escrow/clock.ts";
+import { providerCloseCap, splitFee } from "../src/protocol/escrow/clock.ts";
 import {
   buildArbiterResolveTx,
   buildConsumerExitTx,
   buildCooperativeCloseTx,
   buildExpireTx,
+  buildProviderCloseTx,
 } from "../src/protocol/escrow/close.ts";
 import { buildExtendTx } from "../src/protocol/escrow/extend.ts";
 import { openEscrow } from "../src/protocol/escrow/open.ts";
@@ -225,6 +226,24 @@ async function rentalsActions(rc: RentalsChain): Promise<ActionReport[]> {
       ...(await funding(consumer)),
     }),
     consumer,
+    provider,
+  );
+  // Provider close inside hour 2 of a fresh escrow: one whole hour and part of the next, pro rata by blocks.
+  const closing = await openQuiet(rc, consumer, provider, "05");
+  await rc.mineTo(parseStart(rc, closing) + rc.params.blocksPerHour + 1);
+  await record(
+    "escrow: provider close",
+    buildProviderCloseTx({
+      ...(await base()),
+      provider: provider.address,
+      escrowBox: closing,
+      providerShare: providerCloseCap(
+        parseEscrowBox(closing, deployment),
+        (await rc.height()) + 1,
+        rc.params.blocksPerHour,
+      ),
+      ...(await funding(provider)),
+    }),
     provider,
   );
   const exitEscrow = await openQuiet(rc, consumer, provider, "02");

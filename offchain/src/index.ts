@@ -94,6 +94,7 @@ export {
   elapsedHours,
   expiryHeight,
   owedOnExitHours,
+  providerCloseCap,
   splitFee,
 } from "./protocol/escrow/clock.ts";
 export {
@@ -102,13 +103,16 @@ export {
   buildConsumerExitTx,
   buildCooperativeCloseTx,
   buildExpireTx,
+  buildProviderCloseTx,
   type CloseParams,
   consumerExit,
   cooperativeClose,
   expireEscrow,
+  providerClose,
   type SplitCloseParams,
 } from "./protocol/escrow/close.ts";
 export type { EscrowActionBase, TxFunding } from "./protocol/escrow/context.ts";
+export { ProviderCloseBeyondElapsedError } from "./protocol/escrow/errors/providerCloseBeyondElapsed.ts";
 export { buildExtendTx, type ExtendParams, extendEscrow } from "./protocol/escrow/extend.ts";
 export {
   buildOpenEscrowTx,

@@ -10,6 +10,8 @@ export const EscrowAction = {
   consumerExit: 3,
   arbiterResolve: 4,
   expiry: 5,
+  /** The provider alone closes: at most the elapsed blocks pro rata, the rest refunded (docs/protocol.md). */
+  providerClose: 6,
 } as const;
 export type EscrowAction = (typeof EscrowAction)[keyof typeof EscrowAction];
 
@@ -19,7 +21,7 @@ export const EscrowVar = {
   action: 0,
   /** Int: index of this escrow's first output. */
   outputIndex: 1,
-  /** Long: hours (claim, extend) or the provider's gross share (cooperative close, arbiter resolve). */
+  /** Long: hours (claim, extend) or the provider's gross share (cooperative close, arbiter resolve, provider close). */
   amount: 2,
 } as const;
 

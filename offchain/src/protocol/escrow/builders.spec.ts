@@ -17,7 +17,8 @@ import { NotEscrowPartyError } from "../errors/notEscrowParty.ts";
 import { UnbondingNotFinishedError } from "../errors/unbondingNotFinished.ts";
 import { createStake, startUnbonding, withdrawStake } from "../stake/stake.ts";
 import { claimEscrows } from "./claim.ts";
-import { cooperativeClose, expireEscrow } from "./close.ts";
+import { cooperativeClose, expireEscrow, providerClose } from "./close.ts";
+import { ProviderCloseBeyondElapsedError } from "./errors/providerCloseBeyondElapsed.ts";
 import { buildOpenEscrowTx, openEscrow } from "./open.ts";
 import { TEST_PARAMS } from "./testChain.ts";
 
@@ -149,6 +150,24 @@ describe("rentals builders refuse bad requests with typed errors", () => {
     const expiresAt = START + 4 * BPH + TEST_PARAMS.disputeGraceBlocks;
     expect(() => expireEscrow({ ...base, height: expiresAt - 2, escrowBox })).toThrow(ExpiryNotReachedError);
     expect(() => expireEscrow({ ...base, height: expiresAt - 1, escrowBox })).not.toThrow();
+  });
+
+  it("Should refuse a provider close beyond the elapsed blocks, naming the allowed amount", () => {
+    const close = (height: number, providerShare: bigint, by = provider.address) =>
+      providerClose({ ...base, height, escrowBox, provider: by, providerShare });
+    // At height START + BPH + 1 the next block is 2 blocks into hour 2: 1 hour + 2/BPH of one are allowed.
+    const allowed = 1_000_000n + (2n * 1_000_000n) / BigInt(BPH);
+    const error = catchError(() => close(START + BPH + 1, allowed + 1n));
+    expect(error).toBeInstanceOf(ProviderCloseBeyondElapsedError);
+    expect(error).toMatchObject({ asked: allowed + 1n, allowed, height: START + BPH + 2 });
+    expect((error as Error).message).toContain(`at most ${allowed}`);
+    expect(() => close(START + BPH + 1, allowed)).not.toThrow();
+    // Never beyond the prepaid time, however late.
+    expect(() => close(START + 100 * BPH, 4_000_001n)).toThrow(ProviderCloseBeyondElapsedError);
+    expect(() => close(START + 100 * BPH, 4_000_000n)).not.toThrow();
+    expect(() => close(START + BPH, 0n, consumer.address)).toThrow(NotEscrowPartyError);
+    expect(() => close(START + BPH, -1n)).toThrow(InvalidRentalArgumentError);
+    expect(() => close(START - 5, 0n)).toThrow(InvalidRentalArgumentError);
   });
 
   it("Should refuse withdrawing a bonded or still unbonding stake, and unbonding twice", () => {

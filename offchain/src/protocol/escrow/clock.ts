@@ -22,6 +22,18 @@ export function owedOnExitHours(terms: EscrowTerms, height: number, blocksPerHou
   return Math.max(0, Math.min(started, terms.prepaidHours) - terms.paidHours);
 }
 
+/**
+ * The most a provider close at `height` may pay the provider (gross, GPUC units): the elapsed blocks within the
+ * prepaid time, pro rata (floor), less the hours already paid. Never above what consumer exit would pay.
+ */
+export function providerCloseCap(terms: EscrowTerms, height: number, blocksPerHour: number): bigint {
+  const blocks = Math.min(height - terms.startHeight, terms.prepaidHours * blocksPerHour);
+  const cap =
+    (terms.pricePerHour * BigInt(blocks)) / BigInt(blocksPerHour) -
+    BigInt(terms.paidHours) * terms.pricePerHour;
+  return cap > 0n ? cap : 0n;
+}
+
 /** First height at which anyone may expire the escrow. */
 export function expiryHeight(terms: EscrowTerms, blocksPerHour: number, disputeGraceBlocks: number): number {
   return terms.startHeight + terms.prepaidHours * blocksPerHour + disputeGraceBlocks;

@@ -4,8 +4,9 @@ import { EscrowAction } from "@gpuc/ergoscript";
 import type { ProtocolConfig } from "../config.ts";
 import { ExpiryNotReachedError } from "../errors/expiryNotReached.ts";
 import { InvalidRentalArgumentError } from "../errors/invalidRentalArgument.ts";
-import { expiryHeight, owedOnExitHours } from "./clock.ts";
+import { expiryHeight, owedOnExitHours, providerCloseCap } from "./clock.ts";
 import { buildWith, type EscrowActionBase, readConfig, readEscrow, type TxFunding } from "./context.ts";
+import { ProviderCloseBeyondElapsedError } from "./errors/providerCloseBeyondElapsed.ts";
 import type { EscrowState } from "./registers.ts";
 import { settlementOutputs, spendEscrows } from "./settlement.ts";
 
@@ -52,6 +53,44 @@ export function consumerExit(params: CloseParams & { readonly consumer: string }
   return close(params, config, escrow, EscrowAction.consumerExit, gross);
 }
 
+/**
+ * Provider close (the provider alone signs): settles the last partial hour without the consumer. The provider's
+ * gross share may be at most the blocks elapsed within the prepaid time, pro rata, less the hours already paid
+ * (`providerCloseCap`); the fee goes to the treasury, everything else back to the consumer. Built for the next
+ * block; asking more than that block allows throws `ProviderCloseBeyondElapsedError` with the allowed amount.
+ *
+ * @example
+ * const tx = buildProviderCloseTx({ deployment, configBox, height, escrowBox, provider, providerShare: 500_000n, inputs, changeAddress: provider });
+ */
+export function providerClose(params: SplitCloseParams & { readonly provider: string }): FleetPlugin {
+  const config = readConfig(params);
+  const escrow = readEscrow(params.escrowBox, params.deployment, {
+    role: "provider",
+    address: params.provider,
+  });
+  const validatedAt = params.height + 1;
+  if (validatedAt < escrow.startHeight) {
+    throw new InvalidRentalArgumentError(
+      "the closing height",
+      validatedAt,
+      `at least the escrow's start height ${escrow.startHeight}`,
+    );
+  }
+  if (params.providerShare < 0n)
+    throw new InvalidRentalArgumentError("providerShare", params.providerShare, "at least 0");
+  const cap = minBigInt(providerCloseCap(escrow, validatedAt, config.blocksPerHour), escrow.gpuc);
+  if (params.providerShare > cap)
+    throw new ProviderCloseBeyondElapsedError(escrow.boxId, params.providerShare, cap, validatedAt);
+  return close(
+    params,
+    config,
+    escrow,
+    EscrowAction.providerClose,
+    params.providerShare,
+    params.providerShare,
+  );
+}
+
 /** Expiry (anyone): after the prepaid time and the dispute grace, the provider gets every unpaid prepaid hour. */
 export function expireEscrow(params: CloseParams): FleetPlugin {
   const config = readConfig(params);
@@ -75,6 +114,12 @@ export function buildConsumerExitTx(
   params: CloseParams & { readonly consumer: string } & TxFunding,
 ): EIP12UnsignedTransaction {
   return buildWith(consumerExit(params), params.height, params);
+}
+
+export function buildProviderCloseTx(
+  params: SplitCloseParams & { readonly provider: string } & TxFunding,
+): EIP12UnsignedTransaction {
+  return buildWith(providerClose(params), params.height, params);
 }
 
 export function buildExpireTx(params: CloseParams & TxFunding): EIP12UnsignedTransaction {

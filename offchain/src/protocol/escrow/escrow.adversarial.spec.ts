@@ -12,7 +12,8 @@ import type { ChainBox } from "../../chain/types.ts";
 import { sigmaPropRegister } from "../config/sigmaProp.ts";
 import { encodeConfigRegisters, parseConfigBox } from "../config.ts";
 import { buildClaimTx } from "./claim.ts";
-import { buildConsumerExitTx } from "./close.ts";
+import { providerCloseCap } from "./clock.ts";
+import { buildConsumerExitTx, buildProviderCloseTx } from "./close.ts";
 import { buildWith } from "./context.ts";
 import { buildExtendTx } from "./extend.ts";
 import { buildOpenEscrowTx } from "./open.ts";
@@ -102,6 +103,71 @@ async function rawClaim(
     inputs: await rc.unspent(provider.address),
     changeAddress: provider.address,
   });
+}
+
+/** A provider close paying the provider `gross`, built without the builder's checks, as an attacker would. */
+async function rawProviderClose(
+  escrowBox: ChainBox,
+  gross: bigint,
+  configBox?: ChainBox,
+): Promise<EIP12UnsignedTransaction> {
+  const b = await base();
+  const escrow = parseEscrowBox(escrowBox, rc.deployment);
+  const config = parseConfigBox(configBox ?? b.configBox);
+  const outputs = settlementOutputs(
+    escrow,
+    { gross, refund: escrow.gpuc - gross, rest: 0n, terms: escrow },
+    config,
+    rc.deployment,
+  );
+  const plugin = spendEscrows(configBox ?? b.configBox, [
+    { escrow, action: EscrowAction.providerClose, amount: gross, outputs },
+  ]);
+  return buildWith(plugin, b.height, {
+    inputs: await rc.unspent(provider.address),
+    changeAddress: provider.address,
+  });
+}
+
+/** What a provider close may pay at the next block. */
+async function closeCap(box: ChainBox): Promise<bigint> {
+  return providerCloseCap(
+    parseEscrowBox(box, rc.deployment),
+    (await rc.height()) + 1,
+    rc.params.blocksPerHour,
+  );
+}
+
+/** The honest provider close of everything the next block allows. */
+async function providerCloseTx(box: ChainBox): Promise<EIP12UnsignedTransaction> {
+  return buildProviderCloseTx({
+    ...(await base()),
+    provider: provider.address,
+    escrowBox: box,
+    providerShare: await closeCap(box),
+    inputs: await rc.unspent(provider.address),
+    changeAddress: provider.address,
+  });
+}
+
+/** A Config box at the Config address, with the stranger's GPUC as its "NFT" and `changes` to the settings. */
+async function fakeConfigBox(changes: Partial<ReturnType<typeof parseConfigBox>>): Promise<ChainBox> {
+  const config = parseConfigBox(await rc.configBox());
+  const fake = await rc.send(
+    new TransactionBuilder(await rc.height())
+      .from(await rc.unspent(stranger.address))
+      .to(
+        new OutputBuilder(SAFE_MIN_BOX_VALUE, rc.deployment.contracts.config.ergoTree)
+          .addTokens({ tokenId: rc.deployment.gpucTokenId, amount: 1n })
+          .setAdditionalRegisters(encodeConfigRegisters({ ...config, ...changes })),
+      )
+      .sendChangeTo(stranger.address)
+      .payFee(RECOMMENDED_MIN_FEE_VALUE)
+      .build()
+      .toEIP12Object(),
+    stranger,
+  );
+  return (await rc.chain.client.unspentBox(fake.outputs[0]!.boxId!))!;
 }
 
 /** The devnet refuses `tx` and exactly the inputs `refused` could not be proven with the keys the path wants. */
@@ -335,5 +401,66 @@ describe("Rental Escrow guards", () => {
       const plugin = spendEscrows(b.configBox, [{ escrow, action, amount: 0n, outputs: outputs() }]);
       await expectRefused(buildWith(plugin, b.height, funding), [consumer], [box.boxId]);
     }
+  });
+});
+
+describe("Rental Escrow provider close guards", () => {
+  /** An escrow in its second hour (1 hour + 2 blocks elapsed at the next block), nothing claimed. */
+  async function openInHour2(rentalId: string): Promise<ChainBox> {
+    const box = await open(rentalId);
+    await rc.mineTo((await startOf(box)) + rc.params.blocksPerHour + 1);
+    return box;
+  }
+
+  it("Should reject a provider close taking more than the elapsed blocks pro rata", async () => {
+    const box = await openInHour2("10");
+    const cap = await closeCap(box);
+    expect(cap).toBe(PRICE + (2n * PRICE) / BigInt(rc.params.blocksPerHour));
+    await expectRefused(await rawProviderClose(box, cap + 1n), [provider], [box.boxId]);
+    await rc.send(await rawProviderClose(box, cap), provider); // exactly the cap passes
+  });
+
+  it("Should reject a provider close refunding the consumer to a wrong address", async () => {
+    const box = await openInHour2("11");
+    const honest = await providerCloseTx(box);
+    const refund = honest.outputs.findIndex(
+      (o) => o.ergoTree === ErgoAddress.decode(consumer.address).ergoTree,
+    );
+    const tx = tamper(honest, (copy) => {
+      copy.outputs[refund]!.ergoTree = ErgoAddress.decode(provider.address).ergoTree;
+    });
+    await expectRefused(tx, [provider], [box.boxId]);
+  });
+
+  it("Should reject a provider close underpaying the consumer's refund", async () => {
+    const box = await openInHour2("12");
+    const honest = await providerCloseTx(box);
+    const refund = honest.outputs.findIndex(
+      (o) => o.ergoTree === ErgoAddress.decode(consumer.address).ergoTree,
+    );
+    // One unit of the refund goes to the provider's change instead.
+    await expectRefused(moveGpuc(honest, refund, honest.outputs.length - 1, 1n), [provider], [box.boxId]);
+  });
+
+  it("Should reject a provider close signed by someone other than the provider", async () => {
+    const box = await openInHour2("13");
+    const b = await base();
+    const honest = buildProviderCloseTx({
+      ...b,
+      provider: provider.address,
+      escrowBox: box,
+      providerShare: await closeCap(box),
+      inputs: await rc.unspent(stranger.address),
+      changeAddress: stranger.address,
+    });
+    await expectRefused(honest, [stranger, consumer], [box.boxId]);
+  });
+
+  it("Should reject a provider close against a fake Config box (1-block hours, no fee)", async () => {
+    const box = await openInHour2("14");
+    const fakeBox = await fakeConfigBox({ blocksPerHour: 1, feeBps: 0, treasury: provider.address });
+    // Under the fake Config every prepaid hour has elapsed: the provider would take it all.
+    const escrow = parseEscrowBox(box, rc.deployment);
+    await expectRefused(await rawProviderClose(box, escrow.gpuc, fakeBox), [provider], [box.boxId]);
   });
 });

@@ -1,12 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ChainBox } from "../../chain/types.ts";
 import { buildClaimTx } from "./claim.ts";
-import { splitFee } from "./clock.ts";
+import { providerCloseCap, splitFee } from "./clock.ts";
 import {
   buildArbiterResolveTx,
   buildConsumerExitTx,
   buildCooperativeCloseTx,
   buildExpireTx,
+  buildProviderCloseTx,
 } from "./close.ts";
 import { buildExtendTx } from "./extend.ts";
 import { buildOpenEscrowTx } from "./open.ts";
@@ -183,6 +184,42 @@ describe("Rental Escrow on the devnet", () => {
     const { net } = splitFee(2n * PRICE, rc.params.feeBps);
     expect(await paidFrom(provider.address, box.boxId)).toBe(net);
     expect(await paidFrom(consumer.address, box.boxId)).toBe(PRICE * BigInt(HOURS - 2));
+  });
+
+  it("Should let the provider close alone, taking at most the elapsed blocks pro rata and refunding the rest", async () => {
+    const box = await open("0c01");
+    const bph = rc.params.blocksPerHour;
+    // Claim hour 1, then close inside hour 2: at the next block 1 hour + 2 blocks have elapsed.
+    await rc.mineTo(hoursStart(box) + bph - 1);
+    const claimed = await rc.send(
+      buildClaimTx({
+        ...(await base()),
+        provider: provider.address,
+        claims: [{ escrowBox: box, hours: 1 }],
+        inputs: await rc.unspent(provider.address),
+        changeAddress: provider.address,
+      }),
+      provider,
+    );
+    const recreated = (await rc.chain.client.unspentBox(boxIdOf(claimed, 2)))!;
+    await rc.mineTo(hoursStart(box) + bph + 1);
+    const escrow = parseEscrowBox(recreated, rc.deployment);
+    const cap = providerCloseCap(escrow, (await rc.height()) + 1, bph);
+    expect(cap).toBe((PRICE * 2n) / BigInt(bph)); // 2 blocks of hour 2, pro rata
+    const tx = buildProviderCloseTx({
+      ...(await base()),
+      provider: provider.address,
+      escrowBox: recreated,
+      providerShare: cap,
+      inputs: await rc.unspent(provider.address),
+      changeAddress: provider.address,
+    });
+    await rc.send(tx, provider);
+    const { fee, net } = splitFee(cap, rc.params.feeBps);
+    expect(await paidFrom(provider.address, recreated.boxId)).toBe(net);
+    expect(await paidFrom(rc.treasury.address, recreated.boxId)).toBe(fee);
+    expect(await paidFrom(consumer.address, recreated.boxId)).toBe(PRICE * BigInt(HOURS - 1) - cap);
+    expect(await rc.chain.client.unspentBox(recreated.boxId)).toBeUndefined();
   });
 
   it("Should let the arbiter resolve with any split", async () => {
