@@ -44,6 +44,8 @@ describe("OpenAPI document", () => {
     expect(documented).toEqual(expressRoutes(h));
     expect(documented).toContain("GET /.well-known/jwks.json");
     expect(documented).toContain("POST /api/v1/providers/{providerId}/heartbeats");
+    for (const action of ["dispute", "resolve", "extend", "extend/funding"])
+      expect(documented).toContain(`POST /api/v1/instances/{id}/${action}`);
   });
 
   it("Should document path parameters, a JSON request body for every body route, and problem responses", () => {
@@ -59,6 +61,8 @@ describe("OpenAPI document", () => {
     }
     expect(doc.paths["/api/v1/instances"]?.post?.requestBody).toBeDefined();
     expect(doc.paths["/api/v1/instances"]?.post?.responses["402"]).toBeDefined();
+    expect(doc.paths["/api/v1/instances/{id}/resolve"]?.post?.requestBody).toBeDefined();
+    expect(doc.paths["/api/v1/instances/{id}/extend"]?.post?.responses["402"]).toBeDefined();
   });
 });
 

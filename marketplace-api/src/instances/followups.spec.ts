@@ -1,0 +1,357 @@
+import { buildClaimTx, type ChainClient, Signer } from "@gpuc/offchain";
+import { createLogger } from "@gpuc/platform";
+import { decodeJwt } from "jose";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createdApiKeySchema } from "../auth/auth.schema.ts";
+import { ArbiterSettlement } from "../chain/arbiter-settlement.ts";
+import { canonicalJson } from "../chain/canonical-json.ts";
+import type { Settlement } from "../chain/gateway.ts";
+import { NodeRentalChain } from "../chain/node-rental-chain.ts";
+import { credentialSchema } from "../credentials/credentials.schema.ts";
+import { heartbeatResponse } from "../heartbeats/heartbeats.schema.ts";
+import { BoxClassifier } from "../indexer/classify.ts";
+import { indexerHooks } from "../indexer/hooks.ts";
+import { ChainIndexer } from "../indexer/indexer.ts";
+import { createServices } from "../services.ts";
+import { registerProvider, sampleListing } from "../testing/fixtures.ts";
+import { type Harness, ok, problemOf, startHarness } from "../testing/harness.ts";
+import { type ProtocolChain, startProtocolChain } from "../testing/protocol.ts";
+import { TestWallet } from "../testing/wallet.ts";
+import { createdInstanceSchema, instanceSchema } from "./instances.schema.ts";
+
+const GPUC = 1_000_000n;
+const PRICE = 20n * GPUC;
+const quiet = createLogger("marketplace-api", { level: "error" });
+
+// A full deployment (deployProtocol: Config, Bank, real contracts) whose arbiter is the marketplace's key.
+describe("Rental follow-ups on a deployed protocol", () => {
+  let pc: ProtocolChain;
+  let h: Harness;
+  let indexer: ChainIndexer;
+  let consumer: TestWallet;
+  let consumerToken: string;
+  let consumerSigner: Signer;
+  let arbiterSettlement: ArbiterSettlement;
+
+  type Rig = Awaited<ReturnType<typeof newProvider>>;
+
+  /** A registered provider with ERG for claim fees, its offer online after a signed heartbeat. */
+  async function newProvider() {
+    const provider = await registerProvider(h, sampleListing({ pricePerHour: String(PRICE), maxHours: 10 }));
+    await pc.fund(provider.wallet.address, { nanoErgs: 2_000_000_000n });
+    const [gpu] = await h.db.query<{ id: string }>("SELECT id FROM gpus WHERE provider_id = $1", [
+      provider.provider.id,
+    ]);
+    const heartbeat = async (extra: Record<string, unknown> = {}) => {
+      h.clock.advance(1000);
+      const body = { timestamp: h.clock.now().toISOString(), gpus: [], instances: [], ...extra };
+      return h.request("POST", `/api/v1/providers/${provider.provider.id}/heartbeats`, {
+        token: provider.apiKey,
+        body: { ...body, signature: provider.wallet.sign(canonicalJson(body as never)) },
+      });
+    };
+    ok(await heartbeat(), heartbeatResponse);
+    return { ...provider, gpuId: gpu!.id, heartbeat };
+  }
+
+  async function create(rig: Rig, hours: number) {
+    return ok(
+      await h.request("POST", "/api/v1/instances", {
+        token: consumerToken,
+        body: { gpuId: rig.gpuId, hours, image: "gpuc/busybox:test" },
+      }),
+      createdInstanceSchema,
+      201,
+    );
+  }
+
+  async function sign(unsignedTx: Record<string, unknown>) {
+    return consumerSigner.sign(unsignedTx as never, pc.chain.client as ChainClient);
+  }
+
+  /** Rents, signs, submits, mines and indexes: the instance is Funded. */
+  async function rentAndFund(rig: Rig, hours: number) {
+    const created = await create(rig, hours);
+    const signed = await sign(created.unsignedTx);
+    ok(
+      await h.request("POST", `/api/v1/instances/${created.instance.id}/funding`, {
+        token: consumerToken,
+        body: { signedTx: signed },
+      }),
+      instanceSchema,
+    );
+    await mineAndIndex();
+    const instance = await get(created.instance.id);
+    expect(instance.state).toBe("Funded");
+    return instance;
+  }
+
+  async function mineAndIndex(blocks = 1) {
+    for (let i = 0; i < blocks; i++) await pc.chain.mine();
+    await indexer.syncOnce();
+  }
+
+  async function get(id: string) {
+    return ok(await h.request("GET", `/api/v1/instances/${id}`, { token: consumerToken }), instanceSchema);
+  }
+
+  /** Heartbeat intervals are 60 s; provider_down after 5 missed ones. */
+  function silence() {
+    h.clock.advance(6 * 60_000);
+  }
+
+  beforeAll(async () => {
+    pc = await startProtocolChain();
+    consumer = new TestWallet();
+    consumerSigner = Signer.fromSecretHex(consumer.secretHex, "testnet");
+    await pc.fund(consumer.address, { nanoErgs: 20_000_000_000n, gpuc: 1_000n * GPUC });
+    arbiterSettlement = new ArbiterSettlement(
+      pc.chain.client,
+      pc.deployment,
+      Signer.fromSecretHex(pc.arbiter.secretHex, "testnet"),
+    );
+    h = await startHarness(
+      { billingHourS: 3600, arbiterSecretHex: pc.arbiter.secretHex },
+      { chain: new NodeRentalChain(pc.chain.client, pc.deployment), settlement: arbiterSettlement },
+    );
+    indexer = new ChainIndexer(
+      pc.chain.client,
+      h.db,
+      h.services.index,
+      new BoxClassifier(pc.deployment),
+      indexerHooks(h.services),
+      { startHeight: 1, pollMs: 50 },
+      quiet,
+    );
+    await indexer.syncOnce();
+    consumerToken = (await h.signIn(consumer)).token;
+  });
+  afterAll(async () => {
+    await h?.close();
+    await pc?.stop();
+  });
+
+  it("Should refund the consumer on chain when the provider goes down, leaving the provider only its claimed hour", async () => {
+    const rig = await newProvider();
+    const funded = await rentAndFund(rig, 3);
+    const before = await pc.gpucOf(consumer.address);
+
+    // One "hour" (2 blocks) passes; the provider claims it, the indexer follows the recreated escrow.
+    await mineAndIndex();
+    const providerSigner = Signer.fromSecretHex(rig.wallet.secretHex, "testnet");
+    const claim = buildClaimTx({
+      deployment: pc.deployment,
+      configBox: (await pc.chain.client.unspentByTokenId(pc.deployment.configNftId))[0]!,
+      height: await pc.chain.client.height(),
+      provider: rig.wallet.address,
+      claims: [{ escrowBox: (await pc.chain.client.unspentBox(funded.escrowBoxId!))!, hours: 1 }],
+      inputs: await pc.chain.client.unspentByAddress(rig.wallet.address),
+      changeAddress: rig.wallet.address,
+    });
+    await pc.chain.client.submit(await providerSigner.sign(claim, pc.chain.client));
+    await mineAndIndex();
+    const claimed = await get(funded.id);
+    expect(claimed.escrowBoxId).not.toBe(funded.escrowBoxId);
+
+    silence();
+    expect((await h.services.heartbeats.tick()).closed).toEqual([funded.id]);
+    const failed = await get(funded.id);
+    expect(failed).toMatchObject({ state: "Failed", closeReason: "provider_down" });
+    expect(failed.settlementTxId).toMatch(/^[0-9a-f]{64}$/);
+    await mineAndIndex();
+
+    expect(await pc.chain.client.unspentBox(claimed.escrowBoxId!)).toBeUndefined();
+    expect(await pc.chain.client.transaction(failed.settlementTxId!)).toBeDefined();
+    // 3 prepaid hours at 20 GPUC: 1 claimed (19.6 to the provider, 0.4 fee), 2 refunded.
+    expect((await pc.gpucOf(consumer.address)) - before).toBe(2n * PRICE);
+    expect(await pc.gpucOf(rig.wallet.address)).toBe((PRICE * 98n) / 100n);
+    expect(await pc.gpucOf(pc.treasury.address)).toBe((PRICE * 2n) / 100n);
+  });
+
+  it("Should not resolve twice when the marketplace restarts between submitting the refund and recording it", async () => {
+    const rig = await newProvider();
+    const funded = await rentAndFund(rig, 2);
+    const before = await pc.gpucOf(consumer.address);
+
+    // The first process submits the refund, then dies before the rental is marked Failed.
+    const crashing: Settlement = {
+      async resolve(...args) {
+        await arbiterSettlement.resolve(...args);
+        throw new Error("process killed after submit");
+      },
+      status: (txId) => arbiterSettlement.status(txId),
+    };
+    const services = (settlement: Settlement) =>
+      createServices({ db: h.db, config: h.services.config, clock: h.clock, log: quiet, settlement });
+    silence();
+    expect((await services(crashing).heartbeats.tick()).closed).toEqual([]);
+    const [row] = await h.db.query<{ state: string; settlement_tx_id: string }>(
+      "SELECT state, settlement_tx_id FROM instances WHERE id = $1",
+      [funded.id],
+    );
+    expect(row).toMatchObject({ state: "Funded", settlement_tx_id: expect.stringMatching(/^[0-9a-f]{64}$/) });
+    expect(await pc.chain.client.unconfirmedTransaction(row!.settlement_tx_id)).toBeDefined();
+
+    // The restarted process finds the refund pending on chain and only records the outcome.
+    let resolves = 0;
+    const counting: Settlement = {
+      resolve: (...args) => {
+        resolves++;
+        return arbiterSettlement.resolve(...args);
+      },
+      status: (txId) => arbiterSettlement.status(txId),
+    };
+    expect((await services(counting).heartbeats.tick()).closed).toEqual([funded.id]);
+    expect(resolves).toBe(0);
+    expect(await get(funded.id)).toMatchObject({
+      state: "Failed",
+      closeReason: "provider_down",
+      settlementTxId: row!.settlement_tx_id,
+    });
+    await mineAndIndex();
+    expect(await pc.chain.client.transaction(row!.settlement_tx_id)).toBeDefined();
+    expect((await pc.gpucOf(consumer.address)) - before).toBe(2n * PRICE);
+  });
+
+  it("Should let the consumer dispute and only the arbiter resolve it on chain with a split", async () => {
+    const rig = await newProvider();
+    const funded = await rentAndFund(rig, 2);
+    const before = await pc.gpucOf(consumer.address);
+
+    const disputed = ok(
+      await h.request("POST", `/api/v1/instances/${funded.id}/dispute`, {
+        token: consumerToken,
+        body: { reason: "the GPU is an RTX 3060, not a 4090" },
+      }),
+      instanceSchema,
+    );
+    expect(disputed).toMatchObject({
+      state: "Disputed",
+      disputeReason: "the GPU is an RTX 3060, not a 4090",
+    });
+    problemOf(
+      await h.request("POST", `/api/v1/instances/${funded.id}/dispute`, {
+        token: rig.token,
+        body: { reason: "not mine to dispute" },
+      }),
+      404,
+    );
+
+    const resolve = (token: string, providerShare: string) =>
+      h.request("POST", `/api/v1/instances/${funded.id}/resolve`, { token, body: { providerShare } });
+    expect(problemOf(await resolve(consumerToken, "0"), 403).detail).toContain("arbiter");
+    const denied = await h.request("POST", "/api/v1/api-keys", {
+      token: consumerToken,
+      body: { name: "sneaky", scopes: ["arbiter"] },
+    });
+    expect(problemOf(denied, 403).detail).toContain("arbiter wallet");
+
+    // The arbiter's own wallet session mints an arbiter-scoped API key.
+    const { token: arbiterSession } = await h.signIn(pc.arbiter);
+    const arbiterKey = ok(
+      await h.request("POST", "/api/v1/api-keys", {
+        token: arbiterSession,
+        body: { name: "disputes", scopes: ["arbiter"] },
+      }),
+      createdApiKeySchema,
+      201,
+    ).key;
+    problemOf(await resolve(arbiterKey, String(1000n * GPUC)), 400);
+
+    const resolved = ok(await resolve(arbiterKey, String(10n * GPUC)), instanceSchema);
+    expect(resolved).toMatchObject({ state: "Resolved", closeReason: "arbiter" });
+    expect(resolved.settlementTxId).toMatch(/^[0-9a-f]{64}$/);
+    problemOf(await resolve(arbiterKey, "0"), 409);
+    await mineAndIndex();
+
+    // 40 GPUC held: 10 to the provider's side (9.8 + 0.2 fee), 30 back to the consumer.
+    expect((await pc.gpucOf(consumer.address)) - before).toBe(30n * GPUC);
+    expect(await pc.gpucOf(rig.wallet.address)).toBe(9_800_000n);
+    expect(await pc.chain.client.unspentBox(funded.escrowBoxId!)).toBeUndefined();
+  });
+
+  it("Should top up an escrow: more prepaid hours, a later credential expiry, and the executor's endpoint", async () => {
+    const rig = await newProvider();
+    ok(await rig.heartbeat({ endpoint: "https://rig-7.example.net:8443" }), heartbeatResponse);
+    ok(await rig.heartbeat(), heartbeatResponse); // an old-style heartbeat keeps the endpoint
+    problemOf(await rig.heartbeat({ endpoint: "ftp://rig-7.example.net" }), 400);
+    const funded = await rentAndFund(rig, 1);
+    expect(funded.executorUrl).toBe("https://rig-7.example.net:8443");
+
+    const credential = async () =>
+      decodeJwt(
+        ok(
+          await h.request("POST", `/api/v1/instances/${funded.id}/credentials`, {
+            token: consumerToken,
+            body: {},
+          }),
+          credentialSchema,
+          201,
+        ).token,
+      );
+    const first = await credential();
+
+    problemOf(
+      await h.request("POST", `/api/v1/instances/${funded.id}/extend`, {
+        token: consumerToken,
+        body: { hours: 10 },
+      }),
+      400,
+    );
+    const extend = ok(
+      await h.request("POST", `/api/v1/instances/${funded.id}/extend`, {
+        token: consumerToken,
+        body: { hours: 2 },
+      }),
+      createdInstanceSchema,
+    );
+    const signed = await sign(extend.unsignedTx);
+    const submitted = ok(
+      await h.request("POST", `/api/v1/instances/${funded.id}/extend/funding`, {
+        token: consumerToken,
+        body: { signedTx: signed },
+      }),
+      instanceSchema,
+    );
+    expect(submitted.hours).toBe(1);
+    await mineAndIndex();
+
+    const extended = await get(funded.id);
+    expect(extended.hours).toBe(3);
+    expect(extended.escrowBoxId).not.toBe(funded.escrowBoxId);
+    expect(Date.parse(extended.expiresAt!) - Date.parse(funded.expiresAt!)).toBe(2 * 3600_000);
+    const second = await credential();
+    expect(second.exp! - first.exp!).toBe(2 * 3600);
+    const escrow = await pc.chain.client.unspentBox(extended.escrowBoxId!);
+    expect(BigInt(escrow!.assets[0]!.amount)).toBe(3n * PRICE);
+  });
+
+  it("Should return a funded rental to awaiting funding when its block is rolled back, and fund it again when re-mined", async () => {
+    const rig = await newProvider();
+    const created = await create(rig, 1);
+    const signed = await sign(created.unsignedTx);
+    const fund = () =>
+      h.request("POST", `/api/v1/instances/${created.instance.id}/funding`, {
+        token: consumerToken,
+        body: { signedTx: signed },
+      });
+    ok(await fund(), instanceSchema);
+    await mineAndIndex();
+    const funded = await get(created.instance.id);
+    expect(funded.state).toBe("Funded");
+
+    await pc.chain.devnet.rollback(1, { dropTransactions: true });
+    await mineAndIndex(2); // the index notices the fork once the chain is past its tip
+    const unfunded = await get(created.instance.id);
+    expect(unfunded).toMatchObject({ state: "Created", escrowBoxId: null, expiresAt: null });
+
+    ok(await fund(), instanceSchema);
+    await mineAndIndex();
+    expect(await get(created.instance.id)).toMatchObject({
+      state: "Funded",
+      escrowBoxId: funded.escrowBoxId,
+    });
+    const events = await h.services.instancesRepo.events(created.instance.id);
+    expect(events.map((event) => event.to_state)).toEqual(["Created", "Funded", "Created", "Funded"]);
+  });
+});
