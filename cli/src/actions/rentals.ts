@@ -1,0 +1,104 @@
+import { CliError } from "../core/errors.ts";
+import { JsonHttp } from "../core/http.ts";
+import type { Instance } from "../core/market.ts";
+import { waitUntil } from "../core/wait.ts";
+import type { Gpuc } from "./context.ts";
+
+const RUNNING_OR_LATER = new Set(["Funded", "Starting", "Running", "Stopping", "Completed", "Failed"]);
+const ENDED = new Set(["Completed", "Failed", "Resolved", "Cancelled"]);
+
+export interface RentRequest {
+  readonly gpuId: string;
+  readonly hours: number;
+  readonly image: string;
+  readonly cmd?: string[];
+  readonly env?: Record<string, string>;
+}
+
+/** The instance has no executor endpoint to reach its container through. */
+export class NoExecutorEndpointError extends CliError {
+  constructor(readonly instanceId: string) {
+    super(
+      `Instance ${instanceId} has no executor endpoint yet (its provider's executor has not announced one); retry shortly or set GPUC_EXECUTOR_URL`,
+    );
+  }
+}
+
+/**
+ * Rents a GPU offer: the marketplace builds the escrow transaction, the wallet signs it here, the marketplace
+ * submits it; then waits until the indexer has seen the escrow confirmed (Funded) and, with `untilRunning`, until
+ * the executor runs the container.
+ */
+export async function rentGpu(ctx: Gpuc, request: RentRequest, options: { untilRunning?: boolean } = {}) {
+  const { instance, unsignedTx } = await ctx.market.rent(request);
+  ctx.output.progress(`Instance ${instance.id}: escrow of ${instance.amount} GPUC units to sign`);
+  const signed = await ctx.wallet.signer.sign(
+    unsignedTx as Parameters<typeof ctx.wallet.signer.sign>[0],
+    ctx.chain.client,
+  );
+  await ctx.market.fund(instance.id, signed);
+  ctx.output.progress(`Instance ${instance.id}: escrow transaction ${signed.id} submitted`);
+  const wanted = options.untilRunning
+    ? new Set(["Running", "Stopping", "Completed", "Failed"])
+    : RUNNING_OR_LATER;
+  return waitForInstance(ctx, instance.id, (current) => wanted.has(current.state), "to be funded");
+}
+
+/** Polls an instance until `done`, printing each state change. */
+export function waitForInstance(
+  ctx: Gpuc,
+  instanceId: string,
+  done: (instance: Instance) => boolean,
+  what: string,
+  timeoutMs = 300_000,
+): Promise<Instance> {
+  return waitUntil(
+    `instance ${instanceId} ${what}`,
+    () => ctx.market.instance(instanceId),
+    done,
+    (instance) =>
+      `instance ${instanceId}: ${instance.state}${instance.closeReason ? ` (${instance.closeReason})` : ""}`,
+    { onChange: (text) => ctx.output.progress(text), timeoutMs },
+  );
+}
+
+/** Asks the marketplace to stop the instance; with `wait`, until the executor has ended it. */
+export async function stopInstance(ctx: Gpuc, instanceId: string, options: { wait?: boolean } = {}) {
+  const instance = await ctx.market.stop(instanceId);
+  if (!options.wait) return instance;
+  return waitForInstance(ctx, instanceId, (current) => ENDED.has(current.state), "to end");
+}
+
+/**
+ * The container's logs (stdout and stderr), from the provider's executor, with a `logs` credential the marketplace
+ * issues to the instance's consumer.
+ */
+export async function instanceLogs(
+  ctx: Gpuc,
+  instanceId: string,
+  options: { tail?: number; executorUrl?: string } = {},
+): Promise<string> {
+  const response = await openLogs(ctx, instanceId, { ...options, follow: false });
+  return response.text();
+}
+
+/** The executor's log response (a stream when `follow`). */
+export async function openLogs(
+  ctx: Gpuc,
+  instanceId: string,
+  options: { tail?: number; executorUrl?: string; follow?: boolean },
+): Promise<Response> {
+  const instance = await ctx.market.instance(instanceId);
+  const base = options.executorUrl ?? instance.executorUrl ?? undefined;
+  if (!base) throw new NoExecutorEndpointError(instanceId);
+  const credential = await ctx.market.credential(instanceId, ["logs"]);
+  const query = new URLSearchParams({ follow: String(options.follow ?? false) });
+  if (options.tail !== undefined) query.set("tail", String(options.tail));
+  return new JsonHttp(base, "The provider's executor").stream(
+    "GET",
+    `/instances/${instanceId}/logs?${query}`,
+    {
+      token: credential.token,
+    },
+  );
+}
