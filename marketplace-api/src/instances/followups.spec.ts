@@ -354,4 +354,32 @@ describe("Rental follow-ups on a deployed protocol", () => {
     const events = await h.services.instancesRepo.events(created.instance.id);
     expect(events.map((event) => event.to_state)).toEqual(["Created", "Funded", "Created", "Funded"]);
   });
+
+  it("Should rewind a top-up whose block is rolled back to the escrow still on chain", async () => {
+    const rig = await newProvider();
+    const funded = await rentAndFund(rig, 1);
+    const extend = ok(
+      await h.request("POST", `/api/v1/instances/${funded.id}/extend`, {
+        token: consumerToken,
+        body: { hours: 1 },
+      }),
+      createdInstanceSchema,
+    );
+    const signed = await sign(extend.unsignedTx);
+    await h.request("POST", `/api/v1/instances/${funded.id}/extend/funding`, {
+      token: consumerToken,
+      body: { signedTx: signed },
+    });
+    await mineAndIndex();
+    expect((await get(funded.id)).hours).toBe(2);
+
+    await pc.chain.devnet.rollback(1, { dropTransactions: true });
+    await mineAndIndex(2);
+    expect(await get(funded.id)).toMatchObject({
+      state: "Funded",
+      hours: 1,
+      escrowBoxId: funded.escrowBoxId,
+      expiresAt: funded.expiresAt,
+    });
+  });
 });
