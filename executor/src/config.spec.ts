@@ -35,6 +35,28 @@ describe("loadExecutorConfig", () => {
     expect(config.portAllowed(22)).toBe(false);
   });
 
+  it("Should settle on chain when a node and a deployment file are configured, and record otherwise", () => {
+    expect(loadExecutorConfig(base).settlement).toEqual({ kind: "recording" });
+    const chain = {
+      ERGO_NODE_URL: "http://127.0.0.1:9053",
+      GPUC_DEPLOYMENT_FILE: "/etc/gpuc/deployment.json",
+    };
+    expect(loadExecutorConfig({ ...base, ...chain }).settlement).toEqual({
+      kind: "chain",
+      nodeUrl: "http://127.0.0.1:9053",
+      deploymentFile: "/etc/gpuc/deployment.json",
+    });
+    expect(loadExecutorConfig({ ...base, ...chain, GPUC_SETTLEMENT: "recording" }).settlement).toEqual({
+      kind: "recording",
+    });
+    expect(() => loadExecutorConfig({ ...base, ERGO_NODE_URL: chain.ERGO_NODE_URL })).toThrow(
+      /GPUC_DEPLOYMENT_FILE/,
+    );
+    expect(
+      loadExecutorConfig({ ...base, ...chain, GPUC_SETTLEMENT_FEE_NANOERG: "2000000" }).env,
+    ).toMatchObject({ GPUC_SETTLEMENT_FEE_NANOERG: 2_000_000n });
+  });
+
   it("Should read secrets from files", async () => {
     const keyFile = join(dir, "api-key");
     const mnemonicFile = join(dir, "mnemonic");

@@ -43,7 +43,11 @@ export const executorEnvSchema = z.object({
   GPUC_CLAIM_STALE_SECONDS: seconds(1800),
   GPUC_SETTLEMENT_RETRY_SECONDS: seconds(60),
   GPUC_RETAIN_ENDED_SECONDS: z.coerce.number().min(0).default(86_400),
-  GPUC_SETTLEMENT: z.enum(["recording"]).default("recording"),
+  GPUC_SETTLEMENT: z.enum(["recording", "chain"]).optional(),
+  ERGO_NODE_URL: z.url().optional(),
+  GPUC_DEPLOYMENT_FILE: z.string().min(1).optional(),
+  GPUC_SETTLEMENT_FEE_NANOERG: z.coerce.bigint().positive().optional(),
+  GPUC_PUBLIC_URL: z.url().optional(),
   GPUC_ALLOWED_PORTS: z.string().default("1024-65535"),
   GPUC_PORT_NETWORK: z.string().default("bridge"),
   GPUC_PUBLISH_HOST_IP: z.string().default("0.0.0.0"),
@@ -61,8 +65,14 @@ export type ProviderKeySource =
   | { readonly kind: "mnemonic"; readonly mnemonic: string; readonly passphrase: string }
   | { readonly kind: "secret"; readonly secretHex: string };
 
+/** How the executor gets paid: on chain (a node and a deployment), or recorded in its database (no chain). */
+export type SettlementChoice =
+  | { readonly kind: "recording" }
+  | { readonly kind: "chain"; readonly nodeUrl?: string; readonly deploymentFile?: string };
+
 export interface ExecutorConfig {
   readonly env: ExecutorEnv;
+  readonly settlement: SettlementChoice;
   readonly apiKey: string;
   readonly providerKey: ProviderKeySource;
   readonly jwksUrl: string;
@@ -89,12 +99,31 @@ export function loadExecutorConfig(env?: Record<string, string | undefined>): Ex
   }
   return {
     env: parsed,
+    settlement: settlementChoice(parsed),
     apiKey,
     providerKey: providerKey(parsed),
     jwksUrl:
       parsed.GPUC_JWKS_URL ?? new URL("/.well-known/jwks.json", parsed.GPUC_MARKETPLACE_URL).toString(),
     portAllowed,
   };
+}
+
+/**
+ * `GPUC_SETTLEMENT` when set; otherwise on chain when both ERGO_NODE_URL and GPUC_DEPLOYMENT_FILE are set, and
+ * recorded when neither is. (`startExecutor` may also be handed a chain client and a deployment directly.)
+ */
+function settlementChoice(env: ExecutorEnv): SettlementChoice {
+  const nodeUrl = env.ERGO_NODE_URL;
+  const deploymentFile = env.GPUC_DEPLOYMENT_FILE;
+  if (env.GPUC_SETTLEMENT === "recording") return { kind: "recording" };
+  if (env.GPUC_SETTLEMENT === "chain") return { kind: "chain", nodeUrl, deploymentFile };
+  if (nodeUrl && deploymentFile) return { kind: "chain", nodeUrl, deploymentFile };
+  if (nodeUrl || deploymentFile) {
+    throw new ExecutorConfigError(
+      "Set both ERGO_NODE_URL and GPUC_DEPLOYMENT_FILE to settle on chain (or GPUC_SETTLEMENT=recording to settle without one)",
+    );
+  }
+  return { kind: "recording" };
 }
 
 function providerKey(env: ExecutorEnv): ProviderKeySource {

@@ -1,11 +1,12 @@
-import type { Server } from "node:http";
+import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
+import { type ChainClient, NodeChainClient, readDeployment } from "@gpuc/offchain";
 import { createLogger, createPool, Database, type Logger, startEmbeddedPostgres } from "@gpuc/platform";
 import Docker from "dockerode";
 import { createRemoteJWKSet } from "jose";
 import { Agent } from "./agent/agent.ts";
-import type { ExecutorConfig } from "./config.ts";
+import { type ExecutorConfig, ExecutorConfigError } from "./config.ts";
 import { ContainerRuntime } from "./docker/containers.ts";
 import { ImageStore } from "./docker/images.ts";
 import { ExecutorError } from "./errors.ts";
@@ -14,12 +15,18 @@ import { NoGpuProbe } from "./gpu/no-gpu.ts";
 import { NvidiaSmiProbe, RecordedGpuProbe } from "./gpu/nvidia-smi.ts";
 import { createApp } from "./http/app.ts";
 import { CredentialVerifier } from "./http/credentials.ts";
-import { type ProviderSigner, signerFromMnemonic, signerFromSecretKey } from "./keys/provider-signer.ts";
+import {
+  type ProviderSigner,
+  signerFromMnemonic,
+  signerFromSecretKey,
+  transactionSigner,
+} from "./keys/provider-signer.ts";
 import { Ledger } from "./ledger/ledger.ts";
 import { migrateExecutor } from "./ledger/migrations.ts";
 import { HttpMarketplaceClient } from "./marketplace/http-marketplace-client.ts";
 import type { MarketplaceClient } from "./marketplace/marketplace-client.ts";
 import { ExecutorMetrics } from "./metrics.ts";
+import { ChainSettlement, type Deployment } from "./settlement/chain-settlement.ts";
 import { RecordingSettlement } from "./settlement/recording-settlement.ts";
 import type { Settlement } from "./settlement/settlement.ts";
 
@@ -46,6 +53,9 @@ export interface ExecutorOverrides {
   readonly log?: Logger;
   readonly marketplace?: MarketplaceClient;
   readonly settlement?: Settlement;
+  /** The chain and deployment to settle on (instead of ERGO_NODE_URL and GPUC_DEPLOYMENT_FILE). */
+  readonly chain?: ChainClient;
+  readonly deployment?: Deployment;
   readonly probe?: GpuProbe;
 }
 
@@ -75,12 +85,19 @@ export async function startExecutor(
   await migrateExecutor(db.pool);
   const runtime = new ContainerRuntime(docker);
   const metrics = new ExecutorMetrics();
+  // Listening first: the public URL (sent in heartbeats) may depend on the port the system picked.
+  const server = createServer();
+  await listen(server, env.GPUC_HTTP_PORT, env.GPUC_HTTP_HOST);
+  const { port } = server.address() as AddressInfo;
+  const url = `http://${env.GPUC_HTTP_HOST === "0.0.0.0" ? "127.0.0.1" : env.GPUC_HTTP_HOST}:${port}`;
+  const endpoint = env.GPUC_PUBLIC_URL ?? url;
+  const settlement = overrides.settlement ?? chooseSettlement(config, overrides, db, log);
   const agent = new Agent({
     providerId: env.GPUC_PROVIDER_ID,
     ledger: new Ledger(db),
     runtime,
     images: new ImageStore(docker, log, env.GPUC_IMAGE_DIR),
-    settlement: overrides.settlement ?? new RecordingSettlement(db),
+    settlement,
     marketplace:
       overrides.marketplace ??
       new HttpMarketplaceClient({
@@ -111,6 +128,7 @@ export async function startExecutor(
       settlementRetryMs: env.GPUC_SETTLEMENT_RETRY_SECONDS * 1000,
       retainEndedSeconds: env.GPUC_RETAIN_ENDED_SECONDS,
       portAllowed: config.portAllowed,
+      endpoint,
     },
   });
   const verifier = new CredentialVerifier({
@@ -128,12 +146,17 @@ export async function startExecutor(
       maxOutputBytes: env.GPUC_EXEC_MAX_OUTPUT_BYTES,
     },
   });
-  await agent.start();
-  const server = await listen(app.listen(env.GPUC_HTTP_PORT, env.GPUC_HTTP_HOST));
-  const { port } = server.address() as AddressInfo;
-  const url = `http://${env.GPUC_HTTP_HOST === "0.0.0.0" ? "127.0.0.1" : env.GPUC_HTTP_HOST}:${port}`;
+  server.on("request", app);
+  try {
+    await agent.start();
+  } catch (error) {
+    server.close();
+    throw error;
+  }
   log.info("EXECUTOR_STARTED", {
     url,
+    endpoint,
+    settlement: settlement.kind,
     address: signer.address,
     provider: env.GPUC_PROVIDER_ID,
     database: embedded ? "embedded" : "external",
@@ -167,9 +190,40 @@ export function gpuProbe(setting: string, nvidiaSmi: string): GpuProbe {
   return new NvidiaSmiProbe({ binary: nvidiaSmi });
 }
 
-function listen(server: Server): Promise<Server> {
+/**
+ * On chain when the configuration or the caller names a chain and a deployment; recorded in the executor's own
+ * database otherwise (tests and runs without a chain).
+ */
+function chooseSettlement(
+  config: ExecutorConfig,
+  overrides: ExecutorOverrides,
+  db: Database,
+  log: Logger,
+): Settlement {
+  const choice = config.settlement;
+  const viaOverrides = overrides.chain && overrides.deployment && config.env.GPUC_SETTLEMENT !== "recording";
+  if (choice.kind === "recording" && !viaOverrides) return new RecordingSettlement(db);
+  const chain =
+    overrides.chain ??
+    (choice.kind === "chain" && choice.nodeUrl ? new NodeChainClient(choice.nodeUrl) : undefined);
+  const file = choice.kind === "chain" ? choice.deploymentFile : undefined;
+  const deployment = overrides.deployment ?? (file ? readDeployment(file) : undefined);
+  if (!chain || !deployment) {
+    throw new ExecutorConfigError("On-chain settlement needs ERGO_NODE_URL and GPUC_DEPLOYMENT_FILE");
+  }
+  return new ChainSettlement({
+    chain,
+    deployment,
+    signer: transactionSigner(config.providerKey, config.env.GPUC_NETWORK),
+    log,
+    fee: config.env.GPUC_SETTLEMENT_FEE_NANOERG,
+  });
+}
+
+function listen(server: Server, port: number, host: string): Promise<void> {
   return new Promise((resolve, reject) => {
-    server.once("listening", () => resolve(server));
+    server.once("listening", () => resolve());
     server.once("error", reject);
+    server.listen(port, host);
   });
 }

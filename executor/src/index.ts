@@ -1,6 +1,11 @@
 // The public surface of @gpuc/executor: start an executor, and the interfaces other parts implement or call.
 export { Agent, type AgentDeps, type AgentOptions, type StopResult } from "./agent/agent.ts";
-export { type ExecutorConfig, executorEnvSchema, loadExecutorConfig } from "./config.ts";
+export {
+  type ExecutorConfig,
+  executorEnvSchema,
+  loadExecutorConfig,
+  type SettlementChoice,
+} from "./config.ts";
 export { type ExecutorOverrides, type RunningExecutor, startExecutor } from "./executor.ts";
 export type { GpuProbe, GpuStatus } from "./gpu/gpu-probe.ts";
 export { NoGpuProbe } from "./gpu/no-gpu.ts";
@@ -17,6 +22,11 @@ export type {
   SignedHeartbeat,
 } from "./marketplace/marketplace-client.ts";
 export { type Rental, rentalSchema, STOP_REASONS, type StopReason } from "./marketplace/rental.ts";
+export {
+  ChainSettlement,
+  type ChainSettlementOptions,
+  type Deployment,
+} from "./settlement/chain-settlement.ts";
 export { RecordingSettlement } from "./settlement/recording-settlement.ts";
 export type {
   ClaimItem,

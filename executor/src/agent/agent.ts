@@ -33,6 +33,8 @@ export interface AgentOptions {
   /** Ended rentals keep their container (for the consumer's logs) this long. */
   readonly retainEndedSeconds: number;
   readonly portAllowed: (port: number) => boolean;
+  /** This executor's public HTTP URL, sent (signed) in every heartbeat so the marketplace can send consumers here. */
+  readonly endpoint?: string;
 }
 
 export interface AgentDeps {
@@ -55,7 +57,7 @@ export type StopResult = "stopping" | "already-ended" | "unknown";
 /**
  * The provider's agent: takes on the rentals the marketplace assigns, runs them in Docker, meters them by
  * Docker's clock, claims each elapsed billing period, stops them on exhaustion or request, and settles the
- * rest with a cooperative close. All of its memory is the ledger and Docker, so a new agent on the same
+ * rest with a close. All of its memory is the ledger and Docker, so a new agent on the same
  * database carries on where a killed one stopped.
  */
 export class Agent {
@@ -157,7 +159,13 @@ export class Agent {
       state: rental.state,
       runningSeconds: rental.runningSeconds,
     }));
-    const heartbeat = signHeartbeat(signer, { timestamp: new Date().toISOString(), gpus, instances });
+    const { endpoint } = this.#d.options;
+    const heartbeat = signHeartbeat(signer, {
+      timestamp: new Date().toISOString(),
+      gpus,
+      instances,
+      ...(endpoint ? { endpoint } : {}),
+    });
     try {
       await marketplace.sendHeartbeat(heartbeat);
       metrics.heartbeats.inc({ result: "ok" });

@@ -31,8 +31,7 @@ export class Biller {
 
   /**
    * Claims every rental's elapsed, unclaimed whole periods in one settlement transaction — stopping ones too,
-   * so the cooperative close (which needs the consumer's signature as well) only has the last partial period
-   * left to settle.
+   * so the close only has the last partial period left to settle.
    */
   async claimDue(): Promise<void> {
     if (Date.now() < this.#claimRetryAt) return;
@@ -78,18 +77,21 @@ export class Biller {
     }
     await this.#reconcile(rental, state.paidPeriods);
     const claimed = await ledger.claimedThrough(rental.instanceId);
-    if (due <= claimed) return undefined;
+    // Never ahead of the chain: a period the escrow does not yet count as elapsed waits for more blocks.
+    const allowed =
+      state.claimablePeriods === undefined ? due : Math.min(due, state.paidPeriods + state.claimablePeriods);
+    if (allowed <= claimed) return undefined;
     return {
       escrow,
       fromPeriod: claimed + 1,
-      toPeriod: due,
-      amount: BigInt(due - claimed) * rental.terms.pricePerPeriod,
+      toPeriod: allowed,
+      amount: BigInt(allowed - claimed) * rental.terms.pricePerPeriod,
     };
   }
 
   /**
    * Settles a stopped rental: the unclaimed whole periods and the last partial one to the provider, the rest
-   * back to the consumer, in one cooperative close. Returns the end state, or undefined to retry later.
+   * back to the consumer, in one close. Returns the end state, or undefined to retry later.
    */
   async close(rental: LedgerRental): Promise<EndState | undefined> {
     const id = rental.instanceId;
@@ -120,17 +122,18 @@ export class Biller {
       reason: rental.stopReason,
     });
     try {
-      const { txId } = await settlement.close({
+      const { txId, settled } = await settlement.close({
         escrow,
         billedSeconds: rental.billedSeconds,
         claimedPeriods,
         ...split,
         reason: rental.stopReason,
       });
-      await ledger.markCloseSubmitted(id, txId);
+      await ledger.markCloseSubmitted(id, txId, settled);
+      const paid = settled ?? split;
       metrics.closes.inc({ result: "submitted" });
-      metrics.earned.inc(Number(split.providerAmount));
-      log.info("ESCROW_CLOSED", { instanceId: id, txId, billedSeconds: rental.billedSeconds, ...split });
+      metrics.earned.inc(Number(paid.providerAmount));
+      log.info("ESCROW_CLOSED", { instanceId: id, txId, billedSeconds: rental.billedSeconds, ...paid });
     } catch (error) {
       this.#closeRetryAt.set(id, Date.now() + this.#d.options.settlementRetryMs);
       metrics.closes.inc({ result: "failed" });

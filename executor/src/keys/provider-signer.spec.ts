@@ -4,6 +4,7 @@ import {
   ProviderKeyError,
   signerFromMnemonic,
   signerFromSecretKey,
+  transactionSigner,
   verifyProviderSignature,
 } from "./provider-signer.ts";
 
@@ -29,6 +30,16 @@ describe("provider signer", () => {
     expect(verifyProviderSignature(signer.address, heartbeatMessage(tampered), signed.signature)).toBe(false);
     const other = signerFromSecretKey("2".repeat(64), "testnet");
     expect(verifyProviderSignature(other.address, heartbeatMessage(heartbeat), signed.signature)).toBe(false);
+  });
+
+  it("Should sign transactions with the same key and address as heartbeats", () => {
+    const fromPhrase = transactionSigner({ kind: "mnemonic", mnemonic: MNEMONIC, passphrase: "" }, "testnet");
+    expect(fromPhrase.address).toBe(signerFromMnemonic(MNEMONIC, "", "testnet").address);
+    const secretHex = "5".repeat(64);
+    expect(transactionSigner({ kind: "secret", secretHex }, "mainnet").address).toBe(
+      signerFromSecretKey(secretHex, "mainnet").address,
+    );
+    expect(() => transactionSigner({ kind: "secret", secretHex: "12" }, "testnet")).toThrow(ProviderKeyError);
   });
 
   it("Should refuse malformed keys with a message naming the settings", () => {

@@ -1,4 +1,6 @@
+import { InvalidSecretError, Signer } from "@gpuc/offchain";
 import * as ergo from "ergo-lib-wasm-nodejs";
+import type { ProviderKeySource } from "../config.ts";
 import { ExecutorError } from "../errors.ts";
 
 export type ErgoNetwork = "mainnet" | "testnet";
@@ -75,5 +77,20 @@ export function verifyProviderSignature(address: string, message: Uint8Array, si
     );
   } catch {
     return false;
+  }
+}
+
+/**
+ * The same provider key as a transaction signer (`@gpuc/offchain` `Signer`), for claims and closes. Its
+ * address is the heartbeat signer's: the first EIP-3 address of a seed phrase, or the raw secret's.
+ */
+export function transactionSigner(key: ProviderKeySource, network: ErgoNetwork): Signer {
+  try {
+    return key.kind === "mnemonic"
+      ? Signer.fromMnemonic(key.mnemonic, { passphrase: key.passphrase, network })
+      : Signer.fromSecretHex(key.secretHex.trim(), network);
+  } catch (error) {
+    if (error instanceof InvalidSecretError) throw new ProviderKeyError(error.message);
+    throw error;
   }
 }

@@ -298,10 +298,17 @@ export class Ledger {
     );
   }
 
-  async markCloseSubmitted(instanceId: string, txId: string | null): Promise<void> {
+  /** Marks the close submitted; `settled` replaces the requested split when the chain paid another one. */
+  async markCloseSubmitted(
+    instanceId: string,
+    txId: string | null,
+    settled?: { providerAmount: bigint; consumerRefund: bigint },
+  ): Promise<void> {
     await this.#db.query(
-      "UPDATE executor_closes SET status = 'submitted', tx_id = $2, updated_at = now() WHERE instance_id = $1",
-      [instanceId, txId],
+      `UPDATE executor_closes SET status = 'submitted', tx_id = $2, updated_at = now(),
+         provider_amount = COALESCE($3, provider_amount), consumer_refund = COALESCE($4, consumer_refund)
+       WHERE instance_id = $1`,
+      [instanceId, txId, settled?.providerAmount ?? null, settled?.consumerRefund ?? null],
     );
   }
 

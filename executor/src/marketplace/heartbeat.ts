@@ -4,12 +4,13 @@ import type { Heartbeat, SignedHeartbeat } from "./marketplace-client.ts";
 
 /** The bytes a heartbeat's signature covers: UTF-8 of the canonical JSON of the body without `signature`. */
 export function heartbeatMessage(heartbeat: Heartbeat): Uint8Array {
-  const { timestamp, gpus, instances } = heartbeat;
+  const { timestamp, gpus, instances, endpoint } = heartbeat;
   return new TextEncoder().encode(
     canonicalJson({
       timestamp,
       gpus: gpus.map((gpu) => ({ ...gpu })),
       instances: instances.map((instance) => ({ ...instance })),
+      ...(endpoint === undefined ? {} : { endpoint }),
     }),
   );
 }

@@ -13,6 +13,8 @@ export interface Heartbeat {
   readonly timestamp: string;
   readonly gpus: readonly GpuStatus[];
   readonly instances: readonly HeartbeatInstance[];
+  /** The executor's public HTTP URL (consumers' logs, exec, ports, stop); signed with the rest. */
+  readonly endpoint?: string;
 }
 
 /** A heartbeat with the provider wallet's signature (hex) over `canonicalJson(heartbeat)`. */

@@ -30,3 +30,15 @@ export class SettlementRejectedError extends ExecutorError {
     );
   }
 }
+
+/** The chain does not (yet) tell where a rental's escrow is now, e.g. its box was spent by a transaction the node has not indexed. */
+export class EscrowUnresolvedError extends ExecutorError {
+  constructor(
+    readonly instanceId: string,
+    readonly boxId: string,
+  ) {
+    super(
+      `Cannot follow the escrow of rental ${instanceId} past box ${boxId} yet (spent by a transaction the node does not show); it will be retried on the next cycle`,
+    );
+  }
+}

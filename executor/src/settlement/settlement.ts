@@ -20,7 +20,11 @@ export interface ClaimItem {
   readonly amount: bigint;
 }
 
-/** Settle what is left of an escrow when a rental ends (cooperative close). */
+/**
+ * Settle what is left of an escrow when a rental ends: `providerAmount` (the unclaimed metered time) to the
+ * provider, the rest back to the consumer. On chain this is the escrow's provider close, capped at the blocks
+ * elapsed.
+ */
 export interface CloseRequest {
   readonly escrow: EscrowRef;
   readonly billedSeconds: number;
@@ -37,14 +41,25 @@ export interface EscrowState {
   readonly paidPeriods: number;
   /** The escrow no longer exists: closed, exited by the consumer, resolved by the arbiter, or expired. */
   readonly closed: boolean;
+  /**
+   * Periods the escrow lets the provider claim now, beyond `paidPeriods` (the chain's `claimableHours` at the
+   * next block). The executor claims no further than this, so it may lag the wall clock but never lead the
+   * chain. Undefined: no limit but the prepaid periods (the recording stand-in).
+   */
+  readonly claimablePeriods?: number;
 }
 
 export interface SubmittedTx {
   readonly txId: string;
+  /**
+   * A close only: what it actually paid the provider (gross) and refunded, when that differs from the request
+   * (the chain caps a provider close at the elapsed blocks).
+   */
+  readonly settled?: { readonly providerAmount: bigint; readonly consumerRefund: bigint };
 }
 
 /**
- * How the executor gets paid. Implementations: the chain one (over `@gpuc/offchain` builders) and
+ * How the executor gets paid. Implementations: `ChainSettlement` (over `@gpuc/offchain` builders) and
  * `RecordingSettlement` (a database stand-in for tests and chainless runs). Both must refuse to pay a period
  * twice: the executor's ledger makes duplicates unlikely, the settlement layer makes them impossible.
  */

@@ -1,0 +1,221 @@
+import {
+  buildClaimTx,
+  buildProviderCloseTx,
+  type ChainBox,
+  type ChainClient,
+  type EscrowState as ChainEscrow,
+  claimableHours,
+  NotAnEscrowError,
+  parseConfigBox,
+  parseEscrowBox,
+  providerCloseCap,
+  type readDeployment,
+  type Signer,
+} from "@gpuc/offchain";
+import type { Logger } from "@gpuc/platform";
+import { EscrowClosedError, PeriodAlreadyClaimedError, SettlementRejectedError } from "./errors.ts";
+import { followEscrow } from "./escrow-lineage.ts";
+import type {
+  ClaimItem,
+  CloseRequest,
+  EscrowRef,
+  EscrowState,
+  Settlement,
+  SubmittedTx,
+} from "./settlement.ts";
+
+/** A GPUC deployment (network, token ids, compiled contracts), as `readDeployment` loads it. */
+export type Deployment = ReturnType<typeof readDeployment>;
+type UnsignedTx = ReturnType<typeof buildClaimTx>;
+
+export interface ChainSettlementOptions {
+  readonly chain: ChainClient;
+  readonly deployment: Deployment;
+  /** The provider's wallet key: it is named by the escrows, signs claims and closes, and pays the miner fee. */
+  readonly signer: Signer;
+  readonly log: Logger;
+  /** Miner fee per transaction, nanoERG (default Fleet's recommended 0.0011 ERG). */
+  readonly fee?: bigint;
+}
+
+/** Escrows recreated more often than this (one per claim or extension) are not followed: something is off. */
+const MAX_LINEAGE = 10_000;
+
+/**
+ * Settles rentals on chain with the Rental Escrow's provider paths: elapsed periods of many rentals in one claim
+ * transaction, the last partial period by provider close (capped at the blocks elapsed), signed with the
+ * provider key and submitted to the node. Each rental's escrow is followed from its opening box through every
+ * recreation (mempool included), so `escrowState` is what the chain will hold once submitted transactions confirm.
+ *
+ * @example
+ * const settlement = new ChainSettlement({ chain: new NodeChainClient(url), deployment, signer, log });
+ */
+export class ChainSettlement implements Settlement {
+  readonly kind = "chain";
+  readonly #o: ChainSettlementOptions;
+  /** Last box known to be a rental's genuine escrow: following starts there instead of at the opening box. */
+  readonly #tips = new Map<string, string>();
+
+  constructor(options: ChainSettlementOptions) {
+    this.#o = options;
+  }
+
+  async claim(items: readonly ClaimItem[]): Promise<SubmittedTx> {
+    const { configBox, blocksPerHour, height } = await this.#context();
+    const claims = [];
+    for (const item of items) {
+      const escrow = await this.#open(item.escrow);
+      checkClaim(item, escrow, claimableHours(escrow, height + 1, blocksPerHour), height + 1);
+      claims.push({ escrowBox: escrow.box, hours: item.toPeriod - item.fromPeriod + 1 });
+    }
+    const tx = buildClaimTx({
+      deployment: this.#o.deployment,
+      configBox,
+      height,
+      provider: this.#o.signer.address,
+      claims,
+      ...(await this.#funding()),
+    });
+    return {
+      txId: await this.#submit(
+        tx,
+        items.map((item) => item.escrow),
+      ),
+    };
+  }
+
+  async close(request: CloseRequest): Promise<SubmittedTx> {
+    const { instanceId } = request.escrow;
+    const { configBox, blocksPerHour, height } = await this.#context();
+    const escrow = await this.#open(request.escrow);
+    if (escrow.paidHours !== request.claimedPeriods) {
+      throw new SettlementRejectedError(
+        instanceId,
+        `the escrow has paid ${escrow.paidHours} periods, the close assumed ${request.claimedPeriods}`,
+      );
+    }
+    const cap = min(providerCloseCap(escrow, height + 1, blocksPerHour), escrow.gpuc);
+    const providerAmount = min(request.providerAmount, cap);
+    const tx = buildProviderCloseTx({
+      deployment: this.#o.deployment,
+      configBox,
+      height,
+      provider: this.#o.signer.address,
+      escrowBox: escrow.box,
+      providerShare: providerAmount,
+      ...(await this.#funding()),
+    });
+    const txId = await this.#submit(tx, [request.escrow]);
+    if (providerAmount < request.providerAmount) {
+      this.#o.log.info("PROVIDER_CLOSE_CAPPED", { instanceId, asked: request.providerAmount, cap, height });
+    }
+    return { txId, settled: { providerAmount, consumerRefund: escrow.gpuc - providerAmount } };
+  }
+
+  async escrowState(ref: EscrowRef): Promise<EscrowState> {
+    const { escrow, paidHours } = await this.#current(ref);
+    if (!escrow) return { paidPeriods: paidHours, closed: true };
+    const { blocksPerHour, height } = await this.#context();
+    return {
+      paidPeriods: escrow.paidHours,
+      closed: false,
+      claimablePeriods: claimableHours(escrow, height + 1, blocksPerHour),
+    };
+  }
+
+  /** The rental's current escrow, or `EscrowClosedError`. */
+  async #open(ref: EscrowRef): Promise<ChainEscrow> {
+    const { escrow } = await this.#current(ref);
+    if (!escrow) throw new EscrowClosedError(ref.instanceId);
+    return escrow;
+  }
+
+  /** Follows the escrow from the last known box; `paidHours` of the last box seen when it is closed. */
+  async #current(ref: EscrowRef): Promise<{ escrow?: ChainEscrow; paidHours: number }> {
+    const tree = this.#o.deployment.contracts.rentalEscrow.ergoTree;
+    let boxId = this.#tips.get(ref.instanceId) ?? ref.escrowBoxId;
+    const paidHours = 0;
+    for (let step = 0; step < MAX_LINEAGE; step++) {
+      const next = await followEscrow(this.#o.chain, tree, ref.instanceId, boxId);
+      if (next.kind === "closed") return { paidHours };
+      if (next.kind === "next") {
+        boxId = next.boxId;
+        continue;
+      }
+      const escrow = this.#read(ref, next.box);
+      this.#tips.set(ref.instanceId, boxId);
+      return { escrow, paidHours: escrow.paidHours };
+    }
+    throw new SettlementRejectedError(
+      ref.instanceId,
+      `the escrow was recreated more than ${MAX_LINEAGE} times`,
+    );
+  }
+
+  /** Reads an escrow box, checking it is this provider's escrow of this rental. */
+  #read(ref: EscrowRef, box: ChainBox): ChainEscrow {
+    let escrow: ChainEscrow;
+    try {
+      escrow = parseEscrowBox(box, this.#o.deployment);
+    } catch (error) {
+      if (error instanceof NotAnEscrowError) throw new SettlementRejectedError(ref.instanceId, error.message);
+      throw error;
+    }
+    if (escrow.rentalId !== ref.instanceId.replaceAll("-", "").toLowerCase()) {
+      throw new SettlementRejectedError(
+        ref.instanceId,
+        `box ${box.boxId} is the escrow of rental ${escrow.rentalId}`,
+      );
+    }
+    return escrow;
+  }
+
+  async #context(): Promise<{ configBox: ChainBox; blocksPerHour: number; height: number }> {
+    const [configBox] = await this.#o.chain.unspentByTokenId(this.#o.deployment.configNftId);
+    if (!configBox) throw new Error(`No Config box (NFT ${this.#o.deployment.configNftId}) on this chain`);
+    const { blocksPerHour } = parseConfigBox(configBox, this.#o.deployment.configNftId);
+    return { configBox, blocksPerHour, height: await this.#o.chain.height() };
+  }
+
+  async #funding() {
+    const address = this.#o.signer.address;
+    return {
+      inputs: await this.#o.chain.unspentByAddress(address),
+      changeAddress: address,
+      fee: this.#o.fee,
+    };
+  }
+
+  /** Signs and submits; remembers each spent escrow's successor so the next call starts from it. */
+  async #submit(tx: UnsignedTx, escrows: readonly EscrowRef[]): Promise<string> {
+    const signed = await this.#o.signer.sign(tx, this.#o.chain);
+    const txId = await this.#o.chain.submit(signed);
+    for (const ref of escrows) {
+      const spent = this.#tips.get(ref.instanceId);
+      const next = signed.outputs.find((output) => output.additionalRegisters.R8 === `0e20${spent}`);
+      if (next?.boxId) this.#tips.set(ref.instanceId, next.boxId);
+    }
+    return txId;
+  }
+}
+
+function checkClaim(item: ClaimItem, escrow: ChainEscrow, claimable: number, height: number): void {
+  const { instanceId } = item.escrow;
+  if (escrow.paidHours >= item.fromPeriod) throw new PeriodAlreadyClaimedError(instanceId, item.fromPeriod);
+  if (escrow.paidHours !== item.fromPeriod - 1) {
+    throw new SettlementRejectedError(
+      instanceId,
+      `the escrow has paid ${escrow.paidHours} periods, the claim starts at period ${item.fromPeriod}`,
+    );
+  }
+  if (item.toPeriod > escrow.paidHours + claimable) {
+    throw new SettlementRejectedError(
+      instanceId,
+      `at height ${height} the escrow lets ${claimable} more periods be claimed, not up to period ${item.toPeriod}`,
+    );
+  }
+}
+
+function min(a: bigint, b: bigint): bigint {
+  return a < b ? a : b;
+}
