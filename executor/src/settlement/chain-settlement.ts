@@ -54,7 +54,7 @@ export class ChainSettlement implements Settlement {
   readonly kind = "chain";
   readonly #o: ChainSettlementOptions;
   /** Last box known to be a rental's genuine escrow: following starts there instead of at the opening box. */
-  readonly #tips = new Map<string, string>();
+  readonly #tips = new Map<string, { readonly boxId: string; readonly paidHours: number }>();
 
   constructor(options: ChainSettlementOptions) {
     this.#o = options;
@@ -133,18 +133,16 @@ export class ChainSettlement implements Settlement {
   /** Follows the escrow from the last known box; `paidHours` of the last box seen when it is closed. */
   async #current(ref: EscrowRef): Promise<{ escrow?: ChainEscrow; paidHours: number }> {
     const tree = this.#o.deployment.contracts.rentalEscrow.ergoTree;
-    let boxId = this.#tips.get(ref.instanceId) ?? ref.escrowBoxId;
-    const paidHours = 0;
+    let { boxId, paidHours } = this.#tips.get(ref.instanceId) ?? { boxId: ref.escrowBoxId, paidHours: 0 };
     for (let step = 0; step < MAX_LINEAGE; step++) {
       const next = await followEscrow(this.#o.chain, tree, ref.instanceId, boxId);
       if (next.kind === "closed") return { paidHours };
-      if (next.kind === "next") {
-        boxId = next.boxId;
-        continue;
-      }
       const escrow = this.#read(ref, next.box);
-      this.#tips.set(ref.instanceId, boxId);
-      return { escrow, paidHours: escrow.paidHours };
+      boxId = escrow.boxId;
+      paidHours = escrow.paidHours;
+      if (next.kind === "next") continue;
+      this.#tips.set(ref.instanceId, { boxId, paidHours });
+      return { escrow, paidHours };
     }
     throw new SettlementRejectedError(
       ref.instanceId,
@@ -192,8 +190,10 @@ export class ChainSettlement implements Settlement {
     const txId = await this.#o.chain.submit(signed);
     for (const ref of escrows) {
       const spent = this.#tips.get(ref.instanceId);
-      const next = signed.outputs.find((output) => output.additionalRegisters.R8 === `0e20${spent}`);
-      if (next?.boxId) this.#tips.set(ref.instanceId, next.boxId);
+      const next = signed.outputs.find((output) => output.additionalRegisters.R8 === `0e20${spent?.boxId}`);
+      if (next?.boxId) {
+        this.#tips.set(ref.instanceId, { boxId: next.boxId, paidHours: this.#read(ref, next).paidHours });
+      }
     }
     return txId;
   }

@@ -13,9 +13,10 @@ const OUTPUT_INDEX_VAR = "1";
 /** Spend paths that recreate the escrow (claim, extend); every other one closes it. */
 const RECREATING_ACTIONS = new Set([0, 1]);
 
+/** Where a box of the lineage went: still unspent, recreated as `box` (maybe spent since), or closed. */
 export type Step =
   | { readonly kind: "unspent"; readonly box: ChainBox }
-  | { readonly kind: "next"; readonly boxId: string }
+  | { readonly kind: "next"; readonly box: ChainBox }
   | { readonly kind: "closed" };
 
 /**
@@ -34,7 +35,7 @@ export async function followEscrow(
   if (spender === "mempool-close") return { kind: "closed" };
   if (!spender) throw new EscrowUnresolvedError(instanceId, boxId);
   const next = successorIn(spender, boxId, escrowTree);
-  return next ? { kind: "next", boxId: next } : { kind: "closed" };
+  return next ? { kind: "next", box: next } : { kind: "closed" };
 }
 
 /** The transaction that spent `boxId`: from the index when confirmed, else from the mempool. */
@@ -57,17 +58,16 @@ async function spendingTransaction(
 }
 
 /** The recreated escrow a transaction made of `boxId`, if its path recreates it. */
-export function successorIn(tx: SignedTransaction, boxId: string, escrowTree: string): string | undefined {
+export function successorIn(tx: SignedTransaction, boxId: string, escrowTree: string): ChainBox | undefined {
   const input = tx.inputs.find((i) => i.boxId === boxId);
   const extension = input?.spendingProof.extension ?? {};
   const action = byteConstant(extension[ACTION_VAR]);
   const base = intConstant(extension[OUTPUT_INDEX_VAR]);
   if (action === undefined || base === undefined || !RECREATING_ACTIONS.has(action)) return undefined;
   const tag = `0e20${boxId}`;
-  const next = tx.outputs
+  return tx.outputs
     .slice(base)
     .find((output) => output.ergoTree === escrowTree && output.additionalRegisters.R8 === tag);
-  return next?.boxId;
 }
 
 /** A serialized `Byte` constant (type 0x02, one signed byte). */

@@ -12,6 +12,7 @@ import { migrateExecutor } from "../ledger/migrations.ts";
 import { HttpMarketplaceClient } from "../marketplace/http-marketplace-client.ts";
 import { ExecutorMetrics } from "../metrics.ts";
 import { RecordingSettlement } from "../settlement/recording-settlement.ts";
+import type { Settlement } from "../settlement/settlement.ts";
 import { removeProviderContainers, testDocker, testProviderId } from "./docker.ts";
 import { startTestMarketplace, type TestMarketplace } from "./marketplace-server.ts";
 
@@ -28,7 +29,7 @@ export interface Harness {
   readonly settlement: RecordingSettlement;
   /** A new agent with its own pool on the ledger database, as a restarted executor would be. */
   newAgent(
-    overrides?: Partial<AgentOptions> & { probe?: GpuProbe; ledgerDbUrl?: string },
+    overrides?: Partial<AgentOptions> & { probe?: GpuProbe; ledgerDbUrl?: string; settlement?: Settlement },
   ): Promise<AgentHandle>;
   /** Ticks `agent` until `done()` holds or the timeout passes. */
   tickUntil(agent: Agent, done: () => Promise<boolean>, timeoutMs?: number): Promise<void>;
@@ -102,7 +103,7 @@ export async function startHarness(name: string): Promise<Harness> {
       ledger,
       runtime,
       images: new ImageStore(docker, log),
-      settlement,
+      settlement: overrides.settlement ?? settlement,
       marketplace: new HttpMarketplaceClient({ baseUrl: marketplace.url, providerId, apiKey: TEST_API_KEY }),
       probe: overrides.probe ?? new NoGpuProbe(),
       signer,
