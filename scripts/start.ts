@@ -1,79 +1,37 @@
-// `npm start`: the whole system on embedded defaults, one log line per part and where it listens.
-// Ctrl-C stops every part in reverse order; a second start resumes from the same data directory.
-import { join, resolve } from "node:path";
-import { Devnet } from "@gpuc/devnet";
-import { createLogger, parseEnv, startEmbeddedPostgres } from "@gpuc/platform";
-import { z } from "zod";
+// `npm start`: the whole GPUC marketplace on embedded defaults — database, devnet, deployment, demo wallets,
+// marketplace API + indexer, and an executor when Docker answers. One log line per part (JSON on stderr) and a
+// summary here. Ctrl-C stops every part in reverse order; a second start resumes from the same data directory.
+import { loadSystemConfig, type RunningSystem, startSystem } from "@gpuc/cli";
 
-const env = parseEnv(
-  z.object({
-    GPUC_DATA_DIR: z.string().default(".data"),
-    DATABASE_URL: z.string().url().optional(),
-    ERGO_NODE_URL: z.string().url().optional(),
-    DEVNET_HOST: z.string().default("127.0.0.1"),
-    DEVNET_PORT: z.coerce.number().int().min(0).max(65535).default(9052),
-    DEVNET_BLOCK_MS: z.coerce.number().int().min(0).default(2000),
-  }),
-);
-
-const log = createLogger("gpuc");
-const stops: { name: string; stop: () => Promise<void> }[] = [];
+let system: RunningSystem | undefined;
+let stopping = false;
 
 async function main(): Promise<void> {
-  const dataDir = resolve(env.GPUC_DATA_DIR);
-  let databaseUrl = env.DATABASE_URL;
-  if (!databaseUrl) {
-    const pg = await startEmbeddedPostgres({ dataDir: join(dataDir, "pg") });
-    stops.push({ name: "database", stop: pg.stop });
-    databaseUrl = pg.url;
-    log.info("PART_STARTED", {
-      part: "database",
-      kind: "embedded PGlite",
-      dataDir: join(dataDir, "pg"),
-      url: redactUrl(pg.url),
-    });
-  } else {
-    log.info("PART_STARTED", { part: "database", kind: "PostgreSQL", url: redactUrl(databaseUrl) });
-  }
-
-  if (env.ERGO_NODE_URL) {
-    log.info("PART_STARTED", { part: "chain", kind: "Ergo node", url: env.ERGO_NODE_URL });
-  } else {
-    const devnet = await Devnet.start({
-      databaseUrl,
-      blockMs: env.DEVNET_BLOCK_MS,
-      host: env.DEVNET_HOST,
-      port: env.DEVNET_PORT,
-    });
-    stops.push({ name: "devnet", stop: () => devnet.stop() });
-    log.info("PART_STARTED", {
-      part: "devnet",
-      url: devnet.url,
-      height: devnet.height,
-      blockMs: env.DEVNET_BLOCK_MS,
-    });
-    console.log(`GPUC devnet (Ergo node API) listening on ${devnet.url} — try ${devnet.url}/info`);
-  }
-  console.log("GPUC is up. Ctrl-C to stop.");
+  const config = loadSystemConfig();
+  system = await startSystem(config);
+  console.log(`
+GPUC is up (data in ${config.dataDir}).
+  chain        ${system.nodeUrl}${system.devnet ? " (devnet)" : ""}
+  marketplace  ${system.marketplaceUrl}   (OpenAPI: ${system.marketplaceUrl}/api/v1/openapi.json)
+  executor     ${system.executor ? "starts when the demo provider (Bob) has listed a GPU" : "off (no Docker engine)"}
+  deployment   ${system.deploymentFile}
+  billing hour ${system.periodSeconds} s
+Try: npm run demo      or: GPUC_WALLET=${config.walletsDir}/alice.json npx gpuc wallet balance
+Ctrl-C to stop.`);
+  system.executor?.started.then((executor) => console.log(`Executor running at ${executor.url}`));
 }
 
 async function shutdown(signal: string, code = 0): Promise<void> {
-  log.info("SHUTDOWN", { signal });
-  for (const part of stops.reverse()) {
-    await part.stop().catch((error: unknown) => log.error("PART_STOP_FAILED", { part: part.name, error }));
-  }
+  if (stopping) return;
+  stopping = true;
+  console.log(`\n${signal}: stopping GPUC…`);
+  await system?.stop();
   process.exit(code);
-}
-
-function redactUrl(url: string): string {
-  const parsed = new URL(url);
-  if (parsed.password) parsed.password = "***";
-  return parsed.toString();
 }
 
 process.once("SIGINT", () => void shutdown("SIGINT"));
 process.once("SIGTERM", () => void shutdown("SIGTERM"));
 main().catch(async (error: unknown) => {
-  console.error(`GPUC failed to start: ${(error as Error).message}`);
+  console.error(`GPUC failed to start: ${error instanceof Error ? error.message : String(error)}`);
   await shutdown("error", 1);
 });

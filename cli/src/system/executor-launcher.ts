@@ -1,0 +1,177 @@
+import { existsSync, readFileSync } from "node:fs";
+import { request } from "node:http";
+import { join } from "node:path";
+import { executorEnvSchema, loadExecutorConfig, type RunningExecutor, startExecutor } from "@gpuc/executor";
+import type { Logger } from "@gpuc/platform";
+import { Marketplace } from "../core/market.ts";
+import { readWalletFile } from "../core/wallet-file.ts";
+import { CpuOnlyMarketplace } from "./cpu-only-marketplace.ts";
+import { writePrivate } from "./keys.ts";
+
+export interface ExecutorLaunchOptions {
+  /** The whole environment: the executor's own variables (GPUC_*) win over the system's defaults below. */
+  readonly raw: Readonly<Record<string, string | undefined>>;
+  readonly dataDir: string;
+  readonly keysDir: string;
+  readonly walletPath: string;
+  readonly marketplaceUrl: string;
+  readonly nodeUrl: string;
+  readonly deploymentFile: string;
+  readonly databaseUrl: string;
+  /** Seconds of one billing hour on this chain. */
+  readonly periodSeconds: number;
+  /** Short loops for a devnet (seconds-long hours). */
+  readonly fast: boolean;
+  readonly log: Logger;
+  readonly pollMs?: number;
+}
+
+/** Answers whether a Docker engine listens on the socket (GET /_ping). */
+export function dockerReachable(socketPath: string, timeoutMs = 2000): Promise<boolean> {
+  return new Promise((resolve) => {
+    const req = request({ socketPath, path: "/_ping", timeout: timeoutMs }, (res) => {
+      res.resume();
+      resolve(res.statusCode === 200);
+    });
+    req.on("error", () => resolve(false));
+    req.on("timeout", () => {
+      req.destroy();
+      resolve(false);
+    });
+    req.end();
+  });
+}
+
+/**
+ * Starts the provider's executor once that provider is registered at the marketplace: signs in with the provider
+ * wallet, waits for its provider record (the demo's "Bob lists a GPU" step creates it), creates a provider API key
+ * (kept in the data dir for restarts), then runs `startExecutor` — CPU-only when the machine has no nvidia-smi.
+ */
+export class ExecutorLauncher {
+  readonly #options: ExecutorLaunchOptions;
+  #timer: NodeJS.Timeout | undefined;
+  #executor: RunningExecutor | undefined;
+  #stopped = false;
+  #starting: Promise<void> | undefined;
+  #waitingLogged = false;
+  readonly #started: Promise<RunningExecutor>;
+  #resolveStarted!: (executor: RunningExecutor) => void;
+
+  constructor(options: ExecutorLaunchOptions) {
+    this.#options = options;
+    this.#started = new Promise((resolve) => {
+      this.#resolveStarted = resolve;
+    });
+  }
+
+  /** Resolves when the executor runs (after the provider registered). */
+  get started(): Promise<RunningExecutor> {
+    return this.#started;
+  }
+
+  get executor(): RunningExecutor | undefined {
+    return this.#executor;
+  }
+
+  start(): void {
+    const tick = () => {
+      if (this.#stopped || this.#executor) return;
+      this.#starting = this.#attempt()
+        .catch((error: unknown) => this.#options.log.warn("EXECUTOR_START_FAILED", { error }))
+        .finally(() => {
+          if (!this.#stopped && !this.#executor) this.#timer = setTimeout(tick, this.#options.pollMs ?? 1000);
+        });
+    };
+    tick();
+  }
+
+  async stop(): Promise<void> {
+    this.#stopped = true;
+    clearTimeout(this.#timer);
+    await this.#starting;
+    await this.#executor?.stop();
+  }
+
+  async #attempt(): Promise<void> {
+    const wallet = readWalletFile(this.#options.walletPath);
+    const market = new Marketplace(this.#options.marketplaceUrl, wallet.signer);
+    const [provider] = await market.providers();
+    if (!provider) {
+      if (!this.#waitingLogged) {
+        this.#options.log.info("EXECUTOR_WAITING", {
+          provider: wallet.address,
+          detail:
+            "starts once this wallet is a registered provider (npm run demo, or gpuc provider stake + list)",
+        });
+        this.#waitingLogged = true;
+      }
+      return;
+    }
+    const apiKey = await this.#apiKey(market, provider.id);
+    const gpus = this.#gpus();
+    const config = loadExecutorConfig(this.#env(provider.id, apiKey, wallet, gpus));
+    const log = this.#options.log;
+    const cpuOnly = config.env.GPUC_GPUS === "none";
+    if (this.#stopped) return;
+    this.#executor = await startExecutor(config, {
+      log,
+      marketplace: cpuOnly
+        ? new CpuOnlyMarketplace(this.#options.marketplaceUrl, provider.id, apiKey, log)
+        : undefined,
+    });
+    this.#resolveStarted(this.#executor);
+  }
+
+  async #apiKey(market: Marketplace, providerId: string): Promise<string> {
+    const path = join(this.#options.keysDir, "executor-api-key.json");
+    if (existsSync(path)) {
+      const saved = JSON.parse(readFileSync(path, "utf8")) as { providerId: string; key: string };
+      if (saved.providerId === providerId) return saved.key;
+    }
+    const { key } = await market.createApiKey("npm-start-executor", ["provider"]);
+    writePrivate(path, `${JSON.stringify({ providerId, key })}\n`);
+    return key;
+  }
+
+  #gpus(): string {
+    const probe = ["/usr/bin/nvidia-smi", "/usr/local/bin/nvidia-smi"].some((path) => existsSync(path));
+    return probe ? "all" : "none";
+  }
+
+  #env(providerId: string, apiKey: string, wallet: { signer: unknown; path: string }, gpus: string) {
+    const o = this.#options;
+    const mnemonic = (JSON.parse(readFileSync(wallet.path, "utf8")) as { mnemonic: string }).mnemonic;
+    const fast = o.fast
+      ? {
+          GPUC_TICK_SECONDS: "1",
+          GPUC_POLL_SECONDS: "1",
+          GPUC_HEARTBEAT_SECONDS: "10",
+          GPUC_SETTLEMENT_RETRY_SECONDS: "2",
+          GPUC_STOP_GRACE_SECONDS: "3",
+          GPUC_CLAIM_STALE_SECONDS: String(Math.max(30, o.periodSeconds * 3)),
+        }
+      : {};
+    const chainSettlement = executorEnvSchema.shape.GPUC_SETTLEMENT.safeParse("chain").success;
+    return {
+      GPUC_HTTP_HOST: "127.0.0.1",
+      GPUC_GPUS: gpus,
+      GPUC_BILLING_PERIOD_SECONDS: String(o.periodSeconds),
+      ...fast,
+      ...(chainSettlement ? { GPUC_SETTLEMENT: "chain" } : {}),
+      ...o.raw,
+      // GPUC_DATA_DIR means the whole system's folder here; the executor's database is the shared one anyway.
+      GPUC_DATA_DIR: join(o.dataDir, "executor"),
+      GPUC_MARKETPLACE_URL: o.marketplaceUrl,
+      GPUC_PROVIDER_ID: providerId,
+      GPUC_API_KEY: apiKey,
+      GPUC_API_KEY_FILE: undefined,
+      GPUC_PROVIDER_MNEMONIC: mnemonic,
+      GPUC_PROVIDER_MNEMONIC_FILE: undefined,
+      GPUC_PROVIDER_SECRET_KEY: undefined,
+      GPUC_PROVIDER_SECRET_KEY_FILE: undefined,
+      DATABASE_URL: o.databaseUrl,
+      ERGO_NODE_URL: o.nodeUrl,
+      GPUC_DEPLOYMENT_FILE: o.deploymentFile,
+    };
+  }
+}
