@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runningSeconds, runWindow } from "../src/billing/metering.ts";
+import { verifyProviderSignature } from "../src/keys/provider-signer.ts";
+import { heartbeatMessage } from "../src/marketplace/heartbeat.ts";
 import type { Rental } from "../src/marketplace/rental.ts";
 import { type Harness, startHarness } from "../src/testing/agent-harness.ts";
 import { testRental } from "../src/testing/rentals.ts";
@@ -234,6 +236,19 @@ describe("Agent and the marketplace", () => {
     const text = await metrics.registry.metrics();
     expect(text).toMatch(/gpuc_executor_heartbeats_total\{result="ok"\} 1/);
     expect(text).toMatch(/gpuc_executor_heartbeats_total\{result="error"\} 1/);
+  });
+
+  it("Should send its public endpoint inside the signed heartbeat body", async () => {
+    const endpoint = "https://gpu-host.example:8090";
+    const { agent } = await h.newAgent({ endpoint });
+    await agent.heartbeat();
+    const sent = h.marketplace.heartbeats.at(-1)!;
+    expect(sent.endpoint).toBe(endpoint);
+    expect(h.marketplace.forged).toBe(0);
+    expect(new TextDecoder().decode(heartbeatMessage(sent))).toContain(`"endpoint":"${endpoint}"`);
+    // The endpoint is signed: a relay that redirects consumers elsewhere breaks the signature.
+    const redirected = heartbeatMessage({ ...sent, endpoint: "https://evil.example" });
+    expect(verifyProviderSignature(h.signer.address, redirected, sent.signature)).toBe(false);
   });
 
   it("Should keep state events while the marketplace is down and deliver them in order afterwards", async () => {
