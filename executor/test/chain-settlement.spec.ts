@@ -117,6 +117,7 @@ describe("ChainSettlement with the agent, Docker and the devnet", () => {
     expect(row.stopReason).toBe("user_stopped");
     const metered = finalSplit(row.terms, row.billedSeconds, 1).providerAmount;
     const cap = providerCloseCap(afterClaim!, closeHeight, ec.blocksPerHour);
+    // biome-ignore lint/complexity/useMathMinMax: bigints (Math.min takes numbers)
     const gross = metered < cap ? metered : cap;
     expect(gross).toBeGreaterThan(0n);
     const paid = splitFee(gross, ec.feeBps);
