@@ -40,6 +40,12 @@ export { createOutput, type Output, toJson } from "./core/output.ts";
 export { formatAmount, formatErg, formatGpuc, GPUC_UNIT, NANOERG, parseAmount } from "./core/units.ts";
 export { waitUntil } from "./core/wait.ts";
 export { createWalletFile, ensureWalletFile, readWalletFile, type Wallet } from "./core/wallet-file.ts";
+export {
+  runReferenceWorkflow,
+  WorkflowCheckError,
+  type WorkflowOptions,
+  type WorkflowResult,
+} from "./demo/workflow.ts";
 export { loadSystemConfig, type SystemConfig, systemEnvSchema } from "./system/config.ts";
 export { DeploymentRequiredError, StaleDeploymentError } from "./system/deployment.ts";
 export { ExecutorLauncher } from "./system/executor-launcher.ts";

@@ -23,6 +23,7 @@ export const cliEnvSchema = z.object({
 
 export interface CliConfig {
   readonly walletPath: string;
+  readonly dataDir: string;
   readonly marketplaceUrl: string;
   readonly nodeUrl: string;
   readonly deploymentFile: string;
@@ -36,6 +37,7 @@ export function loadCliConfig(env?: Record<string, string | undefined>): CliConf
   const parsed = parseEnv(cliEnvSchema, env);
   return {
     walletPath: parsed.GPUC_WALLET ?? join(homedir(), ".gpuc", "wallet.json"),
+    dataDir: parsed.GPUC_DATA_DIR,
     marketplaceUrl: parsed.GPUC_MARKETPLACE_URL,
     nodeUrl: parsed.ERGO_NODE_URL,
     deploymentFile: parsed.GPUC_DEPLOYMENT_FILE ?? join(parsed.GPUC_DATA_DIR, "deployment.json"),

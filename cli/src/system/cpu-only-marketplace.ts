@@ -1,6 +1,7 @@
 import type { InstanceEvent, MarketplaceClient, Rental, SignedHeartbeat } from "@gpuc/executor";
 import { rentalSchema } from "@gpuc/executor";
 import type { Logger } from "@gpuc/platform";
+import { ApiError } from "../core/errors.ts";
 import { JsonHttp } from "../core/http.ts";
 
 const ACTIVE_STATES = "Funded,Starting,Running,Stopping";

@@ -145,6 +145,7 @@ async function assemble(
     periodSeconds,
     fast: devnet !== undefined,
     log,
+    executorLog: createLogger("executor"),
   });
   if (executor) parts.push({ name: "executor", stop: () => executor.stop() });
 
@@ -214,6 +215,7 @@ async function launchExecutor(
     periodSeconds: number;
     fast: boolean;
     log: Logger;
+    executorLog: Logger;
   },
 ): Promise<ExecutorLauncher | undefined> {
   const { env } = config;
@@ -239,6 +241,7 @@ async function launchExecutor(
     walletPath: config.executorWallet,
     deploymentFile: config.deploymentFile,
     ...options,
+    log: options.executorLog,
   });
   launcher.start();
   launcher.started.then(
