@@ -46,9 +46,16 @@ export class CpuOnlyMarketplace implements MarketplaceClient {
   }
 
   async reportEvent(instanceId: string, event: InstanceEvent): Promise<void> {
-    await this.#http.request("POST", `/api/v1/instances/${instanceId}/events`, {
-      token: this.apiKey,
-      body: event,
-    });
+    try {
+      await this.#http.request("POST", `/api/v1/instances/${instanceId}/events`, {
+        token: this.apiKey,
+        body: event,
+      });
+    } catch (error) {
+      // A stop asked through the marketplace is already Stopping there when the executor reports Stopping; the
+      // marketplace answers 409 (from = to), which would block the ordered outbox (and Completed) for good.
+      if (error instanceof ApiError && error.status === 409 && error.problem.from === error.problem.to) return;
+      throw error;
+    }
   }
 }
