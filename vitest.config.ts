@@ -11,6 +11,8 @@ const workspaces = [
   "onramp",
   "rosen-adapter",
   "dashboards",
+  "cli",
+  "e2e",
 ];
 
 export default defineConfig({

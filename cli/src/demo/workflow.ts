@@ -124,13 +124,21 @@ export async function runReferenceWorkflow(options: WorkflowOptions): Promise<Wo
   check("Bob's stake is bonded and covers the GPU (chain)", true, stake.nanoErgs >= needed);
   const provider = await listProvider(bob, { name: "bob-rig", listing: DEMO_LISTING });
   check("Bob's GPU is listed (API)", true, provider.listed);
-  const offers = await alice.market.searchGpus({ max_price: String(GPUC_UNIT) });
-  const offer = offers.items.find((item) => item.providerId === provider.id);
-  if (!offer) throw new WorkflowCheckError("Bob's offer is in the search", "an offer", "none");
+  // The offer is rentable once Bob's executor is online (its first signed heartbeat).
+  const offer = await waitUntil(
+    "Bob's offer to be online (his executor's heartbeat)",
+    async () =>
+      (await alice.market.searchGpus({ max_price: String(GPUC_UNIT), available: "true" })).items.find(
+        (item) => item.providerId === provider.id,
+      ),
+    (found) => found !== undefined,
+    (found) => (found ? `offer ${found.id} online` : "waiting for Bob's executor to come online"),
+    { onChange: (text) => out.progress(`    ${text}`), timeoutMs, pollMs: 500 },
+  );
   check(
-    "Bob's offer is found by search at ≤ 1 GPUC/h (API)",
+    "Bob's offer is found by search at ≤ 1 GPUC/h, online (API)",
     formatGpuc(GPUC_UNIT),
-    formatGpuc(BigInt(offer.pricePerHour)),
+    formatGpuc(BigInt(offer!.pricePerHour)),
   );
 
   out.progress("3. Alice rents it for 2 hours with a container printing lines");
@@ -140,7 +148,7 @@ export async function runReferenceWorkflow(options: WorkflowOptions): Promise<Wo
   const running = await rentGpu(
     alice,
     {
-      gpuId: offer.id,
+      gpuId: offer!.id,
       hours: 2,
       image: "gpuc/busybox:test",
       cmd: ["sh", "-c", options.command ?? PRINT_LOOP],

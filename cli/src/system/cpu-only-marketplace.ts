@@ -54,7 +54,8 @@ export class CpuOnlyMarketplace implements MarketplaceClient {
     } catch (error) {
       // A stop asked through the marketplace is already Stopping there when the executor reports Stopping; the
       // marketplace answers 409 (from = to), which would block the ordered outbox (and Completed) for good.
-      if (error instanceof ApiError && error.status === 409 && error.problem.from === error.problem.to) return;
+      if (error instanceof ApiError && error.status === 409 && error.problem.from === error.problem.to)
+        return;
       throw error;
     }
   }

@@ -1,0 +1,2 @@
+// Test helpers of the end-to-end suite.
+export { startTestSystem, type TestSystem } from "./system.ts";
