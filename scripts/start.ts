@@ -13,7 +13,7 @@ async function main(): Promise<void> {
 GPUC is up (data in ${config.dataDir}).
   chain        ${system.nodeUrl}${system.devnet ? " (devnet)" : ""}
   marketplace  ${system.marketplaceUrl}   (OpenAPI: ${system.marketplaceUrl}/api/v1/openapi.json)
-  executor     ${system.executor ? "starts when the demo provider (Bob) has listed a GPU" : "off (no Docker engine)"}
+  executor     ${system.executor ? `starts once ${config.executorWallet} is a registered provider (the demo's step 2)` : "off (see the log line above)"}
   deployment   ${system.deploymentFile}
   billing hour ${system.periodSeconds} s
 Try: npm run demo      or: GPUC_WALLET=${config.walletsDir}/alice.json npx gpuc wallet balance
