@@ -29,7 +29,7 @@ export async function startTestSystem(env: Record<string, string> = {}): Promise
     MARKETPLACE_PORT: "0",
     GPUC_HTTP_PORT: "0",
     DEVNET_BLOCK_MS: "500",
-    GPUC_BLOCKS_PER_HOUR: "16",
+    GPUC_BLOCKS_PER_HOUR: "24",
     GPUC_DEMO_FUND_ERG: "200",
     LOG_LEVEL: "warn",
     ...env,
