@@ -1,5 +1,11 @@
 import type { Deployment } from "@gpuc/ergoscript";
-import { type EscrowState, parseConfigBox, parseEscrowBox, splitFee } from "@gpuc/offchain";
+import {
+  buildAddCollateral,
+  type EscrowState,
+  parseConfigBox,
+  parseEscrowBox,
+  splitFee,
+} from "@gpuc/offchain";
 import type { Gpuc } from "../actions/context.ts";
 import { drawCredit, openCredit } from "../actions/credit.ts";
 import { listProvider, stakeProvider } from "../actions/provider.ts";
@@ -104,6 +110,19 @@ export async function runReferenceWorkflow(options: WorkflowOptions): Promise<Wo
   let account = await chain.creditAccount(alice.wallet.address);
   if (!account) {
     await openCredit(alice, 30n * NANOERG);
+    account = await chain.creditAccount(alice.wallet.address);
+  } else {
+    // A repeated demo: Alice still owes the earlier draws, so she backs the new one with more collateral.
+    const tx = buildAddCollateral(
+      {
+        deployment: options.deployment,
+        configBox: await chain.configBox(),
+        account: account.box,
+        amount: 20n * NANOERG,
+      },
+      await chain.wallet(alice.wallet.address),
+    );
+    await chain.submit(alice.wallet.signer, tx, "add collateral");
     account = await chain.creditAccount(alice.wallet.address);
   }
   const debtBefore = account?.debt ?? 0n;
