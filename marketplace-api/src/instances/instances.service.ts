@@ -175,11 +175,14 @@ export class InstancesService {
       404,
       `Instance ${id} not found among your provider's`,
     );
-    await this.move(id, () => event.state, {
-      reason: event.reason,
-      detail: event.detail,
-      billedSeconds: event.billedSeconds,
-    });
+    // An executor repeats the state the instance is already in (e.g. Stopping after a consumer's stop through the
+    // marketplace, or a retried delivery): nothing to do, so success rather than a 409 that blocks its outbox.
+    await this.move(
+      id,
+      () => event.state,
+      { reason: event.reason, detail: event.detail, billedSeconds: event.billedSeconds },
+      { sameStateIsNoop: true },
+    );
     return toInstance((await this.d.repo.find(id))!);
   }
 
@@ -464,16 +467,29 @@ export class InstancesService {
     if (extra > 0) this.d.log.info("INSTANCE_TOPPED_UP", { instanceId: row.id, hours: escrow.prepaidHours });
   }
 
-  /** Applies one transition under a row lock; closing states need a reason; terminal ones free the GPU. */
+  /**
+   * Applies one transition under a row lock; closing states need a reason; terminal ones free the GPU. With
+   * `sameStateIsNoop`, a move to the current state changes nothing (the first reason and detail stand).
+   */
   private async move(
     id: string,
     to: (row: InstanceRow) => InstanceState,
     fields: TransitionFields,
+    options: { sameStateIsNoop?: boolean } = {},
   ): Promise<void> {
     await this.d.db.transaction(async () => {
       const row = await this.d.repo.find(id, true);
       assert(row, 404, `Instance ${id} not found`);
       const target = to(row);
+      if (options.sameStateIsNoop && target === row.state) {
+        this.d.log.info("INSTANCE_EVENT_REPEATED", {
+          instanceId: id,
+          state: target,
+          reason: fields.reason,
+          closeReason: row.close_reason,
+        });
+        return;
+      }
       assertTransition(row.state, target);
       const reason = fields.reason ?? row.close_reason ?? undefined;
       // A rental that never got funded closes without a reason: nothing was paid, nothing settles.

@@ -202,6 +202,8 @@ describe("Rentals end to end on the devnet", () => {
       h.request("POST", `/api/v1/instances/${id}/events`, { token: provider.apiKey, body });
     ok(await report({ state: "Starting" }), instanceSchema);
     ok(await report({ state: "Running" }), instanceSchema);
+    // A repeated state (a retried delivery) is a no-op success; a move backwards stays a conflict.
+    expect(ok(await report({ state: "Running" }), instanceSchema).state).toBe("Running");
     expect(problemOf(await report({ state: "Starting" }), 409).detail).toContain(
       "Running cannot move to Starting",
     );
@@ -211,8 +213,18 @@ describe("Rentals end to end on the devnet", () => {
       instanceSchema,
     );
     expect(stopped).toMatchObject({ state: "Stopping", closeReason: "user_stopped" });
+    // The executor then reports the Stopping the marketplace already recorded (its own reason or another).
+    const echoed = ok(await report({ state: "Stopping", reason: "user_stopped" }), instanceSchema);
+    expect(echoed).toMatchObject({ state: "Stopping", closeReason: "user_stopped" });
+    const raced = ok(await report({ state: "Stopping", reason: "funds_exhausted" }), instanceSchema);
+    expect(raced).toMatchObject({ state: "Stopping", closeReason: "user_stopped" });
     const done = ok(await report({ state: "Completed", billedSeconds: 4242 }), instanceSchema);
     expect(done).toMatchObject({ state: "Completed", closeReason: "user_stopped", billedSeconds: 4242 });
+    const again = ok(await report({ state: "Completed", billedSeconds: 4242 }), instanceSchema);
+    expect(again).toMatchObject({ state: "Completed", billedSeconds: 4242, updatedAt: done.updatedAt });
+    expect(problemOf(await report({ state: "Running" }), 409).detail).toContain(
+      "Completed cannot move to Running",
+    );
     problemOf(await h.request("POST", `/api/v1/instances/${id}/stop`, { token: consumerToken }), 409);
     problemOf(
       await h.request("POST", `/api/v1/instances/${id}/credentials`, { token: consumerToken, body: {} }),
