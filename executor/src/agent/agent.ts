@@ -16,6 +16,7 @@ import type { Settlement } from "../settlement/settlement.ts";
 import { rejectionReason } from "./acceptance.ts";
 import { rentalFromContainer } from "./adopt.ts";
 import { Biller } from "./biller.ts";
+import { permanentRefusal } from "./event-refusal.ts";
 
 export interface AgentOptions {
   /** Seconds per billing period ("hour"); 3600 in production, a few seconds in tests and on a devnet. */
@@ -368,8 +369,20 @@ export class Agent {
 
   async #flushEvents(): Promise<void> {
     for (const event of await this.#d.ledger.unsentEvents()) {
-      // In order: a failure stops the flush, the next tick retries from the same event.
-      await this.#d.marketplace.reportEvent(event.instanceId, event.body);
+      // In order: a transient failure stops the flush, the next tick retries from the same event. A permanent
+      // refusal counts as delivered, or that one event would hold back every later one (a Completed) for good.
+      try {
+        await this.#d.marketplace.reportEvent(event.instanceId, event.body);
+      } catch (error) {
+        const refusal = permanentRefusal(error);
+        if (!refusal) throw error;
+        this.#d.log.warn("EVENT_REJECTED", {
+          instanceId: event.instanceId,
+          state: event.body.state,
+          status: refusal.status,
+          detail: refusal.detail,
+        });
+      }
       await this.#d.ledger.markEventSent(event.id);
     }
   }
