@@ -147,7 +147,10 @@ describe("Consumer access with a marketplace credential", () => {
   });
 
   it("Should serve Prometheus metrics", async () => {
-    const text = await (await fetch(`${apiUrl}/metrics`)).text();
+    // The gauge is refreshed by the agent's tick, which may not have run since the container reached Running.
+    const metrics = async () => (await fetch(`${apiUrl}/metrics`)).text();
+    await h.tickUntil(handle.agent, async () => /gpuc_executor_containers_running 1/.test(await metrics()));
+    const text = await metrics();
     expect(text).toMatch(/gpuc_executor_containers_running 1/);
     expect(text).toMatch(/process_cpu_seconds_total/);
   });
