@@ -33,6 +33,13 @@ export const executorEnvSchema = z.object({
     .regex(/^(all|none|recorded:.+)$/, 'use "all" (nvidia-smi), "none" (CPU only) or "recorded:<file>"')
     .default("all"),
   GPUC_NVIDIA_SMI: z.string().default("nvidia-smi"),
+  // `ignore` runs rentals without the GPUs they pin (demo/CI machines without GPUs); never for a real provider.
+  GPUC_GPU_PINS: z
+    .enum(["enforce", "ignore"], {
+      error:
+        'use "enforce" (run rentals on their pinned GPUs) or "ignore" (demo/CI machines without GPUs only)',
+    })
+    .default("enforce"),
   GPUC_HTTP_HOST: z.string().default("0.0.0.0"),
   GPUC_HTTP_PORT: z.coerce.number().int().min(0).max(65535).default(8090),
   GPUC_BILLING_PERIOD_SECONDS: z.coerce.number().int().positive().default(3600),

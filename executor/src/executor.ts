@@ -129,8 +129,15 @@ export async function startExecutor(
       retainEndedSeconds: env.GPUC_RETAIN_ENDED_SECONDS,
       portAllowed: config.portAllowed,
       endpoint,
+      gpuPins: env.GPUC_GPU_PINS,
     },
   });
+  if (env.GPUC_GPU_PINS === "ignore") {
+    log.warn("GPU_PINS_IGNORED", {
+      detail:
+        "GPUC_GPU_PINS=ignore: rentals run without their GPUs; for demo/CI machines only, never for real rentals",
+    });
+  }
   const verifier = new CredentialVerifier({
     keys: createRemoteJWKSet(new URL(config.jwksUrl)),
     providerId: env.GPUC_PROVIDER_ID,
@@ -160,6 +167,7 @@ export async function startExecutor(
     address: signer.address,
     provider: env.GPUC_PROVIDER_ID,
     database: embedded ? "embedded" : "external",
+    gpuPins: env.GPUC_GPU_PINS,
   });
   return {
     agent,

@@ -1,5 +1,5 @@
 // The public surface of @gpuc/executor: start an executor, and the interfaces other parts implement or call.
-export { Agent, type AgentDeps, type AgentOptions, type StopResult } from "./agent/agent.ts";
+export { Agent, type AgentDeps, type AgentOptions, type GpuPins, type StopResult } from "./agent/agent.ts";
 export {
   type ExecutorConfig,
   executorEnvSchema,
@@ -14,6 +14,12 @@ export { ACTIONS, type Action, CREDENTIAL_AUDIENCE, CREDENTIAL_ISSUER } from "./
 export { verifyProviderSignature } from "./keys/provider-signer.ts";
 export { canonicalJson } from "./marketplace/canonical-json.ts";
 export { heartbeatMessage } from "./marketplace/heartbeat.ts";
+export {
+  HttpMarketplaceClient,
+  type HttpMarketplaceClientOptions,
+  MarketplaceHttpError,
+  MarketplaceUnreachableError,
+} from "./marketplace/http-marketplace-client.ts";
 export type {
   Heartbeat,
   HeartbeatInstance,

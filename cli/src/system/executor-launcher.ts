@@ -5,7 +5,6 @@ import { executorEnvSchema, loadExecutorConfig, type RunningExecutor, startExecu
 import type { Logger } from "@gpuc/platform";
 import { Marketplace } from "../core/market.ts";
 import { readWalletFile } from "../core/wallet-file.ts";
-import { CpuOnlyMarketplace } from "./cpu-only-marketplace.ts";
 import { writePrivate } from "./keys.ts";
 
 export interface ExecutorLaunchOptions {
@@ -45,7 +44,8 @@ export function dockerReachable(socketPath: string, timeoutMs = 2000): Promise<b
 /**
  * Starts the provider's executor once that provider is registered at the marketplace: signs in with the provider
  * wallet, waits for its provider record (the demo's "Bob lists a GPU" step creates it), creates a provider API key
- * (kept in the data dir for restarts), then runs `startExecutor` — CPU-only when the machine has no nvidia-smi.
+ * (kept in the data dir for restarts), then runs `startExecutor` — CPU-only when the machine has no nvidia-smi
+ * (`GPUC_GPUS=none` with `GPUC_GPU_PINS=ignore`: the demo's listed GPU is simulated, rentals run without GPUs).
  */
 export class ExecutorLauncher {
   readonly #options: ExecutorLaunchOptions;
@@ -110,15 +110,9 @@ export class ExecutorLauncher {
     const apiKey = await this.#apiKey(market, provider.id);
     const gpus = this.#gpus();
     const config = loadExecutorConfig(this.#env(provider.id, apiKey, wallet, gpus));
-    const log = this.#options.log;
-    const cpuOnly = config.env.GPUC_GPUS === "none";
     if (this.#stopped) return;
-    this.#executor = await startExecutor(config, {
-      log,
-      marketplace: cpuOnly
-        ? new CpuOnlyMarketplace(this.#options.marketplaceUrl, provider.id, apiKey, log)
-        : undefined,
-    });
+    // The executor's own marketplace client (GPUC_MARKETPLACE_URL, the provider id and API key set below).
+    this.#executor = await startExecutor(config, { log: this.#options.log });
     this.#resolveStarted(this.#executor);
   }
 
@@ -155,6 +149,8 @@ export class ExecutorLauncher {
     return {
       GPUC_HTTP_HOST: "127.0.0.1",
       GPUC_GPUS: gpus,
+      // Without GPUs the demo's listed GPU is simulated: its rentals run without their pinned GPUs.
+      ...((o.raw.GPUC_GPUS ?? gpus) === "none" ? { GPUC_GPU_PINS: "ignore" } : {}),
       GPUC_BILLING_PERIOD_SECONDS: String(o.periodSeconds),
       ...fast,
       ...(chainSettlement ? { GPUC_SETTLEMENT: "chain" } : {}),

@@ -36,7 +36,15 @@ export interface AgentOptions {
   readonly portAllowed: (port: number) => boolean;
   /** This executor's public HTTP URL, sent (signed) in every heartbeat so the marketplace can send consumers here. */
   readonly endpoint?: string;
+  /**
+   * `enforce` (default): a rental runs on exactly the GPUs it pins, and is refused if this machine lacks them.
+   * `ignore`: its pins are dropped when it is taken on, so it runs without GPUs — for demo and CI machines that
+   * have none (`GPUC_GPU_PINS`); a real provider never sets it, its consumers would pay for GPUs they do not get.
+   */
+  readonly gpuPins?: GpuPins;
 }
+
+export type GpuPins = "enforce" | "ignore";
 
 export interface AgentDeps {
   readonly providerId: string;
@@ -210,8 +218,9 @@ export class Agent {
     }
   }
 
-  async #accept(rental: Rental): Promise<void> {
+  async #accept(assigned: Rental): Promise<void> {
     const { ledger, providerId, log } = this.#d;
+    const rental = this.#applyGpuPins(assigned);
     const refusal = rejectionReason(
       rental,
       await this.#gpus(),
@@ -237,6 +246,13 @@ export class Agent {
       return;
     }
     this.#startInBackground(rental);
+  }
+
+  /** The one place `gpuPins: "ignore"` acts: what the ledger records, refusals and the container all follow. */
+  #applyGpuPins(rental: Rental): Rental {
+    if (this.#d.options.gpuPins !== "ignore" || rental.gpuIds.length === 0) return rental;
+    this.#d.log.warn("GPU_PINS_IGNORED", { instanceId: rental.id, gpuIds: rental.gpuIds });
+    return { ...rental, gpuIds: [] };
   }
 
   #startInBackground(rental: Rental): void {
