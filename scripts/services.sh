@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs and starts the real services the tests need: PostgreSQL and a Docker engine (with a
-# locally imported busybox test image). Idempotent and quick when everything already runs.
+# locally imported busybox test image), and installs Prometheus (binary and promtool only: the dashboards tests
+# start their own on a free port). Idempotent and quick when everything already runs.
 # Runs as root (apt); on a machine without apt or root it only checks and explains.
 set -euo pipefail
 
@@ -64,11 +65,36 @@ start_docker() {
   fi
 }
 
+# Debian's package would start a system Prometheus on :9090; the tests run their own, so it must not run.
+install_prometheus() {
+  if ! command -v prometheus >/dev/null 2>&1 || ! command -v promtool >/dev/null 2>&1; then
+    local policy=/usr/sbin/policy-rc.d created=0
+    if [ "$(id -u)" = 0 ] && [ ! -e "$policy" ]; then
+      printf '#!/bin/sh\nexit 101\n' >"$policy"; chmod +x "$policy"; created=1
+    fi
+    local status=0
+    apt_install prometheus || status=$?
+    if [ $created = 1 ]; then rm -f "$policy"; fi
+    [ $status = 0 ] || exit $status
+  fi
+  stop_system_prometheus
+}
+
+stop_system_prometheus() {
+  [ "$(id -u)" = 0 ] || return 0
+  if command -v systemctl >/dev/null 2>&1 && systemctl is-active --quiet prometheus 2>/dev/null; then
+    log "stopping the system Prometheus service"; systemctl disable --now prometheus >/dev/null 2>&1 || true
+  elif [ -x /etc/init.d/prometheus ] && /etc/init.d/prometheus status >/dev/null 2>&1; then
+    log "stopping the system Prometheus service"; /etc/init.d/prometheus stop >/dev/null 2>&1 || true
+  fi
+}
+
 what=${1:-all}
 case "$what" in
   postgres) start_postgres ;;
   docker) start_docker ;;
-  all) start_postgres; start_docker ;;
-  *) log "usage: services.sh [all|postgres|docker]"; exit 2 ;;
+  prometheus) install_prometheus ;;
+  all) start_postgres; start_docker; install_prometheus ;;
+  *) log "usage: services.sh [all|postgres|docker|prometheus]"; exit 2 ;;
 esac
 log "ready: $what"
