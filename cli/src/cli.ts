@@ -1,6 +1,7 @@
 import { parseArgs } from "node:util";
 import { type Command, type CommandEnv, createSession, type OptionSpec } from "./commands/command.ts";
 import { creditCommands } from "./commands/credit.ts";
+import { deployCommand } from "./commands/deploy.ts";
 import { gpusCommands } from "./commands/gpus.ts";
 import { providerCommands } from "./commands/provider.ts";
 import { instancesCommands, rentCommand } from "./commands/rentals.ts";
@@ -84,6 +85,7 @@ function resolve(argv: readonly string[]): { command?: Command; rest: readonly s
   const [group, sub] = words;
   if (!group) return { rest: argv };
   if (group === "rent") return { command: rentCommand, rest: without(argv, [group]) };
+  if (group === "deploy") return { command: deployCommand, rest: without(argv, [group]) };
   const commands = GROUPS[group];
   if (!commands) throw new UsageError(`Unknown command "${group}". Run \`gpuc --help\`.`);
   if (group === "instances" && (sub === undefined || !(sub in commands))) {
@@ -135,7 +137,8 @@ export function helpText(): string {
     "Usage: gpuc <command> [options]   (--json for machine-readable output, --wallet <file>)",
     "",
   ];
-  lines.push(`  ${rentCommand.usage}\n      ${rentCommand.summary}`);
+  for (const command of [rentCommand, deployCommand])
+    lines.push(`  ${command.usage}\n      ${command.summary}`);
   for (const commands of Object.values(GROUPS)) {
     for (const command of Object.values(commands)) lines.push(`  ${command.usage}\n      ${command.summary}`);
   }
