@@ -2,6 +2,7 @@ import express, { type Express } from "express";
 import { z } from "zod";
 import { authRoutes } from "./auth/auth.router.ts";
 import { errorHandler, notFoundHandler } from "./core/error-handler.ts";
+import { MarketplaceMetrics, metricsRoute, nodeHeight } from "./core/metrics.ts";
 import { mountRoutes } from "./core/mount.ts";
 import { buildOpenApi } from "./core/openapi.ts";
 import { defineRoute, type Route } from "./core/route.ts";
@@ -14,8 +15,12 @@ import type { Services } from "./services.ts";
 import { statusRoutes } from "./status/status.router.ts";
 
 /** Every route of the API, in one list: mounted on Express and described by the OpenAPI document. */
-export function apiRoutes(services: Services, options: { indexerEnabled: boolean }): Route[] {
+export function apiRoutes(
+  services: Services,
+  options: { indexerEnabled: boolean; metrics?: MarketplaceMetrics },
+): Route[] {
   const routes: Route[] = [
+    ...(options.metrics ? [metricsRoute(options.metrics)] : []),
     ...statusRoutes(services.index, services.config.network, options.indexerEnabled),
     ...authRoutes(services.auth, services.apiKeys),
     ...providersRoutes(services.providers),
@@ -44,20 +49,31 @@ function openApiRoute(document: () => Record<string, unknown>): Route {
 }
 
 /**
- * The Express app over the services: JSON bodies (1 MB), the routes, 404 and problem+json errors.
+ * The Express app over the services: JSON bodies (1 MB), the routes, Prometheus metrics at `/metrics`, 404 and
+ * problem+json errors.
  *
  * @example
  * const app = createApp(createServices({ db, config }));
  * app.listen(8080);
  */
-export function createApp(services: Services, options: { indexerEnabled?: boolean } = {}): Express {
+export function createApp(
+  services: Services,
+  options: { indexerEnabled?: boolean; metrics?: MarketplaceMetrics } = {},
+): Express {
+  const metrics =
+    options.metrics ??
+    new MarketplaceMetrics({
+      db: services.db,
+      log: services.log,
+      chainHeight: nodeHeight(services.config.ergoNodeUrl),
+    });
   const app = express();
   app.disable("x-powered-by");
   app.set("query parser", "simple");
+  app.use(metrics.middleware());
   app.use(express.json({ limit: "1mb" }));
-  mountRoutes(app, apiRoutes(services, { indexerEnabled: options.indexerEnabled ?? false }), (req) =>
-    services.auth.authenticate(req.headers.authorization),
-  );
+  const routes = apiRoutes(services, { indexerEnabled: options.indexerEnabled ?? false, metrics });
+  mountRoutes(app, routes, (req) => services.auth.authenticate(req.headers.authorization));
   app.use(notFoundHandler);
   app.use(errorHandler(services.log));
   return app;
