@@ -114,6 +114,8 @@ describe("MarketplaceMetrics", () => {
     await insert("Failed", { reason: "provider_down", settlementTx: hex32(), escrowBox: hex32() });
     await insert("Failed", { reason: "provider_down", escrowBox: hex32() });
     await insert("Disputed", { settlementTx: hex32(), escrowBox: hex32() });
+    // A provider_down refund signed (id persisted) whose submit failed: still Running, retried by the monitor.
+    await insert("Running", { settlementTx: hex32(), escrowBox: hex32() });
 
     // An escrow of 1000 units claimed down to 600 by one transaction: 400 released, 600 locked.
     const claimTx = hex32();
@@ -138,13 +140,13 @@ describe("MarketplaceMetrics", () => {
     tip = 12;
 
     const text = await scrape();
-    expect(sample(text, 'gpuc_marketplace_instances{state="Running"}')).toBe(2);
+    expect(sample(text, 'gpuc_marketplace_instances{state="Running"}')).toBe(3);
     expect(sample(text, 'gpuc_marketplace_instances{state="Created"}')).toBe(0);
     expect(sample(text, "gpuc_marketplace_gpus_listed")).toBe(2);
     expect(sample(text, 'gpuc_marketplace_settlements_submitted_total{reason="arbiter"}')).toBe(1);
     expect(sample(text, 'gpuc_marketplace_settlements_submitted_total{reason="provider_down"}')).toBe(1);
     expect(sample(text, 'gpuc_marketplace_settlements_unsettled{reason="arbiter"}')).toBe(1);
-    expect(sample(text, 'gpuc_marketplace_settlements_unsettled{reason="provider_down"}')).toBe(1);
+    expect(sample(text, 'gpuc_marketplace_settlements_unsettled{reason="provider_down"}')).toBe(2);
     expect(sample(text, "gpuc_marketplace_escrow_locked_units")).toBe(600);
     expect(sample(text, "gpuc_marketplace_escrow_released_units_total")).toBe(400);
     expect(sample(text, "gpuc_marketplace_indexer_height")).toBe(7);

@@ -83,7 +83,7 @@ export class MarketplaceMetrics {
   });
   readonly settlementsUnsettled = this.#gauge(
     "gpuc_marketplace_settlements_unsettled",
-    "Rentals whose arbiter settlement did not go through: a resolve signed but not completed (arbiter), or a provider_down refund without a transaction",
+    "Rentals whose arbiter settlement did not go through: a resolve signed but not completed (arbiter), or a provider_down refund signed but not completed or without a transaction",
     ["reason"],
   );
   readonly escrowLocked = this.#gauge(
@@ -228,11 +228,13 @@ const QUERIES = [
      count(*) FILTER (WHERE settled) AS submitted,
      count(*) FILTER (WHERE NOT settled) AS unsettled
    FROM (
-     SELECT CASE WHEN state = 'Disputed' THEN 'arbiter' ELSE close_reason END AS reason,
+     SELECT CASE WHEN state = 'Disputed' THEN 'arbiter'
+                 WHEN state IN ('Resolved', 'Failed') THEN close_reason
+                 ELSE 'provider_down' END AS reason,
        (state IN ('Resolved', 'Failed') AND settlement_tx_id IS NOT NULL) AS settled
      FROM instances
-     WHERE (state IN ('Resolved', 'Failed') AND settlement_tx_id IS NOT NULL)
-        OR (state = 'Disputed' AND settlement_tx_id IS NOT NULL)
+     -- a live rental with a settlement transaction is a provider_down refund whose submit failed (retried)
+     WHERE settlement_tx_id IS NOT NULL
         OR (state = 'Failed' AND close_reason = 'provider_down' AND escrow_box_id IS NOT NULL)
    ) s
    GROUP BY reason`,
