@@ -162,6 +162,15 @@ export class IndexRepository {
     return rows.map(toBox);
   }
 
+  /** The boxes of `kind` that transaction `txId` created, in output order (a spend's successors). */
+  async createdBy(txId: string, kind: BoxKind): Promise<IndexedBox[]> {
+    const rows = await this.db.query<BoxRow>(
+      "SELECT * FROM chain_boxes WHERE tx_id = $1 AND kind = $2 ORDER BY output_index",
+      [txId, kind],
+    );
+    return rows.map(toBox);
+  }
+
   /** GPUC units held by unspent boxes guarded by `ergoTree` (a wallet's balance). */
   async gpucBalance(ergoTree: string): Promise<bigint> {
     const rows = await this.db.query<{ total: bigint | null }>(

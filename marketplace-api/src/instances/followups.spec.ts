@@ -1,7 +1,15 @@
+import {
+  estimateMinBoxValue,
+  OutputBuilder,
+  RECOMMENDED_MIN_FEE_VALUE,
+  TransactionBuilder,
+} from "@fleet-sdk/core";
+import { SByte, SColl, SLong } from "@fleet-sdk/serializer";
 import { buildClaimTx, type ChainClient, Signer } from "@gpuc/offchain";
 import { createLogger } from "@gpuc/platform";
 import { decodeJwt } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { z } from "zod";
 import { createdApiKeySchema } from "../auth/auth.schema.ts";
 import { ArbiterSettlement } from "../chain/arbiter-settlement.ts";
 import { canonicalJson } from "../chain/canonical-json.ts";
@@ -17,7 +25,7 @@ import { registerProvider, sampleListing } from "../testing/fixtures.ts";
 import { type Harness, ok, problemOf, startHarness } from "../testing/harness.ts";
 import { type ProtocolChain, startProtocolChain } from "../testing/protocol.ts";
 import { TestWallet } from "../testing/wallet.ts";
-import { createdInstanceSchema, instanceSchema } from "./instances.schema.ts";
+import { createdInstanceSchema, executorInstanceSchema, instanceSchema } from "./instances.schema.ts";
 
 const GPUC = 1_000_000n;
 const PRICE = 20n * GPUC;
@@ -93,6 +101,68 @@ describe("Rental follow-ups on a deployed protocol", () => {
 
   async function get(id: string) {
     return ok(await h.request("GET", `/api/v1/instances/${id}`, { token: consumerToken }), instanceSchema);
+  }
+
+  /** Top-up of `hours`, signed and submitted through the API (not mined). */
+  async function topUp(id: string, hours: number) {
+    const extend = ok(
+      await h.request("POST", `/api/v1/instances/${id}/extend`, { token: consumerToken, body: { hours } }),
+      createdInstanceSchema,
+    );
+    const signed = await sign(extend.unsignedTx);
+    ok(
+      await h.request("POST", `/api/v1/instances/${id}/extend/funding`, {
+        token: consumerToken,
+        body: { signedTx: signed },
+      }),
+      instanceSchema,
+    );
+  }
+
+  /**
+   * The attack on the escrow lineage: a plain wallet transaction (spending no escrow) creating boxes at the escrow
+   * script with the real escrow's parties and rental id (R4, R5, R7), the given terms (R6) and R8; mined, indexed.
+   */
+  async function forgeEscrows(
+    real: string,
+    forged: readonly { gpuc: bigint; terms: readonly bigint[]; parent?: string }[],
+  ) {
+    const { R4, R5, R7 } = (await pc.chain.client.unspentBox(real))!.additionalRegisters;
+    const builder = new TransactionBuilder(await pc.chain.client.height()).from(
+      await pc.chain.client.unspentByAddress(consumer.address),
+    );
+    for (const box of forged) {
+      const parent = box.parent === undefined ? {} : { R8: SColl(SByte, box.parent).toHex() };
+      builder.to(
+        new OutputBuilder(estimateMinBoxValue(), pc.deployment.contracts.rentalEscrow.ergoTree)
+          .addTokens({ tokenId: pc.deployment.gpucTokenId, amount: box.gpuc })
+          .setAdditionalRegisters({
+            R4: R4!,
+            R5: R5!,
+            R6: SColl(SLong, [...box.terms]).toHex(),
+            R7: R7!,
+            ...parent,
+          }),
+      );
+    }
+    const tx = builder
+      .sendChangeTo(consumer.address)
+      .payFee(RECOMMENDED_MIN_FEE_VALUE)
+      .build()
+      .toEIP12Object();
+    await pc.send(tx, consumer);
+    await indexer.syncOnce();
+  }
+
+  /** What the provider's executor is told to run. */
+  async function executorView(rig: Rig, id: string) {
+    const listed = ok(
+      await h.request("GET", `/api/v1/providers/${rig.provider.id}/instances?state=Funded`, {
+        token: rig.apiKey,
+      }),
+      z.object({ items: z.array(executorInstanceSchema) }),
+    );
+    return listed.items.find((item) => item.id === id);
   }
 
   /** Heartbeat intervals are 60 s; provider_down after 5 missed ones. */
@@ -370,6 +440,58 @@ describe("Rental follow-ups on a deployed protocol", () => {
       token: consumerToken,
       body: { signedTx: signed },
     });
+    await mineAndIndex();
+    expect((await get(funded.id)).hours).toBe(2);
+
+    await pc.chain.devnet.rollback(1, { dropTransactions: true });
+    await mineAndIndex(2);
+    expect(await get(funded.id)).toMatchObject({
+      state: "Funded",
+      hours: 1,
+      escrowBoxId: funded.escrowBoxId,
+      expiresAt: funded.expiresAt,
+    });
+  });
+
+  it("Should not follow a forged 'top-up': a box naming the escrow in R8 that no spend of the escrow created", async () => {
+    const rig = await newProvider();
+    const funded = await rentAndFund(rig, 1);
+    const start = BigInt(funded.startHeight!);
+    await forgeEscrows(funded.escrowBoxId!, [
+      // The reviewer's: 1 GPUC unit for 10,000 prepaid hours from a start a million blocks away.
+      { gpuc: 1n, terms: [PRICE, start + 1_000_000n, 10_000n, 0n], parent: funded.escrowBoxId! },
+      // Even a fully funded copy of the escrow's own terms is no recreation: the escrow was not spent by it.
+      { gpuc: 2n * PRICE, terms: [PRICE, start, 2n, 0n], parent: funded.escrowBoxId! },
+    ]);
+
+    expect(await get(funded.id)).toMatchObject({
+      state: "Funded",
+      hours: 1,
+      escrowBoxId: funded.escrowBoxId,
+      expiresAt: funded.expiresAt,
+    });
+    expect(await executorView(rig, funded.id)).toMatchObject({ hours: 1, escrowBoxId: funded.escrowBoxId });
+
+    // A genuine top-up (it spends the escrow) is still followed.
+    await topUp(funded.id, 1);
+    await mineAndIndex();
+    const extended = await get(funded.id);
+    expect(extended.hours).toBe(2);
+    expect((await pc.chain.client.unspentBox(extended.escrowBoxId!))?.additionalRegisters.R8).toBe(
+      SColl(SByte, funded.escrowBoxId!).toHex(),
+    );
+  });
+
+  it("Should rewind a rolled-back top-up along the escrow lineage, not to a forged box naming the rental", async () => {
+    const rig = await newProvider();
+    const funded = await rentAndFund(rig, 1);
+    const start = BigInt(funded.startHeight!);
+    // Forged boxes with the rental id in R7, newer than the opening escrow: one without R8, one naming it.
+    await forgeEscrows(funded.escrowBoxId!, [
+      { gpuc: 1n, terms: [PRICE, start + 1_000_000n, 10_000n, 0n] },
+      { gpuc: 1n, terms: [PRICE, start + 1_000_000n, 10_000n, 0n], parent: funded.escrowBoxId! },
+    ]);
+    await topUp(funded.id, 1);
     await mineAndIndex();
     expect((await get(funded.id)).hours).toBe(2);
 

@@ -16,6 +16,8 @@ export interface InstanceRow {
   amount: bigint;
   escrow_tx_id: string | null;
   escrow_box_id: string | null;
+  /** The escrow box the consumer opened (the root of the escrow lineage the instance follows). */
+  opening_box_id: string | null;
   start_height: number | null;
   funded_at: Date | null;
   expires_at: Date | null;
@@ -54,6 +56,7 @@ export interface TransitionFields {
   detail?: string;
   billedSeconds?: number;
   escrowBoxId?: string;
+  openingBoxId?: string;
   startHeight?: number;
   fundedAt?: Date;
   expiresAt?: Date;
@@ -164,8 +167,8 @@ export class InstancesRepository {
   /** Back to awaiting funding: the escrow that funded it is no longer on chain. */
   async unfund(row: InstanceRow, detail: string, now: Date): Promise<void> {
     await this.db.query(
-      `UPDATE instances SET state = 'Created', escrow_box_id = NULL, start_height = NULL, funded_at = NULL,
-              expires_at = NULL, updated_at = $2
+      `UPDATE instances SET state = 'Created', escrow_box_id = NULL, opening_box_id = NULL, start_height = NULL,
+              funded_at = NULL, expires_at = NULL, updated_at = $2
         WHERE id = $1`,
       [row.id, now],
     );
@@ -192,7 +195,8 @@ export class InstancesRepository {
           hours = COALESCE($10, hours),
           settlement_tx_id = COALESCE($11, settlement_tx_id),
           dispute_reason = COALESCE($12, dispute_reason),
-          disputed_at = COALESCE($13, disputed_at)
+          disputed_at = COALESCE($13, disputed_at),
+          opening_box_id = COALESCE($14, opening_box_id)
         WHERE id = $1`,
       [
         row.id,
@@ -208,6 +212,7 @@ export class InstancesRepository {
         fields.settlementTxId ?? null,
         fields.disputeReason ?? null,
         fields.disputedAt ?? null,
+        fields.openingBoxId ?? null,
       ],
     );
     if (to !== row.state) await this.event(row.id, row.state, to, fields, now);

@@ -1,6 +1,5 @@
 import { randomUUID } from "node:crypto";
 import type { EIP12UnsignedTransaction } from "@fleet-sdk/common";
-import { SByte, SColl } from "@fleet-sdk/serializer";
 import type { Database, Logger } from "@gpuc/platform";
 import { type NetworkName, p2pkTree, sigmaPropHex } from "../chain/address.ts";
 import { SettlementBoxMissingError } from "../chain/arbiter-settlement.ts";
@@ -19,7 +18,7 @@ import type { CredentialsService } from "../credentials/credentials.service.ts";
 import type { GpusRepository } from "../gpus/gpus.repository.ts";
 import type { IndexedBox, IndexRepository } from "../indexer/index.repository.ts";
 import type { ProvidersRepository } from "../providers/providers.repository.ts";
-import { type EscrowBox, readEscrow } from "./escrow.ts";
+import { type EscrowBox, lineageTip, readEscrow, successorMismatch } from "./escrow.ts";
 import type { InstanceRow, InstancesRepository, TransitionFields } from "./instances.repository.ts";
 import type { ExecutorInstance, Instance } from "./instances.schema.ts";
 import { assertTransition, type CloseReason, type InstanceState, isClosing } from "./state-machine.ts";
@@ -238,8 +237,19 @@ export class InstancesService {
       if (!row) return;
       if (row.state === "Created" && escrow.parentBoxId === undefined) await this.fundFrom(row, escrow);
       else if (row.escrow_box_id !== null && escrow.parentBoxId === row.escrow_box_id)
-        await this.followEscrow(row, escrow);
+        await this.followIfSuccessor(row, box, escrow);
     });
+  }
+
+  /** Moves the instance to `box` only if it genuinely recreated the instance's current escrow box. */
+  private async followIfSuccessor(row: InstanceRow, box: IndexedBox, escrow: EscrowBox): Promise<void> {
+    const current = await this.d.index.box(row.escrow_box_id!);
+    const mismatch = current ? successorMismatch(current, box) : "the current escrow box is not indexed";
+    if (mismatch) {
+      this.d.log.warn("ESCROW_SUCCESSOR_REFUSED", { instanceId: row.id, boxId: box.boxId, mismatch });
+      return;
+    }
+    await this.followEscrow(row, escrow);
   }
 
   /** Fails Created instances whose escrow did not confirm within `maxAgeMs`, freeing their GPU. */
@@ -375,11 +385,15 @@ export class InstancesService {
     }
   }
 
+  /**
+   * Re-follows the escrow lineage from the box the consumer opened (never "any box naming the rental": anyone can
+   * create one) to its last indexed recreation.
+   */
   private async rewind(row: InstanceRow): Promise<void> {
     const now = this.d.clock.now();
-    const rentalRegister = SColl(SByte, rentalIdOf(row.id)).toHex();
-    const [previous] = await this.d.index.unspentByRegister("escrow", "R7", rentalRegister);
-    const escrow = previous && readEscrow(previous);
+    const opening = row.opening_box_id ? await this.d.index.box(row.opening_box_id) : undefined;
+    const tip = opening && (await lineageTip(this.d.index, opening));
+    const escrow = tip && readEscrow(tip);
     if (escrow) {
       const fewer = row.hours - escrow.prepaidHours;
       const expiresAt =
@@ -434,6 +448,7 @@ export class InstancesService {
       "Funded",
       {
         escrowBoxId: escrow.boxId,
+        openingBoxId: escrow.boxId,
         startHeight: escrow.startHeight,
         fundedAt: now,
         expiresAt: new Date(now.getTime() + row.hours * this.d.billingHourS * 1000),
