@@ -57,6 +57,7 @@ export function createServices(deps: MarketplaceDeps) {
     log,
     network: config.network,
     billingHourS: config.billingHourS,
+    escrowStartSlackBlocks: config.escrowStartSlackBlocks,
     chain: deps.chain,
     settlement: deps.settlement,
   });

@@ -39,6 +39,11 @@ export const envSchema = z.object({
     .optional(),
   /** Wall-clock seconds of one billing hour (blocksPerHour × block time); credentials expire by it. */
   BILLING_HOUR_S: seconds(3600),
+  /**
+   * How many blocks before its inclusion an opening escrow's startHeight may lie (the marketplace builds it at the
+   * height of the moment; the consumer signs and the node mines later). Later than the inclusion is always refused.
+   */
+  ESCROW_START_SLACK_BLOCKS: z.coerce.number().int().min(0).default(15),
   INDEXER_POLL_MS: z.coerce.number().int().positive().default(1000),
   INDEXER_START_HEIGHT: z.coerce.number().int().min(1).default(1),
 });
@@ -68,6 +73,7 @@ export interface MarketplaceConfig {
   };
   readonly minStakePerGpu: bigint;
   readonly billingHourS: number;
+  readonly escrowStartSlackBlocks: number;
   readonly arbiterSecretHex?: string;
   readonly indexer: { readonly pollMs: number; readonly startHeight: number };
 }
@@ -106,6 +112,7 @@ export function toConfig(env: Env): MarketplaceConfig {
     },
     minStakePerGpu: env.MIN_STAKE_PER_GPU,
     billingHourS: env.BILLING_HOUR_S,
+    escrowStartSlackBlocks: env.ESCROW_START_SLACK_BLOCKS,
     arbiterSecretHex: env.ARBITER_SECRET_HEX,
     indexer: { pollMs: env.INDEXER_POLL_MS, startHeight: env.INDEXER_START_HEIGHT },
   };

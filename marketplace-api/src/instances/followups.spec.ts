@@ -5,7 +5,7 @@ import {
   TransactionBuilder,
 } from "@fleet-sdk/core";
 import { SByte, SColl, SLong } from "@fleet-sdk/serializer";
-import { buildClaimTx, type ChainClient, Signer } from "@gpuc/offchain";
+import { buildClaimTx, buildOpenEscrowTx, type ChainClient, Signer } from "@gpuc/offchain";
 import { createLogger } from "@gpuc/platform";
 import { decodeJwt } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -13,7 +13,7 @@ import { z } from "zod";
 import { createdApiKeySchema } from "../auth/auth.schema.ts";
 import { ArbiterSettlement } from "../chain/arbiter-settlement.ts";
 import { canonicalJson } from "../chain/canonical-json.ts";
-import type { Settlement } from "../chain/gateway.ts";
+import { rentalIdOf, type Settlement } from "../chain/gateway.ts";
 import { NodeRentalChain } from "../chain/node-rental-chain.ts";
 import { credentialSchema } from "../credentials/credentials.schema.ts";
 import { heartbeatResponse } from "../heartbeats/heartbeats.schema.ts";
@@ -152,6 +152,33 @@ describe("Rental follow-ups on a deployed protocol", () => {
       .toEIP12Object();
     await pc.send(tx, consumer);
     await indexer.syncOnce();
+  }
+
+  /** The consumer's own opening transaction for a created rental: the agreed terms, but its own startHeight. */
+  async function openWithStart(rig: Rig, id: string, hours: number, startHeight: number) {
+    const unsigned = buildOpenEscrowTx({
+      deployment: pc.deployment,
+      consumer: consumer.address,
+      provider: rig.wallet.address,
+      pricePerHour: PRICE,
+      prepaidHours: hours,
+      startHeight,
+      rentalId: rentalIdOf(id),
+      inputs: await pc.chain.client.unspentByAddress(consumer.address),
+      changeAddress: consumer.address,
+      height: await pc.chain.client.height(),
+    });
+    return consumerSigner.sign(unsigned, pc.chain.client as ChainClient);
+  }
+
+  async function submitFunding(id: string, signedTx: unknown) {
+    return ok(
+      await h.request("POST", `/api/v1/instances/${id}/funding`, {
+        token: consumerToken,
+        body: { signedTx },
+      }),
+      instanceSchema,
+    );
   }
 
   /** What the provider's executor is told to run. */
@@ -503,5 +530,29 @@ describe("Rental follow-ups on a deployed protocol", () => {
       escrowBoxId: funded.escrowBoxId,
       expiresAt: funded.expiresAt,
     });
+  });
+
+  it("Should not fund an escrow whose billing clock starts in the future or long before its block", async () => {
+    const rig = await newProvider();
+    const created = await create(rig, 1);
+    const id = created.instance.id;
+    await mineAndIndex(Math.max(0, 25 - (await pc.chain.client.height()))); // room to backdate below
+    const height = await pc.chain.client.height();
+
+    // The reviewer's: the agreed terms, but startHeight a million blocks ahead (nothing would ever be claimable).
+    await submitFunding(id, await openWithStart(rig, id, 1, height + 1_000_000));
+    await mineAndIndex();
+    expect(await get(id)).toMatchObject({ state: "Created", escrowBoxId: null });
+    expect(await executorView(rig, id)).toBeUndefined();
+
+    // Backdated beyond the slack (15 blocks): the provider could claim hours it never served.
+    await submitFunding(id, await openWithStart(rig, id, 1, height - 20));
+    await mineAndIndex();
+    expect((await get(id)).state).toBe("Created");
+
+    // The clock starting at the height it was built at funds it.
+    await submitFunding(id, await openWithStart(rig, id, 1, await pc.chain.client.height()));
+    await mineAndIndex();
+    expect(await get(id)).toMatchObject({ state: "Funded", hours: 1 });
   });
 });

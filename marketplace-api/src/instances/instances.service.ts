@@ -44,6 +44,8 @@ export interface InstancesDeps {
   network: NetworkName;
   /** Wall-clock length of one billing hour (seconds); a devnet makes it short. */
   billingHourS: number;
+  /** Blocks before its inclusion an opening escrow's startHeight may lie (see ESCROW_START_SLACK_BLOCKS). */
+  escrowStartSlackBlocks: number;
   chain?: RentalChain;
   settlement?: Settlement;
 }
@@ -235,7 +237,7 @@ export class InstancesService {
     await this.d.db.transaction(async () => {
       const row = await this.d.repo.find(id, true);
       if (!row) return;
-      if (row.state === "Created" && escrow.parentBoxId === undefined) await this.fundFrom(row, escrow);
+      if (row.state === "Created" && escrow.parentBoxId === undefined) await this.fundFrom(row, box, escrow);
       else if (row.escrow_box_id !== null && escrow.parentBoxId === row.escrow_box_id)
         await this.followIfSuccessor(row, box, escrow);
     });
@@ -435,9 +437,11 @@ export class InstancesService {
     return row;
   }
 
-  private async fundFrom(row: InstanceRow, escrow: EscrowBox): Promise<void> {
+  private async fundFrom(row: InstanceRow, box: IndexedBox, escrow: EscrowBox): Promise<void> {
     const provider = await this.d.providers.find(row.provider_id);
-    const mismatch = provider && this.termsMismatch(row, escrow, provider.owner_address);
+    const mismatch =
+      provider &&
+      (this.termsMismatch(row, escrow, provider.owner_address) ?? this.clockMismatch(box, escrow));
     if (!provider || mismatch) {
       this.d.log.warn("ESCROW_TERMS_MISMATCH", { instanceId: row.id, boxId: escrow.boxId, mismatch });
       return;
@@ -463,7 +467,21 @@ export class InstancesService {
     if (escrow.provider !== sigmaPropHex(providerAddress, this.d.network)) return "provider (R5)";
     if (escrow.pricePerHour !== row.price_per_hour) return "pricePerHour (R6[0])";
     if (escrow.prepaidHours !== row.hours || escrow.paidHours !== 0) return "hours (R6[2..3])";
+    // Exactly the agreed amount for `hours` unpaid hours: fully funded.
     if (escrow.gpuc !== row.amount) return `GPUC amount ${escrow.gpuc} ≠ ${row.amount}`;
+    if (!escrow.gpucOnly) return "tokens: it must hold GPUC only";
+    return undefined;
+  }
+
+  /**
+   * The billing clock must start near the block that includes the escrow: a start in the future leaves nothing
+   * claimable (the provider would work unpaid and the consumer exit owing nothing); one long before it would let
+   * the provider claim hours never served.
+   */
+  private clockMismatch(box: IndexedBox, escrow: EscrowBox): string | undefined {
+    const earliest = box.inclusionHeight - this.d.escrowStartSlackBlocks;
+    if (escrow.startHeight > box.inclusionHeight || escrow.startHeight < earliest)
+      return `startHeight (R6[1]) ${escrow.startHeight} is not within [${earliest}, ${box.inclusionHeight}] (inclusion height less ESCROW_START_SLACK_BLOCKS)`;
     return undefined;
   }
 
