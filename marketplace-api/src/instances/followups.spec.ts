@@ -4,22 +4,32 @@ import {
   RECOMMENDED_MIN_FEE_VALUE,
   TransactionBuilder,
 } from "@fleet-sdk/core";
-import { SByte, SColl, SLong } from "@fleet-sdk/serializer";
-import { buildClaimTx, buildOpenEscrowTx, type ChainClient, Signer } from "@gpuc/offchain";
+import { SByte, SColl, SInt, SLong } from "@fleet-sdk/serializer";
+import {
+  buildClaimTx,
+  buildCreateStakeTx,
+  buildOpenEscrowTx,
+  buildUpdateStakeTx,
+  type ChainClient,
+  Signer,
+} from "@gpuc/offchain";
 import { createLogger } from "@gpuc/platform";
 import { decodeJwt } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { createdApiKeySchema } from "../auth/auth.schema.ts";
+import { sigmaPropHex } from "../chain/address.ts";
 import { ArbiterSettlement } from "../chain/arbiter-settlement.ts";
 import { canonicalJson } from "../chain/canonical-json.ts";
 import { rentalIdOf, type Settlement } from "../chain/gateway.ts";
 import { NodeRentalChain } from "../chain/node-rental-chain.ts";
 import { credentialSchema } from "../credentials/credentials.schema.ts";
+import { listingHash } from "../gpus/listing.ts";
 import { heartbeatResponse } from "../heartbeats/heartbeats.schema.ts";
 import { BoxClassifier } from "../indexer/classify.ts";
 import { indexerHooks } from "../indexer/hooks.ts";
 import { ChainIndexer } from "../indexer/indexer.ts";
+import { providerSchema } from "../providers/providers.schema.ts";
 import { createServices } from "../services.ts";
 import { registerProvider, sampleListing } from "../testing/fixtures.ts";
 import { type Harness, ok, problemOf, startHarness } from "../testing/harness.ts";
@@ -554,5 +564,79 @@ describe("Rental follow-ups on a deployed protocol", () => {
     await submitFunding(id, await openWithStart(rig, id, 1, await pc.chain.client.height()));
     await mineAndIndex();
     expect(await get(id)).toMatchObject({ state: "Funded", hours: 1 });
+  });
+
+  it("Should keep a provider listed when a stranger creates a dust stake box naming it, and follow its own stake updates", async () => {
+    const { wallet, token } = await h.signIn();
+    await pc.fund(wallet.address, { nanoErgs: 10_000_000_000n });
+    const listing = sampleListing({ pricePerHour: String(PRICE), maxHours: 10 });
+    const height = () => pc.chain.client.height();
+    const stakeTxId = await pc.send(
+      buildCreateStakeTx({
+        deployment: pc.deployment,
+        provider: wallet.address,
+        amount: 3_000_000_000n, // 2 GPUs × 1 ERG needed
+        listingHash: listingHash(listing),
+        height: await height(),
+        inputs: await pc.chain.client.unspentByAddress(wallet.address),
+        changeAddress: wallet.address,
+      }),
+      wallet,
+    );
+    await indexer.syncOnce();
+    const [stakeBox] = await h.services.index.createdBy(stakeTxId, "stake");
+    const registered = ok(
+      await h.request("POST", "/api/v1/providers", {
+        token,
+        body: { name: "victim", stakeBoxId: stakeBox!.boxId, listing },
+      }),
+      providerSchema,
+      201,
+    );
+    expect(registered.listed).toBe(true);
+    const provider = async () =>
+      ok(await h.request("GET", `/api/v1/providers/${registered.id}`), providerSchema);
+
+    // The reviewer's: a stranger's 0.001 ERG box at the stake script, R4 = the victim, bonded, another listing.
+    const stranger = new TestWallet();
+    await pc.fund(stranger.address, { nanoErgs: 1_000_000_000n });
+    const dust = new TransactionBuilder(await height())
+      .from(await pc.chain.client.unspentByAddress(stranger.address))
+      .to(
+        new OutputBuilder(1_000_000n, pc.deployment.contracts.providerStake.ergoTree).setAdditionalRegisters({
+          R4: sigmaPropHex(wallet.address, "testnet"),
+          R5: SColl(SByte, "00".repeat(32)).toHex(),
+          R6: SInt(-1).toHex(),
+        }),
+      )
+      .sendChangeTo(stranger.address)
+      .payFee(RECOMMENDED_MIN_FEE_VALUE)
+      .build()
+      .toEIP12Object();
+    await pc.send(dust, stranger);
+    await indexer.syncOnce();
+    expect(await provider()).toMatchObject({
+      listed: true,
+      stakeBoxId: stakeBox!.boxId,
+      stakeNanoErg: "3000000000",
+    });
+
+    // The provider's own top-up spends the stake: the recreated box is followed.
+    await pc.send(
+      buildUpdateStakeTx({
+        deployment: pc.deployment,
+        stakeBox: (await pc.chain.client.unspentBox(stakeBox!.boxId))!,
+        provider: wallet.address,
+        height: await height(),
+        topUp: 1_000_000_000n,
+        inputs: await pc.chain.client.unspentByAddress(wallet.address),
+        changeAddress: wallet.address,
+      }),
+      wallet,
+    );
+    await indexer.syncOnce();
+    const after = await provider();
+    expect(after).toMatchObject({ listed: true, stakeNanoErg: "4000000000" });
+    expect(after.stakeBoxId).not.toBe(stakeBox!.boxId);
   });
 });

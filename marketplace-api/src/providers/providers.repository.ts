@@ -8,6 +8,8 @@ export interface ProviderRow {
   name: string;
   region: string;
   stake_box_id: string;
+  /** The stake box the provider named itself; `stake_box_id` is where its lineage has been followed to. */
+  stake_root_box_id: string | null;
   stake_nanoerg: bigint;
   stake_bonded: boolean;
   stake_listing_hash: string;
@@ -34,8 +36,8 @@ export class ProvidersRepository {
   ) {
     await this.db.query(
       `INSERT INTO providers (id, owner_address, name, region, stake_box_id, stake_nanoerg, stake_bonded,
-                              stake_listing_hash, created_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+                              stake_listing_hash, created_at, stake_root_box_id)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $5)`,
       [
         row.id,
         row.ownerAddress,
@@ -74,6 +76,11 @@ export class ProvidersRepository {
       `UPDATE providers SET stake_box_id = $2, stake_nanoerg = $3, stake_bonded = $4, stake_listing_hash = $5 WHERE id = $1`,
       [id, stake.stakeBoxId, stake.stakeNanoErg, stake.bonded, stake.stakeListingHash],
     );
+  }
+
+  /** A stake box the provider named itself becomes the root of the lineage the marketplace follows. */
+  async setStakeRoot(id: string, boxId: string): Promise<void> {
+    await this.db.query("UPDATE providers SET stake_root_box_id = $2 WHERE id = $1", [id, boxId]);
   }
 
   /** Replaces the provider's offers position by position (ids of kept positions stay, so rentals keep their GPU). */

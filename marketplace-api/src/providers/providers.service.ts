@@ -5,7 +5,7 @@ import type { Clock } from "../core/clock.ts";
 import { assert, HttpError } from "../core/errors.ts";
 import type { Principal } from "../core/route.ts";
 import { type Listing, listingHash, totalGpus } from "../gpus/listing.ts";
-import type { IndexRepository } from "../indexer/index.repository.ts";
+import type { IndexedBox, IndexRepository } from "../indexer/index.repository.ts";
 import type { ProviderRow, ProvidersRepository, StakeState } from "./providers.repository.ts";
 import type { Provider } from "./providers.schema.ts";
 import { type ChainParams, readStake, type Stake } from "./stake.ts";
@@ -66,6 +66,7 @@ export class ProvidersService {
     const hash = this.checkHash(stake, input.listing);
     await this.db.transaction(async () => {
       await this.repo.updateStake(providerId, toStakeState(stake));
+      await this.repo.setStakeRoot(providerId, stake.boxId);
       await this.repo.replaceListing(providerId, input.listing, hash, randomUUID);
       await this.refreshListed(providerId);
     });
@@ -99,14 +100,12 @@ export class ProvidersService {
   }
 
   /**
-   * Follows each provider's stake to its newest unspent box (top-ups and listing updates recreate it) and
+   * Follows each provider's stake along its lineage (top-ups, listing updates and unbonding recreate it) and
    * re-decides whether its GPUs are listed. Run after each indexed block.
    */
   async syncStakes(): Promise<void> {
     for (const provider of await this.repo.all()) {
-      const owner = sigmaPropHex(provider.owner_address, this.network);
-      const [box] = await this.index.unspentByRegister("stake", "R4", owner);
-      const stake = box ? readStake(box) : undefined;
+      const stake = await this.currentStake(provider);
       await this.db.transaction(async () => {
         if (stake && stake.boxId !== provider.stake_box_id)
           await this.repo.updateStake(provider.id, toStakeState(stake));
@@ -119,6 +118,31 @@ export class ProvidersService {
         await this.refreshListed(provider.id);
       });
     }
+  }
+
+  /**
+   * The provider's stake now: the box it named, followed through the transactions that spent it — never "the
+   * newest box naming the provider": anyone can create a box at the stake script with any R4 (no script runs at
+   * creation), e.g. a dust box with the victim's key and another listing hash. A box a rollback unwound is
+   * re-walked from the root. Undefined when the stake was withdrawn or is not indexed.
+   */
+  private async currentStake(provider: ProviderRow): Promise<Stake | undefined> {
+    const owner = sigmaPropHex(provider.owner_address, this.network);
+    let box =
+      (await this.index.box(provider.stake_box_id)) ??
+      (provider.stake_root_box_id ? await this.index.box(provider.stake_root_box_id) : undefined);
+    while (box?.spentTxId) box = await this.stakeSuccessor(box.spentTxId, owner);
+    return box && readStake(box);
+  }
+
+  /** The stake box of `owner` that transaction `txId` created (the largest, should it have made several). */
+  private async stakeSuccessor(txId: string, owner: string): Promise<IndexedBox | undefined> {
+    const created = await this.index.createdBy(txId, "stake");
+    const own = created.filter((box) => readStake(box).ownerSigmaProp === owner);
+    return own.reduce<IndexedBox | undefined>(
+      (best, box) => (best && best.value >= box.value ? best : box),
+      undefined,
+    );
   }
 
   /** GPUs are listed only while the stake is bonded, covers `minStakePerGpu × GPUs`, and its R5 matches. */

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { gpuPage } from "../gpus/gpus.schema.ts";
 import { listingHash } from "../gpus/listing.ts";
-import { registerProvider, sampleListing, seedStake } from "../testing/fixtures.ts";
+import { recreateStake, registerProvider, sampleListing, seedStake } from "../testing/fixtures.ts";
 import { type Harness, ok, problemOf, startHarness } from "../testing/harness.ts";
 import { listingHashResponse, providerSchema } from "./providers.schema.ts";
 
@@ -85,8 +85,16 @@ describe("Providers and their listings", () => {
     const search = ok(await h.request("GET", "/api/v1/gpus?gpu_name=h100"), gpuPage);
     expect(search.items.filter((gpu) => gpu.providerId === provider.id)).toEqual([]);
 
-    // The stake is topped up on chain (a recreated box); the next sync lists the GPUs.
+    // A box anyone created at the stake script naming this provider is not its stake.
     await seedStake(h, wallet, { listing, nanoErg: 16_000_000_000n });
+    await h.services.providers.syncStakes();
+    expect(ok(await h.request("GET", `/api/v1/providers/${provider.id}`), providerSchema)).toMatchObject({
+      listed: false,
+      stakeBoxId: small,
+    });
+
+    // The stake is topped up on chain (a recreated box); the next sync lists the GPUs.
+    const topped = await recreateStake(h, wallet, small, { listing, nanoErg: 16_000_000_000n });
     await h.services.providers.syncStakes();
     expect(ok(await h.request("GET", `/api/v1/providers/${provider.id}`), providerSchema)).toMatchObject({
       listed: true,
@@ -94,7 +102,7 @@ describe("Providers and their listings", () => {
     });
 
     // Unbonding starts (R6 ≠ −1): unlisted again.
-    await seedStake(h, wallet, { listing, nanoErg: 16_000_000_000n, bonded: false });
+    await recreateStake(h, wallet, topped, { listing, nanoErg: 16_000_000_000n, bonded: false });
     await h.services.providers.syncStakes();
     expect(ok(await h.request("GET", `/api/v1/providers/${provider.id}`), providerSchema)).toMatchObject({
       listed: false,

@@ -62,6 +62,19 @@ export async function seedStake(
   return id;
 }
 
+/** Recreates a stake in the index as an update transaction does: `previous` spent by the transaction creating the new box. */
+export async function recreateStake(
+  h: Harness,
+  owner: TestWallet,
+  previous: string,
+  options: Parameters<typeof seedStake>[2] = {},
+): Promise<string> {
+  const id = await seedStake(h, owner, options);
+  const created = await h.services.index.box(id);
+  await h.services.index.markSpent([previous], created!.txId, created!.inclusionHeight);
+  return id;
+}
+
 /** Gives a wallet GPUC in the index (a confirmed wallet box holding `units`). */
 export async function seedGpuc(h: Harness, owner: TestWallet, units: bigint): Promise<void> {
   await h.services.index.insertBox({
