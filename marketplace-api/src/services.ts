@@ -13,8 +13,10 @@ import { GpusRepository } from "./gpus/gpus.repository.ts";
 import { HeartbeatsRepository } from "./heartbeats/heartbeats.repository.ts";
 import { HeartbeatsService } from "./heartbeats/heartbeats.service.ts";
 import { IndexRepository } from "./indexer/index.repository.ts";
+import { EscrowRefunds } from "./instances/escrow-refunds.ts";
 import { InstancesRepository } from "./instances/instances.repository.ts";
 import { InstancesService } from "./instances/instances.service.ts";
+import { EscrowRefundsRepository } from "./instances/refunds.repository.ts";
 import { ProvidersRepository } from "./providers/providers.repository.ts";
 import { ProvidersService } from "./providers/providers.service.ts";
 import { ChainParams } from "./providers/stake.ts";
@@ -46,6 +48,8 @@ export function createServices(deps: MarketplaceDeps) {
   const credentials = new CredentialsService(signingKey, clock);
   const providers = new ProvidersService(db, providersRepo, index, params, clock, config.network, log);
   const instancesRepo = new InstancesRepository(db);
+  const refundsRepo = new EscrowRefundsRepository(db);
+  const escrowRefunds = new EscrowRefunds(refundsRepo, clock, log, config.network, deps.settlement);
   const instances = new InstancesService({
     db,
     repo: instancesRepo,
@@ -60,6 +64,7 @@ export function createServices(deps: MarketplaceDeps) {
     escrowStartSlackBlocks: config.escrowStartSlackBlocks,
     chain: deps.chain,
     settlement: deps.settlement,
+    refunds: escrowRefunds,
   });
   const heartbeatsRepo = new HeartbeatsRepository(db);
   const heartbeats = new HeartbeatsService(
@@ -91,6 +96,8 @@ export function createServices(deps: MarketplaceDeps) {
     credentials,
     instances,
     instancesRepo,
+    escrowRefunds,
+    refundsRepo,
     heartbeats,
     heartbeatsRepo,
   };

@@ -563,7 +563,17 @@ describe("Rental follow-ups on a deployed protocol", () => {
     // The clock starting at the height it was built at funds it.
     await submitFunding(id, await openWithStart(rig, id, 1, await pc.chain.client.height()));
     await mineAndIndex();
-    expect(await get(id)).toMatchObject({ state: "Funded", hours: 1 });
+    const funded = await get(id);
+    expect(funded).toMatchObject({ state: "Funded", hours: 1 });
+
+    // The two refused escrows were refunded by the arbiter; the one funding the rental was not touched.
+    const refunds = await h.services.refundsRepo.forInstance(id);
+    expect(refunds.map((refund) => refund.reason)).toEqual([
+      expect.stringContaining("startHeight"),
+      expect.stringContaining("startHeight"),
+    ]);
+    for (const refund of refunds) expect(await pc.chain.client.unspentBox(refund.box_id)).toBeUndefined();
+    expect(await pc.chain.client.unspentBox(funded.escrowBoxId!)).toBeDefined();
   });
 
   it("Should keep a provider listed when a stranger creates a dust stake box naming it, and follow its own stake updates", async () => {
@@ -638,5 +648,36 @@ describe("Rental follow-ups on a deployed protocol", () => {
     const after = await provider();
     expect(after).toMatchObject({ listed: true, stakeNanoErg: "4000000000" });
     expect(after.stakeBoxId).not.toBe(stakeBox!.boxId);
+  });
+
+  it("Should refund in full, by the arbiter, an escrow that confirms after its rental failed", async () => {
+    const rig = await newProvider();
+    const before = await pc.gpucOf(consumer.address);
+    const created = await create(rig, 2);
+    const id = created.instance.id;
+    await submitFunding(id, await sign(created.unsignedTx)); // in the mempool
+    // The consumer stops the rental before the escrow confirms: Failed, the GPU freed.
+    const stopped = ok(
+      await h.request("POST", `/api/v1/instances/${id}/stop`, { token: consumerToken }),
+      instanceSchema,
+    );
+    expect(stopped.state).toBe("Failed");
+    expect(await pc.gpucOf(consumer.address)).toBe(before - 2n * PRICE);
+
+    await mineAndIndex(); // the escrow confirms; the refund is signed, recorded and submitted
+    const [refund] = await h.services.refundsRepo.forInstance(id);
+    expect(refund).toMatchObject({
+      reason: "the rental is already Failed",
+      tx_id: expect.stringMatching(/^[0-9a-f]{64}$/),
+    });
+    // The next block's sync sees the refund pending and does not resolve again.
+    expect(await h.services.escrowRefunds.refundPending()).toBe(0);
+    await mineAndIndex();
+
+    expect(await pc.chain.client.transaction(refund!.tx_id!)).toBeDefined();
+    expect(await pc.chain.client.unspentBox(refund!.box_id)).toBeUndefined();
+    expect(await pc.gpucOf(consumer.address)).toBe(before);
+    expect(await pc.gpucOf(rig.wallet.address)).toBe(0n);
+    expect(await get(id)).toMatchObject({ state: "Failed", escrowBoxId: null });
   });
 });

@@ -19,6 +19,7 @@ import type { GpusRepository } from "../gpus/gpus.repository.ts";
 import type { IndexedBox, IndexRepository } from "../indexer/index.repository.ts";
 import type { ProvidersRepository } from "../providers/providers.repository.ts";
 import { type EscrowBox, lineageTip, readEscrow, successorMismatch } from "./escrow.ts";
+import type { EscrowRefunds } from "./escrow-refunds.ts";
 import type { InstanceRow, InstancesRepository, TransitionFields } from "./instances.repository.ts";
 import type { ExecutorInstance, Instance } from "./instances.schema.ts";
 import { assertTransition, type CloseReason, type InstanceState, isClosing } from "./state-machine.ts";
@@ -48,6 +49,8 @@ export interface InstancesDeps {
   escrowStartSlackBlocks: number;
   chain?: RentalChain;
   settlement?: Settlement;
+  /** Arbiter refunds of escrows the rental cannot take. */
+  refunds: EscrowRefunds;
 }
 
 const TERMINAL: readonly InstanceState[] = ["Completed", "Failed", "Resolved"];
@@ -228,7 +231,8 @@ export class InstancesService {
   /**
    * Indexer hook: an escrow box was confirmed. A first escrow with exactly the agreed terms funds its
    * instance; a recreated one (claim or top-up, R8 = the previous box) moves the instance to it and extends
-   * the prepaid time.
+   * the prepaid time. An opening escrow the rental cannot take (it is no longer Created, or the terms or clock
+   * differ) is queued for an arbiter refund.
    */
   async onEscrowBox(box: IndexedBox): Promise<void> {
     const escrow = readEscrow(box);
@@ -237,10 +241,17 @@ export class InstancesService {
     await this.d.db.transaction(async () => {
       const row = await this.d.repo.find(id, true);
       if (!row) return;
-      if (row.state === "Created" && escrow.parentBoxId === undefined) await this.fundFrom(row, box, escrow);
+      if (escrow.parentBoxId === undefined) await this.onOpening(row, box, escrow);
       else if (row.escrow_box_id !== null && escrow.parentBoxId === row.escrow_box_id)
         await this.followIfSuccessor(row, box, escrow);
     });
+  }
+
+  private async onOpening(row: InstanceRow, box: IndexedBox, escrow: EscrowBox): Promise<void> {
+    if (box.boxId === row.opening_box_id || box.boxId === row.escrow_box_id) return; // seen again after a rollback
+    const refused =
+      row.state === "Created" ? await this.fundFrom(row, box, escrow) : `the rental is already ${row.state}`;
+    if (refused) await this.d.refunds.queue(row, escrow, refused);
   }
 
   /** Moves the instance to `box` only if it genuinely recreated the instance's current escrow box. */
@@ -437,14 +448,15 @@ export class InstancesService {
     return row;
   }
 
-  private async fundFrom(row: InstanceRow, box: IndexedBox, escrow: EscrowBox): Promise<void> {
+  /** Funds the instance from its opening escrow; resolves to why not when the escrow does not match. */
+  private async fundFrom(row: InstanceRow, box: IndexedBox, escrow: EscrowBox): Promise<string | undefined> {
     const provider = await this.d.providers.find(row.provider_id);
-    const mismatch =
-      provider &&
-      (this.termsMismatch(row, escrow, provider.owner_address) ?? this.clockMismatch(box, escrow));
-    if (!provider || mismatch) {
+    const mismatch = provider
+      ? (this.termsMismatch(row, escrow, provider.owner_address) ?? this.clockMismatch(box, escrow))
+      : "the rental's provider is gone";
+    if (mismatch) {
       this.d.log.warn("ESCROW_TERMS_MISMATCH", { instanceId: row.id, boxId: escrow.boxId, mismatch });
-      return;
+      return mismatch;
     }
     const now = this.d.clock.now();
     await this.d.repo.transition(
@@ -460,6 +472,7 @@ export class InstancesService {
       now,
     );
     this.d.log.info("INSTANCE_FUNDED", { instanceId: row.id, boxId: escrow.boxId });
+    return undefined;
   }
 
   private termsMismatch(row: InstanceRow, escrow: EscrowBox, providerAddress: string): string | undefined {
