@@ -32,6 +32,10 @@ export class ExecutorMetrics {
     "gpuc_executor_claims_failed_total",
     "Claim transactions that failed (retried on the next cycle)",
   );
+  readonly escrowChecksFailed = this.#counter(
+    "gpuc_executor_escrow_checks_failed_total",
+    "Rentals whose escrow could not be read before a claim (skipped this cycle; the others are still claimed)",
+  );
   readonly closes = this.#counter("gpuc_executor_closes_total", "Escrow cooperative closes, by result", [
     "result",
   ]);

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { finalSplit } from "../src/billing/terms.ts";
 import { ChainSettlement } from "../src/settlement/chain-settlement.ts";
 import type { EscrowRef } from "../src/settlement/settlement.ts";
-import { type Harness, startHarness } from "../src/testing/agent-harness.ts";
+import { type AgentHandle, type Harness, startHarness } from "../src/testing/agent-harness.ts";
 import { type EscrowChain, startEscrowChain } from "../src/testing/escrow-chain.ts";
 import { testRental } from "../src/testing/rentals.ts";
 
@@ -177,3 +177,88 @@ describe("ChainSettlement with the agent, Docker and the devnet", () => {
     expect(await settlement().escrowState(ref)).toEqual({ paidPeriods: 1, closed: true });
   });
 });
+
+describe("ChainSettlement after a claim the chain dropped", () => {
+  it("Should recover without a restart when a mined claim is rolled back and the consumer exits, while the other rentals keep being claimed", async () => {
+    const open = async (hours: number) => {
+      const id = randomUUID();
+      const box = await ec.openEscrow({
+        provider: h.signer.address,
+        rentalId: id.replaceAll("-", ""),
+        pricePerHour: PRICE,
+        hours,
+      });
+      const startHeight = parseEscrowBox(box, ec.deployment).startHeight;
+      const rental = testRental({
+        id,
+        hours,
+        pricePerHour: PRICE.toString(),
+        escrowBoxId: box.boxId,
+        startHeight,
+      });
+      h.marketplace.rentals.set(id, rental);
+      return { id, box, startHeight };
+    };
+    const a = await open(3);
+    const b = await open(6);
+    const handle = await h.newAgent({
+      periodSeconds: PERIOD_SECONDS,
+      claimStaleSeconds: 0,
+      settlement: settlement(),
+    });
+    // A rental whose escrow the chain cannot place at all (box unknown): every check of it throws.
+    const broken = testRental({ pricePerHour: PRICE.toString() });
+    await handle.ledger.addRental({
+      rental: broken,
+      providerId: h.providerId,
+      terms: { periodSeconds: PERIOD_SECONDS, prepaidPeriods: 2, pricePerPeriod: PRICE },
+      state: "Running",
+    });
+    await handle.ledger.recordMeter(broken.id, {
+      startedAt: new Date(),
+      finishedAt: null,
+      runningSeconds: 2 * PERIOD_SECONDS,
+      billedSeconds: 2 * PERIOD_SECONDS,
+    });
+    const periods = async (id: string) => (await handle.ledger.claimTotals(id)).periods;
+
+    // Period 1 of A and B is claimed in one transaction despite the broken rental, and mined.
+    await ec.mineTo(Math.max(a.startHeight, b.startHeight) + ec.blocksPerHour - 1);
+    await h.tickUntil(handle.agent, async () => (await periods(a.id)) === 1 && (await periods(b.id)) === 1);
+    expect(await metricValue(handle, "gpuc_executor_escrow_checks_failed_total")).toBeGreaterThan(0);
+    await ec.chain.mine();
+    expect((await escrowsOf(a.id))[0]).toMatchObject({ paidHours: 1 });
+
+    // A reorg drops the claim for good; the consumer of A exits from the opening box before it is claimed again.
+    const { droppedTxIds } = await ec.chain.devnet.rollback(1, { dropTransactions: true });
+    expect(droppedTxIds.length).toBeGreaterThan(0);
+    expect((await escrowsOf(a.id)).map((e) => [e.boxId, e.paidHours])).toEqual([[a.box.boxId, 0]]);
+    await ec.exitEscrow((await ec.chain.client.unspentBox(a.box.boxId))!);
+
+    // The same agent and settlement (remembering the dropped claim's boxes) carry on: A ends as closed
+    // elsewhere, B's period 1 is claimed again and paid on chain.
+    const paidOnChain = async () => (await escrowsOf(b.id))[0]?.paidHours ?? 0;
+    await h.tickUntil(handle.agent, async () => {
+      await ec.chain.mine();
+      return (await handle.ledger.get(a.id))?.state === "Completed" && (await paidOnChain()) >= 1;
+    });
+    expect((await handle.ledger.get(a.id))?.detail).toMatch(/closed outside the executor/);
+    await ec.chain.mine();
+    const confirmed = await handle.db.query<{ period: number }>(
+      "SELECT period FROM executor_claims WHERE instance_id = $1 AND status = 'confirmed' ORDER BY period",
+      [b.id],
+    );
+    expect(confirmed.length).toBeLessThanOrEqual(await paidOnChain());
+    expect((await handle.ledger.get(b.id))?.state).toBe("Running");
+
+    await handle.ledger.finish(broken.id, "Failed");
+    h.marketplace.rentals.set(b.id, { ...h.marketplace.rentals.get(b.id)!, state: "Stopping" });
+    await h.tickUntil(handle.agent, async () => (await handle.ledger.get(b.id))?.state === "Completed");
+    await ec.chain.mine();
+  });
+});
+
+async function metricValue(handle: AgentHandle, name: string): Promise<number> {
+  const text = await handle.metrics.registry.getSingleMetricAsString(name);
+  return Number(text.trim().split("\n").at(-1)?.split(" ").at(-1));
+}

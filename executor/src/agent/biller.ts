@@ -35,15 +35,32 @@ export class Biller {
    */
   async claimDue(): Promise<void> {
     if (Date.now() < this.#claimRetryAt) return;
-    const { ledger, settlement, metrics, log } = this.#d;
+    const { ledger, metrics, log } = this.#d;
     const items: ClaimItem[] = [];
     for (const rental of await ledger.active()) {
       if (rental.state === "Starting") continue;
-      const item = await this.#dueItem(rental);
-      if (item) items.push(item);
+      // One rental whose escrow cannot be read (chain hiccup, a box the node does not show) must not hold back
+      // the claims of all the others: it is skipped this cycle and tried again on the next.
+      try {
+        const item = await this.#dueItem(rental);
+        if (item) items.push(item);
+      } catch (error) {
+        metrics.escrowChecksFailed.inc();
+        log.warn("CLAIM_CHECK_FAILED", { instanceId: rental.instanceId, error });
+      }
     }
     if (items.length === 0) return;
     await ledger.transaction(() => ledger.beginClaims(items));
+    if (await this.#submitClaims(items)) return;
+    // A batch fails as a whole: claim each rental alone, so one refused escrow does not hold back the others.
+    // The settlement refuses a period already paid, so a batch that did go through is not paid twice.
+    if (items.length > 1) for (const item of items) await this.#submitClaims([item]);
+    this.#claimRetryAt = Date.now() + this.#d.options.settlementRetryMs;
+  }
+
+  /** Submits one claim transaction; on failure the rows stay `submitting`, resolved against the escrow later. */
+  async #submitClaims(items: readonly ClaimItem[]): Promise<boolean> {
+    const { ledger, settlement, metrics, log } = this.#d;
     const periods = items.reduce((sum, item) => sum + item.toPeriod - item.fromPeriod + 1, 0);
     const amount = items.reduce((sum, item) => sum + item.amount, 0n);
     try {
@@ -52,11 +69,11 @@ export class Biller {
       metrics.claimsSubmitted.inc(periods);
       metrics.earned.inc(Number(amount));
       log.info("CLAIM_SUBMITTED", { txId, rentals: items.length, periods, amount });
+      return true;
     } catch (error) {
-      // The rows stay `submitting`; the next cycle resolves them against the escrow before claiming again.
-      this.#claimRetryAt = Date.now() + this.#d.options.settlementRetryMs;
       metrics.claimsFailed.inc();
       log.warn("CLAIM_FAILED", { rentals: items.map((item) => item.escrow.instanceId), periods, error });
+      return false;
     }
   }
 

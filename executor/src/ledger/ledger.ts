@@ -239,7 +239,8 @@ export class Ledger {
   /**
    * Aligns the claim rows with the escrow's paid periods: periods the escrow has paid become confirmed (rows
    * added where the ledger lost them), claims still `submitting` beyond it are dropped to be claimed again,
-   * and `submitted` ones beyond it are dropped once older than `staleAfterSeconds` (the transaction never made it).
+   * and `submitted` ones beyond it are dropped once older than `staleAfterSeconds` (the transaction never made it),
+   * as are `confirmed` ones beyond it (their transaction was dropped after the escrow had counted it).
    */
   async reconcileClaims(
     instanceId: string,
@@ -255,9 +256,12 @@ export class Ledger {
          WHERE executor_claims.status <> 'confirmed'`,
         [instanceId, paidPeriods, pricePerPeriod],
       );
+      // A `confirmed` row beyond the escrow's count was paid by a transaction the chain dropped since (reorg,
+      // mempool eviction): the chain is the truth, the period is owed again.
       await this.#db.query(
         `DELETE FROM executor_claims WHERE instance_id = $1 AND period > $2
-           AND (status = 'submitting' OR (status = 'submitted' AND updated_at < now() - make_interval(secs => $3)))`,
+           AND (status IN ('submitting', 'confirmed')
+                OR (status = 'submitted' AND updated_at < now() - make_interval(secs => $3)))`,
         [instanceId, paidPeriods, staleAfterSeconds],
       );
     });

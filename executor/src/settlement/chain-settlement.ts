@@ -13,7 +13,12 @@ import {
   type Signer,
 } from "@gpuc/offchain";
 import type { Logger } from "@gpuc/platform";
-import { EscrowClosedError, PeriodAlreadyClaimedError, SettlementRejectedError } from "./errors.ts";
+import {
+  EscrowClosedError,
+  EscrowUnresolvedError,
+  PeriodAlreadyClaimedError,
+  SettlementRejectedError,
+} from "./errors.ts";
 import { followEscrow } from "./escrow-lineage.ts";
 import type {
   ClaimItem,
@@ -130,10 +135,31 @@ export class ChainSettlement implements Settlement {
     return escrow;
   }
 
-  /** Follows the escrow from the last known box; `paidHours` of the last box seen when it is closed. */
+  /**
+   * Follows the escrow from the last known box; `paidHours` of the last box seen when it is closed. A remembered
+   * box may belong to a transaction that never confirmed (dropped from the mempool, rolled back, beaten by the
+   * consumer's exit): when the chain cannot place it, it is forgotten and the lineage followed again from the
+   * opening box, which the chain always knows.
+   */
   async #current(ref: EscrowRef): Promise<{ escrow?: ChainEscrow; paidHours: number }> {
+    const tip = this.#tips.get(ref.instanceId);
+    if (!tip) return this.#follow(ref, { boxId: ref.escrowBoxId, paidHours: 0 });
+    try {
+      return await this.#follow(ref, tip);
+    } catch (error) {
+      if (!(error instanceof EscrowUnresolvedError)) throw error;
+      this.#tips.delete(ref.instanceId);
+      this.#o.log.warn("ESCROW_TIP_FORGOTTEN", { instanceId: ref.instanceId, boxId: error.boxId });
+      return this.#follow(ref, { boxId: ref.escrowBoxId, paidHours: 0 });
+    }
+  }
+
+  async #follow(
+    ref: EscrowRef,
+    from: { readonly boxId: string; readonly paidHours: number },
+  ): Promise<{ escrow?: ChainEscrow; paidHours: number }> {
     const tree = this.#o.deployment.contracts.rentalEscrow.ergoTree;
-    let { boxId, paidHours } = this.#tips.get(ref.instanceId) ?? { boxId: ref.escrowBoxId, paidHours: 0 };
+    let { boxId, paidHours } = from;
     for (let step = 0; step < MAX_LINEAGE; step++) {
       const next = await followEscrow(this.#o.chain, tree, ref.instanceId, boxId);
       if (next.kind === "closed") return { paidHours };

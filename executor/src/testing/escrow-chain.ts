@@ -1,4 +1,5 @@
 import {
+  buildConsumerExitTx,
   buildDraw,
   buildOpenCreditAccount,
   buildOpenEscrowTx,
@@ -28,6 +29,8 @@ export interface EscrowChain {
     pricePerHour: bigint;
     hours: number;
   }): Promise<ChainBox>;
+  /** The consumer leaves the escrow (consumer exit: every started hour to the provider, the rest back); mined. */
+  exitEscrow(escrowBox: ChainBox): Promise<void>;
   /** Mines until the chain's height is `height`. */
   mineTo(height: number): Promise<void>;
   /** GPUC units at `address` in boxes tagged (R4) as paid out of escrow box `escrowBoxId`. */
@@ -119,6 +122,19 @@ export async function startEscrowChain(blocksPerHour = 4): Promise<EscrowChain> 
         }),
       );
       return (await chain.client.unspentBox(signed.outputs[0]!.boxId!))!;
+    },
+    async exitEscrow(escrowBox) {
+      await send(
+        buildConsumerExitTx({
+          deployment,
+          configBox: await byToken(deployment.configNftId),
+          height: await chain.client.height(),
+          escrowBox,
+          consumer: consumer.address,
+          inputs: await chain.client.unspentByAddress(consumer.address),
+          changeAddress: consumer.address,
+        }),
+      );
     },
     async mineTo(height) {
       while ((await chain.client.height()) < height) await chain.mine();
