@@ -115,7 +115,13 @@ async function assemble(
 
   const marketplace = await startMarketplace(
     {
-      ...loadConfig({ BILLING_HOUR_S: String(periodSeconds), ...config.raw }),
+      ...loadConfig({
+        BILLING_HOUR_S: String(periodSeconds),
+        // An opening escrow's start height must lie within this many blocks of its inclusion; on fast devnet
+        // blocks, allow the same 30 minutes a person has to sign the funding (15 blocks on mainnet).
+        ESCROW_START_SLACK_BLOCKS: String(Math.ceil(1800 / (blockSeconds || 120))),
+        ...config.raw,
+      }),
       databaseUrl,
       ergoNodeUrl: nodeUrl,
       deploymentFile: config.deploymentFile,
