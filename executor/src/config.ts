@@ -54,6 +54,7 @@ export const executorEnvSchema = z.object({
   ERGO_NODE_URL: z.url().optional(),
   GPUC_DEPLOYMENT_FILE: z.string().min(1).optional(),
   GPUC_SETTLEMENT_FEE_NANOERG: z.coerce.bigint().positive().optional(),
+  GPUC_ESCROW_START_SLACK_BLOCKS: z.coerce.number().int().min(0).default(15),
   GPUC_PUBLIC_URL: z.url().optional(),
   GPUC_ALLOWED_PORTS: z.string().default("1024-65535"),
   GPUC_PORT_NETWORK: z.string().default("bridge"),

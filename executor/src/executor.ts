@@ -225,6 +225,7 @@ function chooseSettlement(
     signer: transactionSigner(config.providerKey, config.env.GPUC_NETWORK),
     log,
     fee: config.env.GPUC_SETTLEMENT_FEE_NANOERG,
+    startSlackBlocks: config.env.GPUC_ESCROW_START_SLACK_BLOCKS,
   });
 }
 

@@ -154,7 +154,12 @@ describe("ChainSettlement with the agent, Docker and the devnet", () => {
       pricePerPeriod: PRICE,
     };
     const chain = settlement();
-    expect(await chain.escrowState(ref)).toEqual({ paidPeriods: 0, closed: false, claimablePeriods: 0 });
+    expect(await chain.escrowState(ref)).toEqual({
+      paidPeriods: 0,
+      closed: false,
+      claimablePeriods: 0,
+      prepaidPeriods: 3,
+    });
     const item = { escrow: ref, fromPeriod: 1, toPeriod: 1, amount: PRICE };
     await expect(chain.claim([item])).rejects.toThrow(/lets 0 more periods/);
     await ec.mineTo(ref.startHeight + 2 * ec.blocksPerHour - 1);

@@ -12,6 +12,7 @@ import { signHeartbeat } from "../marketplace/heartbeat.ts";
 import type { InstanceEvent, MarketplaceClient } from "../marketplace/marketplace-client.ts";
 import type { Rental, StopReason } from "../marketplace/rental.ts";
 import type { ExecutorMetrics } from "../metrics.ts";
+import { EscrowRefusedError } from "../settlement/errors.ts";
 import type { Settlement } from "../settlement/settlement.ts";
 import { rejectionReason } from "./acceptance.ts";
 import { rentalFromContainer } from "./adopt.ts";
@@ -211,8 +212,13 @@ export class Agent {
     this.#lastPoll = Date.now();
     for (const rental of await this.#d.marketplace.assignedRentals()) {
       const known = await this.#d.ledger.get(rental.id);
-      if (!known) await this.#accept(rental);
-      else if (rental.state === "Stopping" && (known.state === "Running" || known.state === "Starting")) {
+      if (!known) {
+        // One rental whose escrow cannot be checked yet (chain unreachable, box not indexed) waits for the next
+        // poll without holding back the others.
+        await this.#accept(rental).catch((error) =>
+          this.#d.log.warn("RENTAL_TAKE_ON_DEFERRED", { instanceId: rental.id, error }),
+        );
+      } else if (rental.state === "Stopping" && (known.state === "Running" || known.state === "Starting")) {
         await this.requestStop(rental.id, "user_stopped");
       }
     }
@@ -220,7 +226,14 @@ export class Agent {
 
   async #accept(assigned: Rental): Promise<void> {
     const { ledger, providerId, log } = this.#d;
-    const rental = this.#applyGpuPins(assigned);
+    let rental: Rental;
+    try {
+      rental = await this.#onChainTerms(this.#applyGpuPins(assigned));
+    } catch (error) {
+      if (!(error instanceof EscrowRefusedError)) throw error;
+      await this.#refuseEscrow(assigned, error.reason);
+      return;
+    }
     const refusal = rejectionReason(
       rental,
       await this.#gpus(),
@@ -246,6 +259,57 @@ export class Agent {
       return;
     }
     this.#startInBackground(rental);
+  }
+
+  /**
+   * The rental with its billing terms as the chain holds them (the escrow's opening box, start height, prepaid
+   * periods, price): the marketplace only says which escrow to look at, the chain says what it pays.
+   */
+  async #onChainTerms(rental: Rental): Promise<Rental> {
+    const chain = await this.#d.settlement.verify({
+      instanceId: rental.id,
+      escrowBoxId: rental.escrowBoxId,
+      startHeight: rental.startHeight,
+      prepaidPeriods: rental.hours,
+      pricePerPeriod: BigInt(rental.pricePerHour),
+    });
+    const terms = {
+      escrowBoxId: chain.escrowBoxId,
+      startHeight: chain.startHeight,
+      hours: chain.prepaidPeriods,
+      pricePerHour: chain.pricePerPeriod.toString(),
+    };
+    if (terms.hours !== rental.hours || terms.pricePerHour !== rental.pricePerHour) {
+      this.#d.log.warn("ESCROW_TERMS_DIFFER", {
+        instanceId: rental.id,
+        marketplace: { hours: rental.hours, pricePerHour: rental.pricePerHour },
+        chain: { hours: terms.hours, pricePerHour: terms.pricePerHour },
+      });
+    }
+    return { ...rental, ...terms };
+  }
+
+  /** Refuses a rental whose escrow must not be served: ended at once, the escrow left untouched. */
+  async #refuseEscrow(rental: Rental, detail: string): Promise<void> {
+    const { ledger, providerId, log, metrics } = this.#d;
+    const reason = "provider_rejected";
+    const refused = await ledger.transaction(async () => {
+      const added = await ledger.addRental({
+        rental,
+        providerId,
+        terms: this.#termsOf(rental),
+        state: "Starting",
+      });
+      if (!added) return false;
+      await ledger.enqueueEvent(rental.id, { state: "Starting" });
+      await ledger.requestStop(rental.id, reason, detail);
+      await ledger.finish(rental.id, "Failed");
+      await ledger.enqueueEvent(rental.id, { state: "Failed", reason, detail, billedSeconds: 0 });
+      return true;
+    });
+    if (!refused) return;
+    metrics.rentals.inc({ state: "Failed", reason });
+    log.warn("RENTAL_REFUSED", { instanceId: rental.id, reason, detail });
   }
 
   /** The one place `gpuPins: "ignore"` acts: what the ledger records, refusals and the container all follow. */
@@ -331,6 +395,7 @@ export class Agent {
     if (billed > rental.billedSeconds) metrics.billedSeconds.inc(billed - rental.billedSeconds);
     if (info.State.Running) {
       if (rental.state === "Running" && isExhausted(rental.terms, running)) {
+        if (await this.#biller.toppedUp(rental)) return; // the consumer extended the escrow: keep running
         await this.#markStopping(rental, "funds_exhausted");
         this.#stopInBackground(rental);
       } else if (rental.state === "Stopping") {

@@ -2,7 +2,7 @@ import type { Logger } from "@gpuc/platform";
 import { completedPeriods, finalSplit } from "../billing/terms.ts";
 import type { Ledger, LedgerRental } from "../ledger/ledger.ts";
 import type { ExecutorMetrics } from "../metrics.ts";
-import type { ClaimItem, Settlement } from "../settlement/settlement.ts";
+import type { ClaimItem, EscrowState, Settlement } from "../settlement/settlement.ts";
 import { escrowOf } from "./escrow.ts";
 
 export interface BillerDeps {
@@ -92,6 +92,7 @@ export class Biller {
       await this.#escrowGone(rental);
       return undefined;
     }
+    await this.#followTopUp(rental, state);
     await this.#reconcile(rental, state.paidPeriods);
     const claimed = await ledger.claimedThrough(rental.instanceId);
     // Never ahead of the chain: a period the escrow does not yet count as elapsed waits for more blocks.
@@ -158,6 +159,33 @@ export class Biller {
       return undefined;
     }
     return this.#end(rental);
+  }
+
+  /**
+   * Whether the consumer has topped up the escrow beyond the rental's prepaid periods (the ledger is updated
+   * then); asked before a rental is stopped as exhausted. If the chain cannot be asked, it was not.
+   */
+  async toppedUp(rental: LedgerRental): Promise<boolean> {
+    try {
+      const state = await this.#d.settlement.escrowState(escrowOf(rental));
+      return !state.closed && (await this.#followTopUp(rental, state));
+    } catch (error) {
+      this.#d.log.warn("TOP_UP_CHECK_FAILED", { instanceId: rental.instanceId, error });
+      return false;
+    }
+  }
+
+  /** Raises the ledger's prepaid periods to the escrow's (the escrow's own lineage, never the marketplace). */
+  async #followTopUp(rental: LedgerRental, state: EscrowState): Promise<boolean> {
+    const prepaid = state.prepaidPeriods;
+    if (prepaid === undefined || prepaid <= rental.terms.prepaidPeriods) return false;
+    if (!(await this.#d.ledger.extendPrepaid(rental.instanceId, prepaid))) return false;
+    this.#d.log.info("RENTAL_TOPPED_UP", {
+      instanceId: rental.instanceId,
+      from: rental.terms.prepaidPeriods,
+      to: prepaid,
+    });
+    return true;
   }
 
   async #reconcile(rental: LedgerRental, paidPeriods: number): Promise<void> {

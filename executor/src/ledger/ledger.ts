@@ -162,6 +162,16 @@ export class Ledger {
     return rows.length > 0;
   }
 
+  /** Raises a running rental's prepaid periods (the consumer topped the escrow up); false if nothing changed. */
+  async extendPrepaid(instanceId: string, prepaidPeriods: number): Promise<boolean> {
+    const rows = await this.#db.query(
+      `UPDATE executor_rentals SET prepaid_periods = $2, updated_at = now()
+       WHERE instance_id = $1 AND prepaid_periods < $2 AND state IN ('Starting', 'Running') RETURNING 1`,
+      [instanceId, prepaidPeriods],
+    );
+    return rows.length > 0;
+  }
+
   async finish(instanceId: string, state: "Completed" | "Failed", detail?: string): Promise<void> {
     await this.#update(instanceId, "state = $2, detail = COALESCE($3, detail)", [state, detail ?? null]);
   }

@@ -11,14 +11,17 @@ import {
   providerCloseCap,
   type readDeployment,
   type Signer,
+  toErgoTree,
 } from "@gpuc/offchain";
 import type { Logger } from "@gpuc/platform";
 import {
   EscrowClosedError,
+  EscrowRefusedError,
   EscrowUnresolvedError,
   PeriodAlreadyClaimedError,
   SettlementRejectedError,
 } from "./errors.ts";
+import { fundingRefusal, openingBox, openingRefusal } from "./escrow-check.ts";
 import { followEscrow } from "./escrow-lineage.ts";
 import type {
   ClaimItem,
@@ -41,7 +44,14 @@ export interface ChainSettlementOptions {
   readonly log: Logger;
   /** Miner fee per transaction, nanoERG (default Fleet's recommended 0.0011 ERG). */
   readonly fee?: bigint;
+  /**
+   * Blocks before its inclusion an opening escrow's startHeight may lie (default 15, as the marketplace's
+   * ESCROW_START_SLACK_BLOCKS): room for the opening transaction to wait in the mempool.
+   */
+  readonly startSlackBlocks?: number;
 }
+
+const DEFAULT_START_SLACK_BLOCKS = 15;
 
 /** Escrows recreated more often than this (one per claim or extension) are not followed: something is off. */
 const MAX_LINEAGE = 10_000;
@@ -125,6 +135,29 @@ export class ChainSettlement implements Settlement {
       paidPeriods: escrow.paidHours,
       closed: false,
       claimablePeriods: claimableHours(escrow, height + 1, blocksPerHour),
+      prepaidPeriods: escrow.prepaidHours,
+    };
+  }
+
+  async verify(ref: EscrowRef): Promise<EscrowRef> {
+    const check = {
+      deployment: this.#o.deployment,
+      providerTree: toErgoTree(this.#o.signer.address),
+      startSlackBlocks: this.#o.startSlackBlocks ?? DEFAULT_START_SLACK_BLOCKS,
+    };
+    const opening = await openingBox(this.#o.chain, check, ref.instanceId, ref.escrowBoxId, MAX_LINEAGE);
+    const refusal = openingRefusal(opening.box, opening.escrow, check);
+    if (refusal) throw new EscrowRefusedError(ref.instanceId, refusal);
+    const followed = { ...ref, escrowBoxId: opening.escrow.boxId };
+    const { escrow } = await this.#current(followed);
+    if (!escrow) throw new EscrowRefusedError(ref.instanceId, "the escrow is already closed");
+    const unfunded = fundingRefusal(escrow);
+    if (unfunded) throw new EscrowRefusedError(ref.instanceId, unfunded);
+    return {
+      ...followed,
+      startHeight: escrow.startHeight,
+      prepaidPeriods: escrow.prepaidHours,
+      pricePerPeriod: escrow.pricePerHour,
     };
   }
 

@@ -42,3 +42,19 @@ export class EscrowUnresolvedError extends ExecutorError {
     );
   }
 }
+
+/**
+ * The rental's escrow is not one this executor may serve: not a genuine escrow of the rental, another provider's,
+ * not fully funded, or billing from a start height the chain will not honour. The rental is refused
+ * (`provider_rejected`), the escrow left untouched.
+ */
+export class EscrowRefusedError extends ExecutorError {
+  constructor(
+    readonly instanceId: string,
+    readonly reason: string,
+  ) {
+    super(
+      `The escrow of rental ${instanceId} cannot be served: ${reason}; the consumer must open a new escrow`,
+    );
+  }
+}

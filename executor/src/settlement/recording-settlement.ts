@@ -96,6 +96,11 @@ export class RecordingSettlement implements Settlement {
     return { paidPeriods: row?.paid ?? 0, closed: await this.#isClosed(escrow.instanceId) };
   }
 
+  /** No chain to check against: the marketplace's terms are taken as they are. */
+  async verify(escrow: EscrowRef): Promise<EscrowRef> {
+    return escrow;
+  }
+
   async #isClosed(instanceId: string): Promise<boolean> {
     const rows = await this.#db.query("SELECT 1 FROM recorded_settlement_closes WHERE instance_id = $1", [
       instanceId,

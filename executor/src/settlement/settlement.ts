@@ -3,7 +3,10 @@ import type { StopReason } from "../marketplace/rental.ts";
 /** The escrow of one rental, as the executor knows it from the marketplace listing. */
 export interface EscrowRef {
   readonly instanceId: string;
-  /** The box that opened the escrow; each claim recreates it, so implementations follow it by rental id. */
+  /**
+   * The box that opened the escrow (as `verify` returns it; the marketplace may name a later box of its lineage);
+   * each claim or top-up recreates it, and implementations follow it from there.
+   */
   readonly escrowBoxId: string;
   readonly startHeight: number;
   readonly prepaidPeriods: number;
@@ -47,6 +50,11 @@ export interface EscrowState {
    * chain. Undefined: no limit but the prepaid periods (the recording stand-in).
    */
   readonly claimablePeriods?: number;
+  /**
+   * Prepaid periods the escrow holds now: more than the rental started with once the consumer topped it up.
+   * Undefined: the stand-in does not know (the recording settlement).
+   */
+  readonly prepaidPeriods?: number;
 }
 
 export interface SubmittedTx {
@@ -69,4 +77,10 @@ export interface Settlement {
   claim(items: readonly ClaimItem[]): Promise<SubmittedTx>;
   close(request: CloseRequest): Promise<SubmittedTx>;
   escrowState(escrow: EscrowRef): Promise<EscrowState>;
+  /**
+   * Checks the escrow of a rental about to be taken on and returns its terms as the chain holds them (the box
+   * that opened it, start height, prepaid periods, price), whatever the marketplace said. Throws
+   * `EscrowRefusedError` for an escrow that must not be served; other errors are transient (try again later).
+   */
+  verify(escrow: EscrowRef): Promise<EscrowRef>;
 }

@@ -1,6 +1,7 @@
 import {
   buildConsumerExitTx,
   buildDraw,
+  buildExtendTx,
   buildOpenCreditAccount,
   buildOpenEscrowTx,
   type ChainBox,
@@ -12,6 +13,9 @@ import { startTestChain, type TestChain } from "@gpuc/offchain/testing";
 import type { Deployment } from "../settlement/chain-settlement.ts";
 
 const ERG = 1_000_000_000n;
+
+/** The unsigned transaction opening an escrow, as `buildOpenEscrowTx` returns it. */
+export type OpenEscrowTx = ReturnType<typeof buildOpenEscrowTx>;
 
 /** A devnet with GPUC deployed (4-block billing periods, 2% fee) and a consumer holding GPUC drawn on credit. */
 export interface EscrowChain {
@@ -28,7 +32,13 @@ export interface EscrowChain {
     rentalId: string;
     pricePerHour: bigint;
     hours: number;
+    /** Default: the current height. */
+    startHeight?: number;
+    /** Changes the unsigned transaction before it is signed (its first output is the escrow): forged escrows. */
+    tamper?: (tx: OpenEscrowTx) => void;
   }): Promise<ChainBox>;
+  /** The consumer tops the escrow up by `hours` (extend); mined. Resolves to the recreated escrow box. */
+  extendEscrow(escrowBox: ChainBox, hours: number): Promise<ChainBox>;
   /** The consumer leaves the escrow (consumer exit: every started hour to the provider, the rest back); mined. */
   exitEscrow(escrowBox: ChainBox): Promise<void>;
   /** Mines until the chain's height is `height`. */
@@ -107,21 +117,38 @@ export async function startEscrowChain(blocksPerHour = 4): Promise<EscrowChain> 
     treasury,
     async openEscrow(request) {
       const height = await chain.client.height();
+      const tx = buildOpenEscrowTx({
+        deployment,
+        consumer: consumer.address,
+        provider: request.provider,
+        pricePerHour: request.pricePerHour,
+        prepaidHours: request.hours,
+        startHeight: request.startHeight ?? height,
+        rentalId: request.rentalId,
+        height,
+        inputs: await chain.client.unspentByAddress(consumer.address),
+        changeAddress: consumer.address,
+      });
+      request.tamper?.(tx);
+      const signed = await send(tx);
+      return (await chain.client.unspentBox(signed.outputs[0]!.boxId!))!;
+    },
+    async extendEscrow(escrowBox, hours) {
       const signed = await send(
-        buildOpenEscrowTx({
+        buildExtendTx({
           deployment,
+          configBox: await byToken(deployment.configNftId),
+          height: await chain.client.height(),
           consumer: consumer.address,
-          provider: request.provider,
-          pricePerHour: request.pricePerHour,
-          prepaidHours: request.hours,
-          startHeight: height,
-          rentalId: request.rentalId,
-          height,
+          escrowBox,
+          hours,
           inputs: await chain.client.unspentByAddress(consumer.address),
           changeAddress: consumer.address,
         }),
       );
-      return (await chain.client.unspentBox(signed.outputs[0]!.boxId!))!;
+      const tree = deployment.contracts.rentalEscrow.ergoTree;
+      const recreated = signed.outputs.find((output) => output.ergoTree === tree);
+      return (await chain.client.unspentBox(recreated!.boxId!))!;
     },
     async exitEscrow(escrowBox) {
       await send(
