@@ -10,6 +10,11 @@
   val unbondingStart = SELF.R6[Int].get
   val action = getVar[Byte](0).get
 
+  // The update and slash paths find their outputs at fixed indices (0, 1), so they require this box to be the
+  // only stake-script input: two stakes of one provider could otherwise both be "recreated" by one output.
+  // (A function, so that the withdraw path, which has no outputs to pair, does not pay for the scan.)
+  def stakeInputs(script: Coll[Byte]): Int = INPUTS.filter({ (b: Box) => b.propositionBytes == script }).size
+
   // This stake again at OUTPUTS(i) for the same provider, holding at least `minValue`.
   def keeps(k: (Int, Long)): Boolean = {
     val out = OUTPUTS(k._1)
@@ -21,7 +26,8 @@
     // mempool for a few blocks; it can only shorten the wait by that many blocks.
     val out = OUTPUTS(0)
     val newStart = out.R6[Int].get
-    provider && sigmaProp(keeps((0, SELF.value)) && out.R5[Coll[Byte]].get.size == 32 &&
+    provider && sigmaProp(stakeInputs(SELF.propositionBytes) == 1 && keeps((0, SELF.value)) &&
+      out.R5[Coll[Byte]].get.size == 32 &&
       (newStart == -1 || newStart == unbondingStart || newStart >= HEIGHT - heightSlack))
   } else {
     val cfgBox = CONTEXT.dataInputs(0)
@@ -36,8 +42,8 @@
       val amount = getVar[Long](1).get
       val payout = OUTPUTS(0)
       val rest = SELF.value - amount
-      cfgBox.R8[SigmaProp].get && sigmaProp(configured && amount > 0L && rest >= 0L &&
-        payout.value >= amount && payout.R4[Coll[Byte]].get.size == 32 &&
+      cfgBox.R8[SigmaProp].get && sigmaProp(stakeInputs(SELF.propositionBytes) == 1 && configured &&
+        amount > 0L && rest >= 0L && payout.value >= amount && payout.R4[Coll[Byte]].get.size == 32 &&
         (rest == 0L || (keeps((1, rest)) && OUTPUTS(1).R5[Coll[Byte]].get == SELF.R5[Coll[Byte]].get &&
           OUTPUTS(1).R6[Int].get == unbondingStart)))
     }

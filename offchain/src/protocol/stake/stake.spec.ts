@@ -1,6 +1,6 @@
 import type { EIP12UnsignedTransaction } from "@fleet-sdk/common";
 import { ErgoAddress, RECOMMENDED_MIN_FEE_VALUE, TransactionBuilder } from "@fleet-sdk/core";
-import { SByte, SInt } from "@fleet-sdk/serializer";
+import { SByte, SInt, SLong } from "@fleet-sdk/serializer";
 import { StakeAction, StakeVar } from "@gpuc/ergoscript";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ChainBox } from "../../chain/types.ts";
@@ -247,7 +247,62 @@ describe("Provider Stake on the devnet", () => {
     });
     await expectRefused(skimmed, [rc.arbiter], [box.boxId]);
   });
+
+  it("Should refuse an update spending two stakes of one provider into a single recreated stake", async () => {
+    // The review's attack: S1 and S2 (20 ERG each) both point at OUTPUTS(0), one 20 ERG stake; the provider
+    // would take the other 20 ERG back as change without unbonding.
+    const owner = await rc.party({ nanoErgs: 100n * ERG });
+    const [s1, s2] = [await stakeOf(owner, 20n * ERG), await stakeOf(owner, 20n * ERG)];
+    const honest = buildUpdateStakeTx({
+      deployment: rc.deployment,
+      stakeBox: s1,
+      provider: owner.address,
+      height: await rc.height(),
+      listingHash: listingHash({ ...LISTING, region: "us" }),
+      inputs: await rc.unspent(owner.address),
+      changeAddress: owner.address,
+    });
+    const update = { [StakeVar.action]: SByte(StakeAction.update).toHex() };
+    await expectRefused(withSecondStake(honest, s2, update), [owner], [s1.boxId, s2.boxId]);
+  });
+
+  it("Should refuse a slash of two stakes sharing one payout and one rest", async () => {
+    const owner = await rc.party({ nanoErgs: 100n * ERG });
+    const [s1, s2] = [await stakeOf(owner, 20n * ERG), await stakeOf(owner, 20n * ERG)];
+    const honest = await slashTx(s1, ERG);
+    const slash = {
+      [StakeVar.action]: SByte(StakeAction.slash).toHex(),
+      [StakeVar.slashAmount]: SLong(ERG).toHex(),
+    };
+    await expectRefused(withSecondStake(honest, s2, slash), [rc.arbiter], [s1.boxId, s2.boxId]);
+  });
 });
+
+async function stakeOf(owner: Party, amount: bigint): Promise<ChainBox> {
+  const tx = buildCreateStakeTx({
+    deployment: rc.deployment,
+    provider: owner.address,
+    amount,
+    listingHash: listingHash(LISTING),
+    height: await rc.height(),
+    inputs: await rc.unspent(owner.address),
+    changeAddress: owner.address,
+  });
+  return output(await rc.send(tx, owner), 0);
+}
+
+/** `tx` with a second stake input on the same path (its ERG to the change), pointing at the first one's outputs. */
+function withSecondStake(
+  tx: EIP12UnsignedTransaction,
+  second: ChainBox,
+  extension: Record<number, string>,
+): EIP12UnsignedTransaction {
+  return tamper(tx, (copy) => {
+    copy.inputs.push({ ...second, extension });
+    const change = copy.outputs[copy.outputs.length - 1]!;
+    change.value = (BigInt(change.value) + BigInt(second.value)).toString();
+  });
+}
 
 /** A withdrawal built without the builder's unbonding check, as an impatient provider would. */
 async function rawWithdraw(stakeBox: ChainBox): Promise<EIP12UnsignedTransaction> {
