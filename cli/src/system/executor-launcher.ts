@@ -19,6 +19,8 @@ export interface ExecutorLaunchOptions {
   readonly databaseUrl: string;
   /** Seconds of one billing hour on this chain. */
   readonly periodSeconds: number;
+  /** How far an opening escrow's start height may lie below its inclusion (the marketplace uses the same). */
+  readonly escrowStartSlackBlocks: number;
   /** Short loops for a devnet (seconds-long hours). */
   readonly fast: boolean;
   readonly log: Logger;
@@ -152,6 +154,7 @@ export class ExecutorLauncher {
       // Without GPUs the demo's listed GPU is simulated: its rentals run without their pinned GPUs.
       ...((o.raw.GPUC_GPUS ?? gpus) === "none" ? { GPUC_GPU_PINS: "ignore" } : {}),
       GPUC_BILLING_PERIOD_SECONDS: String(o.periodSeconds),
+      GPUC_ESCROW_START_SLACK_BLOCKS: String(o.escrowStartSlackBlocks),
       ...fast,
       ...(chainSettlement ? { GPUC_SETTLEMENT: "chain" } : {}),
       ...o.raw,

@@ -104,6 +104,9 @@ async function assemble(
   const blockSeconds = devnet ? env.DEVNET_BLOCK_MS / 1000 : 120;
   const blocksPerHour = devnet ? env.GPUC_BLOCKS_PER_HOUR : 30;
   const periodSeconds = Math.max(1, Math.round(blocksPerHour * (blockSeconds || 1)));
+  // An opening escrow's start height must lie within this many blocks of its inclusion (marketplace and executor
+  // alike): the 30 minutes a person has to sign the funding, 15 blocks on mainnet, more on fast devnet blocks.
+  const escrowStartSlackBlocks = Math.ceil(1800 / (blockSeconds || 120));
   log.info("PART_STARTED", {
     part: "deployment",
     file: config.deploymentFile,
@@ -117,9 +120,7 @@ async function assemble(
     {
       ...loadConfig({
         BILLING_HOUR_S: String(periodSeconds),
-        // An opening escrow's start height must lie within this many blocks of its inclusion; on fast devnet
-        // blocks, allow the same 30 minutes a person has to sign the funding (15 blocks on mainnet).
-        ESCROW_START_SLACK_BLOCKS: String(Math.ceil(1800 / (blockSeconds || 120))),
+        ESCROW_START_SLACK_BLOCKS: String(escrowStartSlackBlocks),
         ...config.raw,
       }),
       databaseUrl,
@@ -149,6 +150,7 @@ async function assemble(
     nodeUrl,
     databaseUrl,
     periodSeconds,
+    escrowStartSlackBlocks,
     fast: devnet !== undefined,
     log,
     executorLog: createLogger("executor"),
@@ -219,6 +221,7 @@ async function launchExecutor(
     nodeUrl: string;
     databaseUrl: string;
     periodSeconds: number;
+    escrowStartSlackBlocks: number;
     fast: boolean;
     log: Logger;
     executorLog: Logger;
