@@ -52,10 +52,14 @@ export function readWalletFile(path: string): Wallet {
   try {
     parsed = walletSchema.parse(JSON.parse(readFileSync(path, "utf8")));
   } catch (error) {
-    throw new WalletUnreadableError(
-      path,
-      error instanceof Error ? error.message.split("\n")[0]! : String(error),
-    );
+    // Never quote the file: V8's JSON errors include a snippet of the text, which would be part of the mnemonic.
+    const why =
+      error instanceof SyntaxError
+        ? "it is not valid JSON"
+        : error instanceof z.ZodError
+          ? `unexpected content at ${error.issues.map((issue) => issue.path.join(".") || "(top level)").join(", ")}`
+          : "it could not be read";
+    throw new WalletUnreadableError(path, why);
   }
   const signer = Signer.fromMnemonic(parsed.mnemonic, { network: parsed.network });
   if (signer.address !== parsed.address) {
