@@ -4,7 +4,7 @@ import type { AddressInfo } from "node:net";
 import { createLogger } from "@gpuc/platform";
 import { createRemoteJWKSet, exportJWK, generateKeyPair, type JWK, SignJWT } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createApp } from "../src/http/app.ts";
+import { createApp, DEFAULT_LOG_TAIL } from "../src/http/app.ts";
 import type { Action } from "../src/http/credentials.ts";
 import { CredentialVerifier } from "../src/http/credentials.ts";
 import type { AgentHandle, Harness } from "../src/testing/agent-harness.ts";
@@ -25,6 +25,8 @@ const rental = testRental({
   hours: 50,
   cmd: ["sh", "-c", "echo booted; while true; do echo tick; sleep 0.3; done"],
 });
+// Writes 20,000 lines at once: docker-modem's recursive demuxer overflowed the stack on such a log.
+const chatty = testRental({ hours: 50, cmd: ["sh", "-c", "seq 1 20000; sleep 3600"] });
 
 async function listen(server: Server): Promise<string> {
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
@@ -46,7 +48,13 @@ beforeAll(async () => {
 
   handle = await h.newAgent({ periodSeconds: 3600 });
   h.marketplace.rentals.set(rental.id, rental);
-  await h.tickUntil(handle.agent, async () => (await handle.ledger.get(rental.id))?.state === "Running");
+  h.marketplace.rentals.set(chatty.id, chatty);
+  await h.tickUntil(handle.agent, async () => {
+    const states = await Promise.all(
+      [rental, chatty].map(async (r) => (await handle.ledger.get(r.id))?.state),
+    );
+    return states.every((state) => state === "Running");
+  });
   const verifier = new CredentialVerifier({
     keys: createRemoteJWKSet(new URL("/.well-known/jwks.json", jwksUrl)),
     providerId: h.providerId,
@@ -116,6 +124,21 @@ describe("Consumer access with a marketplace credential", () => {
     expect(new TextDecoder().decode(value)).toContain("tick");
   });
 
+  it("Should answer a logs request without tail with the last 10,000 lines of a chatty rental, and keep serving", async () => {
+    const token = await credential({ instance: chatty.id, scope: ["logs"] });
+    const last = async () => (await call(`/instances/${chatty.id}/logs?tail=1`, token)).text();
+    await expect.poll(last, { timeout: 20_000 }).toBe("20000\n");
+    const response = await call(`/instances/${chatty.id}/logs`, token);
+    expect(response.status).toBe(200);
+    const lines = (await response.text()).trimEnd().split("\n");
+    expect(lines).toHaveLength(DEFAULT_LOG_TAIL);
+    expect(lines[0]).toBe("10001");
+    expect(lines.at(-1)).toBe("20000");
+    const all = await call(`/instances/${chatty.id}/logs?tail=100000`, token);
+    expect((await all.text()).trimEnd().split("\n")).toHaveLength(20_000);
+    expect((await fetch(`${apiUrl}/healthz`)).status).toBe(200);
+  });
+
   it("Should run a command in the instance and return its output and exit code", async () => {
     const response = await call(`/instances/${rental.id}/exec`, await credential({ scope: ["exec"] }), {
       method: "POST",
@@ -149,9 +172,9 @@ describe("Consumer access with a marketplace credential", () => {
   it("Should serve Prometheus metrics", async () => {
     // The gauge is refreshed by the agent's tick, which may not have run since the container reached Running.
     const metrics = async () => (await fetch(`${apiUrl}/metrics`)).text();
-    await h.tickUntil(handle.agent, async () => /gpuc_executor_containers_running 1/.test(await metrics()));
+    await h.tickUntil(handle.agent, async () => /gpuc_executor_containers_running 2/.test(await metrics()));
     const text = await metrics();
-    expect(text).toMatch(/gpuc_executor_containers_running 1/);
+    expect(text).toMatch(/gpuc_executor_containers_running 2/);
     expect(text).toMatch(/process_cpu_seconds_total/);
   });
 });

@@ -102,6 +102,25 @@ describe("ContainerRuntime on the real Docker engine", () => {
     expect(text).toBe("out-2\n");
   });
 
+  it("Should stream a 20,000-line log without tail, read as a stream, in order", async () => {
+    const { id } = await startRental(["sh", "-c", "seq 1 20000; echo done; sleep 60"]);
+    const lastLine = async () => {
+      const logs = await runtime.logs(id, { follow: false, tail: 1 });
+      let text = "";
+      for await (const chunk of logs.stream) text += chunk.toString();
+      return text;
+    };
+    await expect.poll(lastLine, { timeout: 20_000 }).toBe("done\n");
+    const logs = await runtime.logs(id, { follow: false });
+    let text = "";
+    for await (const chunk of logs.stream) text += chunk.toString();
+    const lines = text.trimEnd().split("\n");
+    expect(lines).toHaveLength(20_001);
+    expect(lines[0]).toBe("1");
+    expect(lines[19_999]).toBe("20000");
+    expect(logs.bytesRead).toBeGreaterThan(text.length); // the frame headers
+  });
+
   it("Should stop with SIGTERM and kill after the grace period when the workload ignores SIGTERM", async () => {
     const { id } = await startRental(["sh", "-c", "trap '' TERM; while true; do sleep 1; done"]);
     const started = Date.now();

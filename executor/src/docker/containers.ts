@@ -1,6 +1,7 @@
-import { PassThrough, Readable, Writable } from "node:stream";
+import { Readable } from "node:stream";
 import type Docker from "dockerode";
 import type { ContainerCreateOptions, ContainerInspectInfo } from "dockerode";
+import { DockerDemuxer, FrameParser } from "./demux.ts";
 import { LABELS, MANAGED_BY } from "./labels.ts";
 
 export interface ManagedContainer {
@@ -18,6 +19,15 @@ export interface LogOptions {
   /** Unix seconds. */
   readonly since?: number;
   readonly timestamps?: boolean;
+}
+
+export interface LogStream {
+  /** Plain stdout and stderr bytes, interleaved as Docker sent them. */
+  readonly stream: Readable;
+  /** Ends the stream and the Docker request (a followed stream runs until closed). */
+  close(): void;
+  /** Bytes taken from Docker so far (bounded while the reader does not read). */
+  readonly bytesRead: number;
 }
 
 export interface ExecResult {
@@ -101,25 +111,53 @@ export class ContainerRuntime {
     });
   }
 
-  /** The container's stdout and stderr as one text stream; `close()` ends a followed stream. */
-  async logs(id: string, options: LogOptions): Promise<{ stream: Readable; close(): void }> {
-    const container = this.#docker.getContainer(id);
-    const base = {
+  /**
+   * The container's stdout and stderr as one text stream, streamed from Docker in both modes (a non-follow
+   * read is never buffered whole) and demultiplexed with backpressure: while the caller does not read, nothing
+   * more is read from Docker. `close()` ends the stream; `bytesRead` counts what was taken from Docker.
+   */
+  async logs(id: string, options: LogOptions): Promise<LogStream> {
+    const raw = await this.#dialLogs(id, {
       stdout: true,
       stderr: true,
+      follow: options.follow,
       timestamps: options.timestamps ?? false,
       ...(options.tail !== undefined ? { tail: options.tail } : {}),
       ...(options.since !== undefined ? { since: options.since } : {}),
+    });
+    const demuxer = new DockerDemuxer();
+    raw.on("error", (error) => demuxer.destroy(error));
+    raw.pipe(demuxer);
+    return {
+      stream: demuxer,
+      close: () => {
+        raw.destroy();
+        demuxer.destroy();
+      },
+      get bytesRead() {
+        return demuxer.bytesIn;
+      },
     };
-    const raw: NodeJS.ReadableStream = options.follow
-      ? await container.logs({ ...base, follow: true })
-      : Readable.from([await container.logs({ ...base, follow: false })]);
-    const out = new PassThrough();
-    this.#docker.modem.demuxStream(raw, out, out);
-    raw.on("end", () => out.end());
-    raw.on("error", (error) => out.destroy(error));
-    const destroy = () => (raw as Readable).destroy?.();
-    return { stream: out, close: destroy };
+  }
+
+  /** GET /containers/{id}/logs as a stream (dockerode returns a non-follow log as one Buffer). */
+  #dialLogs(id: string, query: Record<string, boolean | number>): Promise<Readable> {
+    return new Promise((resolve, reject) => {
+      this.#docker.modem.dial(
+        {
+          path: `/containers/${encodeURIComponent(id)}/logs?`,
+          method: "GET",
+          isStream: true,
+          statusCodes: { 200: true, 404: "no such container", 500: "server error" },
+          options: query,
+        },
+        (error, result) => {
+          if (error) reject(error);
+          else if (result instanceof Readable) resolve(result);
+          else reject(new Error("Docker answered the logs request without a stream"));
+        },
+      );
+    });
   }
 
   /**
@@ -140,7 +178,14 @@ export class ContainerRuntime {
     const stream = await exec.start({ hijack: true, stdin: false });
     const stdout = new Collector(options.maxBytes);
     const stderr = new Collector(options.maxBytes);
-    this.#docker.modem.demuxStream(stream, stdout, stderr);
+    const parser = new FrameParser();
+    stream.on("data", (chunk: Buffer) => {
+      try {
+        parser.push(chunk, (kind, data) => (kind === "stdout" ? stdout : stderr).add(data));
+      } catch (error) {
+        (stream as Readable).destroy?.(error as Error);
+      }
+    });
     const timedOut = await new Promise<boolean>((resolve, reject) => {
       const timer = setTimeout(() => {
         (stream as Readable).destroy?.();
@@ -166,25 +211,23 @@ export class ContainerRuntime {
   }
 }
 
-/** A writable that keeps the first `limit` bytes. */
-class Collector extends Writable {
+/** Keeps the first `limit` bytes of an output. */
+class Collector {
   readonly #chunks: Buffer[] = [];
   #size = 0;
   truncated = false;
 
-  constructor(readonly limit: number) {
-    super();
-  }
+  constructor(readonly limit: number) {}
 
-  override _write(chunk: Buffer, _encoding: BufferEncoding, done: (error?: Error | null) => void): void {
+  add(chunk: Buffer): void {
     const room = this.limit - this.#size;
     if (chunk.length > room) this.truncated = true;
     if (room > 0) {
-      const kept = chunk.subarray(0, room);
+      // Copied: the chunk is a view into Docker's buffer.
+      const kept = Buffer.from(chunk.subarray(0, room));
       this.#chunks.push(kept);
       this.#size += kept.length;
     }
-    done();
   }
 
   text(): string {

@@ -1,3 +1,4 @@
+import { pipeline } from "node:stream";
 import type { Logger } from "@gpuc/platform";
 import express, { type Express, type Request } from "express";
 import { z } from "zod";
@@ -22,6 +23,12 @@ export interface AppDeps {
   readonly log: Logger;
   readonly exec: ExecLimits;
 }
+
+/**
+ * Lines returned when a logs request names no `tail`: a consumer without `tail` gets the recent log, not every
+ * line a long rental ever wrote.
+ */
+export const DEFAULT_LOG_TAIL = 10_000;
 
 const logsQuery = z.object({
   follow: z
@@ -66,7 +73,7 @@ export function createApp(deps: AppDeps): Express {
     const containerId = await agent.containerOf(idOf(req));
     const logs = await runtime.logs(containerId, {
       follow: query.follow,
-      ...(query.tail !== undefined ? { tail: query.tail } : {}),
+      tail: query.tail ?? DEFAULT_LOG_TAIL,
       ...(query.since !== undefined ? { since: query.since } : {}),
       timestamps: query.timestamps,
     });
@@ -74,8 +81,11 @@ export function createApp(deps: AppDeps): Express {
     res.setHeader("cache-control", "no-store");
     res.setHeader("x-content-type-options", "nosniff");
     res.flushHeaders();
-    req.on("close", () => logs.close());
-    logs.stream.pipe(res);
+    res.on("close", () => logs.close());
+    // pipeline passes the client's backpressure on to Docker and handles errors of either side.
+    pipeline(logs.stream, res, (error) => {
+      if (error && !res.destroyed) log.warn("LOGS_STREAM_FAILED", { instanceId: idOf(req), error });
+    });
   });
 
   app.post("/instances/:id/exec", requireCredential(verifier, "exec"), async (req, res) => {
