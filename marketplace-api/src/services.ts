@@ -62,6 +62,7 @@ export function createServices(deps: MarketplaceDeps) {
     network: config.network,
     billingHourS: config.billingHourS,
     escrowStartSlackBlocks: config.escrowStartSlackBlocks,
+    failedEscrowRefundAfterBlocks: config.failedEscrowRefundAfterBlocks,
     chain: deps.chain,
     settlement: deps.settlement,
     refunds: escrowRefunds,

@@ -44,6 +44,11 @@ export const envSchema = z.object({
    * height of the moment; the consumer signs and the node mines later). Later than the inclusion is always refused.
    */
   ESCROW_START_SLACK_BLOCKS: z.coerce.number().int().min(0).default(15),
+  /**
+   * Blocks a rental reported Failed may keep its escrow unspent (the executor's own close settling it) before the
+   * arbiter refunds the escrow to the consumer.
+   */
+  FAILED_ESCROW_REFUND_AFTER_BLOCKS: z.coerce.number().int().min(0).default(10),
   INDEXER_POLL_MS: z.coerce.number().int().positive().default(1000),
   INDEXER_START_HEIGHT: z.coerce.number().int().min(1).default(1),
 });
@@ -74,6 +79,7 @@ export interface MarketplaceConfig {
   readonly minStakePerGpu: bigint;
   readonly billingHourS: number;
   readonly escrowStartSlackBlocks: number;
+  readonly failedEscrowRefundAfterBlocks: number;
   readonly arbiterSecretHex?: string;
   readonly indexer: { readonly pollMs: number; readonly startHeight: number };
 }
@@ -113,6 +119,7 @@ export function toConfig(env: Env): MarketplaceConfig {
     minStakePerGpu: env.MIN_STAKE_PER_GPU,
     billingHourS: env.BILLING_HOUR_S,
     escrowStartSlackBlocks: env.ESCROW_START_SLACK_BLOCKS,
+    failedEscrowRefundAfterBlocks: env.FAILED_ESCROW_REFUND_AFTER_BLOCKS,
     arbiterSecretHex: env.ARBITER_SECRET_HEX,
     indexer: { pollMs: env.INDEXER_POLL_MS, startHeight: env.INDEXER_START_HEIGHT },
   };

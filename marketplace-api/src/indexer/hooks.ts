@@ -7,10 +7,11 @@ import type { IndexerHooks } from "./indexer.ts";
  */
 export function indexerHooks(services: Services): IndexerHooks {
   return {
-    async onBlock({ created, spent }) {
+    async onBlock({ height, created, spent }) {
       for (const box of created) if (box.kind === "escrow") await services.instances.onEscrowBox(box);
       // Every block, so a refund that failed (or whose transaction was lost) is retried.
       await services.escrowRefunds.refundPending();
+      await services.instances.refundFailedEscrows(height);
       if ([...created, ...spent].some((box) => box.kind === "stake" || box.kind === "config")) {
         await services.providers.syncStakes();
       }

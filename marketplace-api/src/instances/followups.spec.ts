@@ -202,6 +202,27 @@ describe("Rental follow-ups on a deployed protocol", () => {
     return listed.items.find((item) => item.id === id);
   }
 
+  /** The provider claims one elapsed hour (2 blocks) from the escrow; mined and indexed. */
+  async function claimOneHour(rig: Rig, escrowBoxId: string) {
+    await mineAndIndex();
+    const claim = buildClaimTx({
+      deployment: pc.deployment,
+      configBox: (await pc.chain.client.unspentByTokenId(pc.deployment.configNftId))[0]!,
+      height: await pc.chain.client.height(),
+      provider: rig.wallet.address,
+      claims: [{ escrowBox: (await pc.chain.client.unspentBox(escrowBoxId))!, hours: 1 }],
+      inputs: await pc.chain.client.unspentByAddress(rig.wallet.address),
+      changeAddress: rig.wallet.address,
+    });
+    await pc.send(claim, rig.wallet);
+    await indexer.syncOnce();
+  }
+
+  /** The provider's executor reports an event on the rental. */
+  function report(rig: Rig, id: string, body: Record<string, unknown>) {
+    return h.request("POST", `/api/v1/instances/${id}/events`, { token: rig.apiKey, body });
+  }
+
   /** Heartbeat intervals are 60 s; provider_down after 5 missed ones. */
   function silence() {
     h.clock.advance(6 * 60_000);
@@ -218,7 +239,7 @@ describe("Rental follow-ups on a deployed protocol", () => {
       Signer.fromSecretHex(pc.arbiter.secretHex, "testnet"),
     );
     h = await startHarness(
-      { billingHourS: 3600, arbiterSecretHex: pc.arbiter.secretHex },
+      { billingHourS: 3600, arbiterSecretHex: pc.arbiter.secretHex, failedEscrowRefundAfterBlocks: 2 },
       { chain: new NodeRentalChain(pc.chain.client, pc.deployment), settlement: arbiterSettlement },
     );
     indexer = new ChainIndexer(
@@ -679,5 +700,85 @@ describe("Rental follow-ups on a deployed protocol", () => {
     expect(await pc.gpucOf(consumer.address)).toBe(before);
     expect(await pc.gpucOf(rig.wallet.address)).toBe(0n);
     expect(await get(id)).toMatchObject({ state: "Failed", escrowBoxId: null });
+  });
+
+  it("Should refuse an executor closing a rental as the arbiter or failing it for another reason", async () => {
+    const rig = await newProvider();
+    const funded = await rentAndFund(rig, 2);
+
+    // The reviewer's: the provider's key reports the rental Failed with reason arbiter.
+    problemOf(await report(rig, funded.id, { state: "Failed", reason: "arbiter" }), 400);
+    problemOf(await report(rig, funded.id, { state: "Failed", reason: "user_stopped" }), 400);
+    expect(await get(funded.id)).toMatchObject({ state: "Funded", closeReason: null });
+
+    // An executor's provider_down (its container vanished) is its own failure, not the marketplace's verdict.
+    ok(await report(rig, funded.id, { state: "Starting" }), instanceSchema);
+    const stopping = ok(
+      await report(rig, funded.id, { state: "Stopping", reason: "provider_down" }),
+      instanceSchema,
+    );
+    expect(stopping).toMatchObject({ state: "Stopping", closeReason: "provider_rejected" });
+
+    // A rental not funded yet is none of the executor's business.
+    const other = await newProvider();
+    const created = await create(other, 1);
+    problemOf(await report(other, created.instance.id, { state: "Failed", reason: "provider_rejected" }), 409);
+    expect((await get(created.instance.id)).state).toBe("Created");
+  });
+
+  it("Should let the consumer dispute a funded rental its provider reported Failed", async () => {
+    const rig = await newProvider();
+    const funded = await rentAndFund(rig, 2);
+    ok(await report(rig, funded.id, { state: "Starting" }), instanceSchema);
+    const failed = ok(
+      await report(rig, funded.id, { state: "Failed", reason: "provider_rejected", detail: "no GPU" }),
+      instanceSchema,
+    );
+    expect(failed).toMatchObject({ state: "Failed", closeReason: "provider_rejected" });
+
+    const disputed = ok(
+      await h.request("POST", `/api/v1/instances/${funded.id}/dispute`, {
+        token: consumerToken,
+        body: { reason: "it never ran" },
+      }),
+      instanceSchema,
+    );
+    expect(disputed).toMatchObject({ state: "Disputed", disputeReason: "it never ran" });
+    // Disputed, it waits for the arbiter: no automatic refund.
+    await mineAndIndex(3);
+    expect(await get(funded.id)).toMatchObject({ state: "Disputed", settlementTxId: null });
+    expect(await pc.chain.client.unspentBox(funded.escrowBoxId!)).toBeDefined();
+  });
+
+  it("Should refund the unpaid part of an escrow its provider reported Failed and left unspent", async () => {
+    const rig = await newProvider();
+    const funded = await rentAndFund(rig, 3);
+    const before = await pc.gpucOf(consumer.address);
+    await claimOneHour(rig, funded.escrowBoxId!);
+    const claimed = await get(funded.id);
+    expect(claimed.escrowBoxId).not.toBe(funded.escrowBoxId);
+
+    ok(await report(rig, funded.id, { state: "Starting" }), instanceSchema);
+    ok(await report(rig, funded.id, { state: "Failed", reason: "provider_rejected" }), instanceSchema);
+    await mineAndIndex(2); // within FAILED_ESCROW_REFUND_AFTER_BLOCKS (2): the executor's own close may come
+    expect(await get(funded.id)).toMatchObject({ state: "Failed", settlementTxId: null });
+
+    await mineAndIndex(); // 2 blocks past the first one that saw it Failed: the arbiter refunds
+    const refunded = await get(funded.id);
+    expect(refunded.settlementTxId).toMatch(/^[0-9a-f]{64}$/);
+    await mineAndIndex();
+    expect(await pc.chain.client.unspentBox(claimed.escrowBoxId!)).toBeUndefined();
+    // 3 prepaid hours at 20 GPUC: 1 claimed (19.6 to the provider, 0.4 fee), 2 refunded to the consumer.
+    expect((await pc.gpucOf(consumer.address)) - before).toBe(2n * PRICE);
+    expect(await pc.gpucOf(rig.wallet.address)).toBe((PRICE * 98n) / 100n);
+    // Settled: nothing left to dispute, and no second refund.
+    problemOf(
+      await h.request("POST", `/api/v1/instances/${funded.id}/dispute`, {
+        token: consumerToken,
+        body: { reason: "too late" },
+      }),
+      409,
+    );
+    expect(await h.services.instances.refundFailedEscrows(await pc.chain.client.height())).toEqual([]);
   });
 });

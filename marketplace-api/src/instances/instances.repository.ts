@@ -24,6 +24,8 @@ export interface InstanceRow {
   close_reason: CloseReason | null;
   billed_seconds: bigint | null;
   settlement_tx_id: string | null;
+  /** First indexed height at which it was seen Failed with an escrow (see `stampFailedHeight`). */
+  failed_height: number | null;
   dispute_reason: string | null;
   disputed_at: Date | null;
   created_at: Date;
@@ -135,6 +137,26 @@ export class InstancesRepository {
     return this.db.query<InstanceRow>(
       `${SELECT} WHERE i.state = 'Created' AND i.created_at < $1 ORDER BY i.id`,
       [before],
+    );
+  }
+
+  /** Records `height` on Failed rentals with an escrow box that have none yet: the refund delay counts from it. */
+  async stampFailedHeight(height: number): Promise<void> {
+    await this.db.query(
+      `UPDATE instances SET failed_height = $1
+        WHERE state = 'Failed' AND escrow_box_id IS NOT NULL AND failed_height IS NULL`,
+      [height],
+    );
+  }
+
+  /** Failed rentals seen Failed at or before `height` whose escrow box the index still holds unspent. */
+  async failedWithUnspentEscrow(height: number): Promise<InstanceRow[]> {
+    return this.db.query<InstanceRow>(
+      `${SELECT}
+        WHERE i.state = 'Failed' AND i.failed_height <= $1
+          AND EXISTS (SELECT 1 FROM chain_boxes b WHERE b.box_id = i.escrow_box_id AND b.spent_tx_id IS NULL)
+        ORDER BY i.id`,
+      [height],
     );
   }
 

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { CLOSE_REASONS, INSTANCE_STATES } from "./state-machine.ts";
+import { CLOSE_REASONS, EXECUTOR_REASONS, INSTANCE_STATES } from "./state-machine.ts";
 
 const envName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]{0,127}$/, "must be a shell variable name");
 
@@ -134,7 +134,12 @@ export const EXECUTOR_STATES = ["Starting", "Running", "Stopping", "Completed", 
 
 export const instanceEventRequest = z.object({
   state: z.enum(EXECUTOR_STATES),
-  reason: z.enum(CLOSE_REASONS).optional(),
+  reason: z
+    .enum(EXECUTOR_REASONS)
+    .optional()
+    .describe(
+      "Why the rental closes. Failed takes provider_rejected (provider_down is recorded as provider_rejected); 'arbiter' is the marketplace's alone",
+    ),
   detail: z.string().max(2000).optional(),
   billedSeconds: z
     .number()

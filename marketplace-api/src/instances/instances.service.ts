@@ -22,7 +22,13 @@ import { type EscrowBox, lineageTip, readEscrow, successorMismatch } from "./esc
 import type { EscrowRefunds } from "./escrow-refunds.ts";
 import type { InstanceRow, InstancesRepository, TransitionFields } from "./instances.repository.ts";
 import type { ExecutorInstance, Instance } from "./instances.schema.ts";
-import { assertTransition, type CloseReason, type InstanceState, isClosing } from "./state-machine.ts";
+import {
+  assertTransition,
+  type CloseReason,
+  type ExecutorReason,
+  type InstanceState,
+  isClosing,
+} from "./state-machine.ts";
 
 export interface CreateInstanceInput {
   gpuId: string;
@@ -47,6 +53,8 @@ export interface InstancesDeps {
   billingHourS: number;
   /** Blocks before its inclusion an opening escrow's startHeight may lie (see ESCROW_START_SLACK_BLOCKS). */
   escrowStartSlackBlocks: number;
+  /** Blocks a Failed rental's escrow may stay unspent before the arbiter refunds it. */
+  failedEscrowRefundAfterBlocks: number;
   chain?: RentalChain;
   settlement?: Settlement;
   /** Arbiter refunds of escrows the rental cannot take. */
@@ -166,11 +174,15 @@ export class InstancesService {
     return this.get(principal, id);
   }
 
-  /** The provider's executor reports progress. */
+  /**
+   * The provider's executor reports progress. It speaks only for its own side: it never closes a rental as the
+   * arbiter or as provider_down (the marketplace's verdicts, the ones it settles), never touches a rental not
+   * yet funded, and a rental it fails stays disputable and refundable while its escrow is unspent.
+   */
   async report(
     principal: Principal,
     id: string,
-    event: { state: InstanceState; reason?: CloseReason; detail?: string; billedSeconds?: number },
+    event: { state: InstanceState; reason?: ExecutorReason; detail?: string; billedSeconds?: number },
   ) {
     const row = await this.d.repo.find(id);
     const provider = row && (await this.d.providers.find(row.provider_id));
@@ -179,12 +191,18 @@ export class InstancesService {
       404,
       `Instance ${id} not found among your provider's`,
     );
+    assert(
+      row.state !== "Created",
+      409,
+      `Instance ${id} is not funded yet; an executor reports only on rentals it was given`,
+    );
+    const { reason, detail } = executorClose(event.state, event.reason, event.detail);
     // An executor repeats the state the instance is already in (e.g. Stopping after a consumer's stop through the
     // marketplace, or a retried delivery): nothing to do, so success rather than a 409 that blocks its outbox.
     await this.move(
       id,
       () => event.state,
-      { reason: event.reason, detail: event.detail, billedSeconds: event.billedSeconds },
+      { reason, detail, billedSeconds: event.billedSeconds },
       { sameStateIsNoop: true },
     );
     return toInstance((await this.d.repo.find(id))!);
@@ -296,13 +314,43 @@ export class InstancesService {
     this.d.log.warn("INSTANCE_PROVIDER_DOWN", { instanceId: id, settlementTxId });
   }
 
-  /** The consumer disputes the rental (e.g. the GPU was not as listed); the arbiter resolves it. */
+  /**
+   * The consumer disputes the rental (e.g. the GPU was not as listed); the arbiter resolves it. A Failed rental
+   * (an executor can report its own rental Failed) is disputable while its escrow is unspent and unsettled.
+   */
   async dispute(principal: Principal, id: string, reason: string): Promise<Instance> {
-    await this.consumerOwned(principal, id);
+    const row = await this.consumerOwned(principal, id);
+    if (row.state === "Failed") await this.assertEscrowOpen(row);
     const now = this.d.clock.now();
     await this.move(id, () => "Disputed", { disputeReason: reason, disputedAt: now, detail: reason });
     this.d.log.warn("INSTANCE_DISPUTED", { instanceId: id });
     return this.get(principal, id);
+  }
+
+  /**
+   * Indexer hook after each block: a rental Failed for `failedEscrowRefundAfterBlocks` whose escrow is still
+   * unspent (the executor reported it Failed and closed nothing) is refunded by the arbiter with provider share 0:
+   * the hours the provider claimed are already paid, the rest goes back to the consumer. At most once per escrow
+   * (see `settle`). Resolves to the ids refunded.
+   */
+  async refundFailedEscrows(height: number): Promise<string[]> {
+    if (!this.d.settlement) return [];
+    await this.d.repo.stampFailedHeight(height);
+    const refunded: string[] = [];
+    for (const row of await this.d.repo.failedWithUnspentEscrow(
+      height - this.d.failedEscrowRefundAfterBlocks,
+    )) {
+      try {
+        if (row.settlement_tx_id && (await this.d.settlement.status(row.settlement_tx_id)) !== "unknown")
+          continue;
+        const txId = await this.settle(row, 0n);
+        this.d.log.warn("FAILED_ESCROW_REFUNDED", { instanceId: row.id, boxId: row.escrow_box_id, txId });
+        refunded.push(row.id);
+      } catch (error) {
+        this.d.log.warn("FAILED_ESCROW_REFUND_FAILED", { instanceId: row.id, error });
+      }
+    }
+    return refunded;
   }
 
   /**
@@ -437,6 +485,16 @@ export class InstancesService {
     );
     this.d.log.info("SETTLEMENT_SUBMITTED", { instanceId: row.id, txId, providerShare });
     return txId;
+  }
+
+  /** A Failed rental is disputable only while its escrow is on chain, unspent, and no refund was signed. */
+  private async assertEscrowOpen(row: InstanceRow): Promise<void> {
+    const box = row.escrow_box_id ? await this.d.index.box(row.escrow_box_id) : undefined;
+    assert(
+      box && box.spentTxId === null && row.settlement_tx_id === null,
+      409,
+      `Instance ${row.id} is Failed and its escrow is settled or gone; there is nothing left to dispute`,
+    );
   }
 
   private live(row: InstanceRow): InstanceRow {
@@ -584,6 +642,29 @@ export class InstancesService {
       },
     };
   }
+}
+
+/**
+ * The close reason an executor's event records: an executor's provider_down (its container vanished) is its own
+ * failure, provider_rejected; a rental it fails ends provider_rejected and nothing else.
+ */
+function executorClose(
+  state: InstanceState,
+  reason: ExecutorReason | undefined,
+  detail: string | undefined,
+): { reason?: CloseReason; detail?: string } {
+  if (reason === "provider_down")
+    return {
+      reason: "provider_rejected",
+      detail: `executor reported provider_down${detail ? `: ${detail}` : ""}`,
+    };
+  if (state !== "Failed") return { reason, detail };
+  assert(
+    reason === undefined || reason === "provider_rejected",
+    400,
+    `An executor fails a rental with reason provider_rejected, not ${reason}; stop it (Stopping) to close it otherwise`,
+  );
+  return { reason: "provider_rejected", detail };
 }
 
 function toInstance(row: InstanceRow): Instance {

@@ -17,9 +17,9 @@ describe("Instance state machine", () => {
     for (let i = 1; i < path.length; i++) expect(canTransition(path[i - 1]!, path[i]!)).toBe(true);
   });
 
-  it("Should never leave a final state and never go back to Created or Funded", () => {
+  it("Should never leave a final state (Failed only to a dispute) and never go back to Created or Funded", () => {
     for (const state of INSTANCE_STATES) {
-      expect(canTransition("Failed", state)).toBe(false);
+      expect(canTransition("Failed", state)).toBe(state === "Disputed");
       expect(canTransition("Resolved", state)).toBe(false);
       expect(canTransition(state, "Created")).toBe(false);
       if (state !== "Created") expect(canTransition(state, "Funded")).toBe(false);

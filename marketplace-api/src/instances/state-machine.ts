@@ -23,8 +23,23 @@ export const CLOSE_REASONS = [
 export type CloseReason = (typeof CLOSE_REASONS)[number];
 
 /**
+ * The close reasons a provider's executor may report. `arbiter` is only ever the marketplace's own resolve;
+ * an executor's `provider_down` (its container vanished) is recorded as `provider_rejected`, because
+ * `provider_down` is the marketplace's verdict on a silent provider, the one it refunds.
+ */
+export const EXECUTOR_REASONS = [
+  "user_stopped",
+  "funds_exhausted",
+  "provider_rejected",
+  "provider_down",
+] as const satisfies readonly CloseReason[];
+export type ExecutorReason = (typeof EXECUTOR_REASONS)[number];
+
+/**
  * Every allowed move. Created → Funded → Starting → Running → Stopping → Completed is the happy path; any live
- * state may fail or be disputed; a dispute ends Resolved by the arbiter.
+ * state may fail or be disputed; a dispute ends Resolved by the arbiter. Failed → Disputed exists because a
+ * provider's executor may report its own rental Failed: while the escrow is still unspent the consumer can
+ * still dispute it (the service checks the escrow).
  */
 const TRANSITIONS: Readonly<Record<InstanceState, readonly InstanceState[]>> = {
   Created: ["Funded", "Failed"],
@@ -33,7 +48,7 @@ const TRANSITIONS: Readonly<Record<InstanceState, readonly InstanceState[]>> = {
   Running: ["Stopping", "Completed", "Failed", "Disputed"],
   Stopping: ["Completed", "Failed", "Disputed"],
   Completed: ["Disputed"],
-  Failed: [],
+  Failed: ["Disputed"],
   Disputed: ["Resolved"],
   Resolved: [],
 };
