@@ -64,6 +64,7 @@ export const executorEnvSchema = z.object({
   GPUC_IMAGE_DIR: z.string().optional(),
   GPUC_EXEC_TIMEOUT_SECONDS: seconds(60),
   GPUC_EXEC_MAX_OUTPUT_BYTES: z.coerce.number().int().positive().default(1_048_576),
+  GPUC_MAX_CALLS_PER_INSTANCE: z.coerce.number().int().positive().default(4),
 });
 
 export type ExecutorEnv = z.infer<typeof executorEnvSchema>;

@@ -152,6 +152,7 @@ export async function startExecutor(
       maxTimeoutSeconds: env.GPUC_EXEC_TIMEOUT_SECONDS,
       maxOutputBytes: env.GPUC_EXEC_MAX_OUTPUT_BYTES,
     },
+    maxCallsPerInstance: env.GPUC_MAX_CALLS_PER_INSTANCE,
   });
   server.on("request", app);
   try {

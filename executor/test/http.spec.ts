@@ -139,6 +139,31 @@ describe("Consumer access with a marketplace credential", () => {
     expect((await fetch(`${apiUrl}/healthz`)).status).toBe(200);
   });
 
+  it("Should refuse a fifth concurrent logs stream of one instance with 429 until one closes", async () => {
+    const token = await credential({ scope: ["logs"] });
+    const follow = (controller: AbortController) =>
+      fetch(`${apiUrl}/instances/${rental.id}/logs?follow=true&tail=0`, {
+        headers: { authorization: `Bearer ${token}` },
+        signal: controller.signal,
+      });
+    const controllers = Array.from({ length: 4 }, () => new AbortController());
+    try {
+      const open = await Promise.all(controllers.map(follow));
+      expect(open.map((response) => response.status)).toEqual([200, 200, 200, 200]);
+      const refused = await call(`/instances/${rental.id}/logs?tail=1`, token);
+      expect(refused.status).toBe(429);
+      expect(((await refused.json()) as { detail: string }).detail).toMatch(/close one and retry/);
+      controllers[0]!.abort();
+      await expect
+        .poll(async () => (await call(`/instances/${rental.id}/logs?tail=1`, token)).status, {
+          timeout: 5000,
+        })
+        .toBe(200);
+    } finally {
+      for (const controller of controllers) controller.abort();
+    }
+  });
+
   it("Should run a command in the instance and return its output and exit code", async () => {
     const response = await call(`/instances/${rental.id}/exec`, await credential({ scope: ["exec"] }), {
       method: "POST",

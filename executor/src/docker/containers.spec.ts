@@ -121,6 +121,29 @@ describe("ContainerRuntime on the real Docker engine", () => {
     expect(logs.bytesRead).toBeGreaterThan(text.length); // the frame headers
   });
 
+  it("Should stop reading a followed log from Docker while nobody reads it", async () => {
+    const { id } = await startRental(["yes", "a chatty rental"]);
+    const logs = await runtime.logs(id, { follow: true, tail: 0 });
+    try {
+      await expect.poll(() => logs.bytesRead, { timeout: 10_000 }).toBeGreaterThan(0);
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+      const paused = logs.bytesRead;
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+      // docker-modem's demuxStream wrote on regardless: megabytes per second piled up in the executor.
+      expect(logs.bytesRead).toBe(paused);
+      expect(paused).toBeLessThan(1024 * 1024);
+      let text = "";
+      for await (const chunk of logs.stream) {
+        text += chunk.toString();
+        if (text.length > 64 * 1024) break;
+      }
+      expect(text).toMatch(/^(a chatty rental\n)+/);
+    } finally {
+      logs.close();
+      await runtime.remove(id);
+    }
+  });
+
   it("Should stop with SIGTERM and kill after the grace period when the workload ignores SIGTERM", async () => {
     const { id } = await startRental(["sh", "-c", "trap '' TERM; while true; do sleep 1; done"]);
     const started = Date.now();

@@ -1,10 +1,11 @@
 import { pipeline } from "node:stream";
 import type { Logger } from "@gpuc/platform";
-import express, { type Express, type Request } from "express";
+import express, { type Express, type Request, type Response } from "express";
 import { z } from "zod";
 import type { Agent } from "../agent/agent.ts";
 import type { ContainerRuntime } from "../docker/containers.ts";
 import type { ExecutorMetrics } from "../metrics.ts";
+import { CallLimiter } from "./call-limiter.ts";
 import { type CredentialVerifier, requireCredential } from "./credentials.ts";
 import { assertHttp, problemHandler } from "./problem.ts";
 
@@ -22,6 +23,8 @@ export interface AppDeps {
   readonly metrics: ExecutorMetrics;
   readonly log: Logger;
   readonly exec: ExecLimits;
+  /** Logs streams and execs one instance may have in flight together (default 4). */
+  readonly maxCallsPerInstance?: number;
 }
 
 /**
@@ -56,6 +59,18 @@ const idOf = (req: Request): string => String(req.params.id);
  */
 export function createApp(deps: AppDeps): Express {
   const { agent, runtime, verifier, metrics, log } = deps;
+  const limiter = new CallLimiter(deps.maxCallsPerInstance ?? 4);
+  /** Holds one of the instance's call slots until the response closes; 429 when none is free. */
+  const holdSlot = (req: Request, res: Response) => {
+    const release = limiter.tryAcquire(idOf(req));
+    assertHttp(
+      release,
+      429,
+      "Too many calls for this instance",
+      `Instance ${idOf(req)} already has ${limiter.max} logs streams or commands open; close one and retry`,
+    );
+    res.on("close", release);
+  };
   const app = express();
   app.disable("x-powered-by");
   app.use(express.json({ limit: "256kb" }));
@@ -70,6 +85,7 @@ export function createApp(deps: AppDeps): Express {
 
   app.get("/instances/:id/logs", requireCredential(verifier, "logs"), async (req, res) => {
     const query = logsQuery.parse(req.query);
+    holdSlot(req, res);
     const containerId = await agent.containerOf(idOf(req));
     const logs = await runtime.logs(containerId, {
       follow: query.follow,
@@ -90,6 +106,7 @@ export function createApp(deps: AppDeps): Express {
 
   app.post("/instances/:id/exec", requireCredential(verifier, "exec"), async (req, res) => {
     const body = execBody.parse(req.body);
+    holdSlot(req, res);
     const containerId = await agent.containerOf(idOf(req));
     const info = await runtime.inspect(containerId);
     assertHttp(info?.State.Running, 409, "Instance not running", "Commands run only while the instance runs");
