@@ -63,6 +63,7 @@ export function createServices(deps: MarketplaceDeps) {
     billingHourS: config.billingHourS,
     escrowStartSlackBlocks: config.escrowStartSlackBlocks,
     failedEscrowRefundAfterBlocks: config.failedEscrowRefundAfterBlocks,
+    maxUnfundedRentals: config.maxUnfundedRentals,
     chain: deps.chain,
     settlement: deps.settlement,
     refunds: escrowRefunds,

@@ -49,6 +49,8 @@ export const envSchema = z.object({
    * arbiter refunds the escrow to the consumer.
    */
   FAILED_ESCROW_REFUND_AFTER_BLOCKS: z.coerce.number().int().min(0).default(10),
+  /** Rentals one wallet may hold awaiting funding (each reserves a GPU until funded or expired). */
+  MAX_UNFUNDED_RENTALS: z.coerce.number().int().min(1).default(2),
   INDEXER_POLL_MS: z.coerce.number().int().positive().default(1000),
   INDEXER_START_HEIGHT: z.coerce.number().int().min(1).default(1),
 });
@@ -80,6 +82,7 @@ export interface MarketplaceConfig {
   readonly billingHourS: number;
   readonly escrowStartSlackBlocks: number;
   readonly failedEscrowRefundAfterBlocks: number;
+  readonly maxUnfundedRentals: number;
   readonly arbiterSecretHex?: string;
   readonly indexer: { readonly pollMs: number; readonly startHeight: number };
 }
@@ -120,6 +123,7 @@ export function toConfig(env: Env): MarketplaceConfig {
     billingHourS: env.BILLING_HOUR_S,
     escrowStartSlackBlocks: env.ESCROW_START_SLACK_BLOCKS,
     failedEscrowRefundAfterBlocks: env.FAILED_ESCROW_REFUND_AFTER_BLOCKS,
+    maxUnfundedRentals: env.MAX_UNFUNDED_RENTALS,
     arbiterSecretHex: env.ARBITER_SECRET_HEX,
     indexer: { pollMs: env.INDEXER_POLL_MS, startHeight: env.INDEXER_START_HEIGHT },
   };

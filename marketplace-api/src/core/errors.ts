@@ -55,6 +55,20 @@ export class InsufficientFundsError extends HttpError {
   }
 }
 
+/** The consumer already has as many rentals awaiting funding as one wallet may hold (each reserves a GPU). */
+export class TooManyUnfundedRentalsError extends HttpError {
+  constructor(
+    readonly pending: number,
+    readonly limit: number,
+  ) {
+    super(
+      409,
+      `You have ${pending} rentals awaiting funding (at most ${limit}); fund or stop one before renting another`,
+      { pending, limit },
+    );
+  }
+}
+
 /**
  * Throws an `HttpError` with `status` and `message` unless `condition` holds; narrows the condition's type.
  *

@@ -722,7 +722,10 @@ describe("Rental follow-ups on a deployed protocol", () => {
     // A rental not funded yet is none of the executor's business.
     const other = await newProvider();
     const created = await create(other, 1);
-    problemOf(await report(other, created.instance.id, { state: "Failed", reason: "provider_rejected" }), 409);
+    problemOf(
+      await report(other, created.instance.id, { state: "Failed", reason: "provider_rejected" }),
+      409,
+    );
     expect((await get(created.instance.id)).state).toBe("Created");
   });
 
@@ -780,5 +783,34 @@ describe("Rental follow-ups on a deployed protocol", () => {
       409,
     );
     expect(await h.services.instances.refundFailedEscrows(await pc.chain.client.height())).toEqual([]);
+  });
+
+  it("Should not let one wallet reserve GPUs beyond its GPUC or more than 2 awaiting funding", async () => {
+    const rigs = [await newProvider(), await newProvider(), await newProvider()];
+    const rent = (token: string, rig: Rig, hours: number) =>
+      h.request("POST", "/api/v1/instances", {
+        token,
+        body: { gpuId: rig.gpuId, hours, image: "gpuc/busybox:test" },
+      });
+
+    // The reviewer's: a wallet holding 2 hours' GPUC reserved every GPU, since nothing was locked before payment.
+    const { wallet: poor, token: poorToken } = await h.signIn();
+    await pc.fund(poor.address, { nanoErgs: 1_000_000_000n, gpuc: 2n * PRICE });
+    await indexer.syncOnce();
+    ok(await rent(poorToken, rigs[0]!, 2), createdInstanceSchema, 201);
+    const short = problemOf(await rent(poorToken, rigs[1]!, 1), 402);
+    expect(short).toMatchObject({ missing: String(PRICE) });
+
+    // However rich, at most 2 rentals awaiting funding; stopping one frees a slot.
+    const { wallet: rich, token: richToken } = await h.signIn();
+    await pc.fund(rich.address, { nanoErgs: 1_000_000_000n, gpuc: 100n * PRICE });
+    await indexer.syncOnce();
+    const first = ok(await rent(richToken, rigs[1]!, 1), createdInstanceSchema, 201).instance;
+    ok(await rent(richToken, rigs[2]!, 1), createdInstanceSchema, 201);
+    const third = await newProvider();
+    const capped = problemOf(await rent(richToken, third, 1), 409);
+    expect(capped).toMatchObject({ pending: 2, limit: 2 });
+    ok(await h.request("POST", `/api/v1/instances/${first.id}/stop`, { token: richToken }), instanceSchema);
+    ok(await rent(richToken, third, 1), createdInstanceSchema, 201);
   });
 });

@@ -133,6 +133,24 @@ export class InstancesRepository {
     );
   }
 
+  /**
+   * Serialises rental creation per consumer until the caller's transaction ends, so two concurrent requests
+   * cannot both pass the unfunded-rentals cap and the balance check.
+   */
+  async lockConsumer(address: string): Promise<void> {
+    await this.db.query("SELECT pg_advisory_xact_lock(hashtext('gpuc-consumer:' || $1))", [address]);
+  }
+
+  /** The consumer's rentals awaiting funding (Created): how many, and the GPUC their escrows will take. */
+  async unfundedOf(address: string): Promise<{ count: number; amount: bigint }> {
+    const rows = await this.db.query<{ count: bigint; amount: bigint | null }>(
+      `SELECT COUNT(*) AS count, SUM(amount)::BIGINT AS amount FROM instances
+        WHERE consumer_address = $1 AND state = 'Created'`,
+      [address],
+    );
+    return { count: Number(rows[0]?.count ?? 0n), amount: rows[0]?.amount ?? 0n };
+  }
+
   async createdBefore(before: Date): Promise<InstanceRow[]> {
     return this.db.query<InstanceRow>(
       `${SELECT} WHERE i.state = 'Created' AND i.created_at < $1 ORDER BY i.id`,

@@ -11,7 +11,7 @@ import {
   type SignedTx,
 } from "../chain/gateway.ts";
 import type { Clock } from "../core/clock.ts";
-import { assert, HttpError, InsufficientFundsError } from "../core/errors.ts";
+import { assert, HttpError, InsufficientFundsError, TooManyUnfundedRentalsError } from "../core/errors.ts";
 import type { Principal } from "../core/route.ts";
 import type { Credential, CredentialScope } from "../credentials/credentials.schema.ts";
 import type { CredentialsService } from "../credentials/credentials.service.ts";
@@ -55,6 +55,8 @@ export interface InstancesDeps {
   escrowStartSlackBlocks: number;
   /** Blocks a Failed rental's escrow may stay unspent before the arbiter refunds it. */
   failedEscrowRefundAfterBlocks: number;
+  /** Rentals one consumer may hold awaiting funding (each reserves a GPU before any payment). */
+  maxUnfundedRentals: number;
   chain?: RentalChain;
   settlement?: Settlement;
   /** Arbiter refunds of escrows the rental cannot take. */
@@ -85,8 +87,7 @@ export class InstancesService {
       `This offer rents for ${gpu.min_hours} to ${gpu.max_hours} hours; ask for a number of hours in that range`,
     );
     const amount = gpu.price_per_hour * BigInt(input.hours);
-    const balance = await this.d.index.gpucBalance(p2pkTree(principal.address, this.d.network));
-    if (balance < amount) throw new InsufficientFundsError(amount, balance);
+    await this.assertCanRent(principal.address, amount);
     const chain = this.d.chain;
     assert(
       chain,
@@ -105,6 +106,8 @@ export class InstancesService {
       prepaidHours: input.hours,
     });
     await this.d.db.transaction(async () => {
+      await this.d.repo.lockConsumer(principal.address);
+      await this.assertCanRent(principal.address, amount);
       const now = this.d.clock.now();
       await this.d.repo.insert(
         {
@@ -398,8 +401,11 @@ export class InstancesService {
       `This offer rents for at most ${most} hours and ${row.hours} are prepaid; add at most ${most - row.hours}`,
     );
     const amount = row.price_per_hour * BigInt(hours);
-    const balance = await this.d.index.gpucBalance(p2pkTree(principal.address, this.d.network));
-    if (balance < amount) throw new InsufficientFundsError(amount, balance);
+    await this.assertAffordable(
+      principal.address,
+      amount,
+      (await this.d.repo.unfundedOf(principal.address)).amount,
+    );
     const chain = this.d.chain;
     assert(chain, 503, "The marketplace has no chain connection configured; set ERGO_NODE_URL");
     const unsignedTx = await chain.extendEscrowTx({
@@ -485,6 +491,24 @@ export class InstancesService {
     );
     this.d.log.info("SETTLEMENT_SUBMITTED", { instanceId: row.id, txId, providerShare });
     return txId;
+  }
+
+  /**
+   * A rental reserves its GPU before it is paid, so one wallet may hold only `maxUnfundedRentals` awaiting
+   * funding, and the GPUC those will take is not available to another.
+   */
+  private async assertCanRent(address: string, amount: bigint): Promise<void> {
+    const unfunded = await this.d.repo.unfundedOf(address);
+    if (unfunded.count >= this.d.maxUnfundedRentals)
+      throw new TooManyUnfundedRentalsError(unfunded.count, this.d.maxUnfundedRentals);
+    await this.assertAffordable(address, amount, unfunded.amount);
+  }
+
+  /** The indexed GPUC of `address`, less what its rentals awaiting funding will take, covers `amount`. */
+  private async assertAffordable(address: string, amount: bigint, committed: bigint): Promise<void> {
+    const balance = await this.d.index.gpucBalance(p2pkTree(address, this.d.network));
+    const available = balance > committed ? balance - committed : 0n;
+    if (available < amount) throw new InsufficientFundsError(amount, available);
   }
 
   /** A Failed rental is disputable only while its escrow is on chain, unspent, and no refund was signed. */
