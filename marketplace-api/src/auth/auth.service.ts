@@ -42,7 +42,7 @@ export class AuthService {
     const now = this.clock.now();
     const nonce = randomBytes(16).toString("hex");
     const expiresAt = new Date(now.getTime() + this.settings.challengeTtlS * 1000);
-    const message = `GPUC marketplace sign-in for ${address}, nonce ${nonce}, valid until ${expiresAt.toISOString()}`;
+    const message = `GPUC marketplace sign-in${this.at()} for ${address}, nonce ${nonce}, valid until ${expiresAt.toISOString()}`;
     await this.repo.insertChallenge({ nonce, address, message, expires_at: expiresAt }, now);
     return { nonce, message, expiresAt: expiresAt.toISOString() };
   }
@@ -75,6 +75,15 @@ export class AuthService {
     await this.repo.insertSession(hashToken(token), input.address, now, expiresAt);
     this.log.info("WALLET_SIGNED_IN", { address: input.address });
     return { token, address: input.address, expiresAt: expiresAt.toISOString() };
+  }
+
+  /**
+   * The marketplace's own origins, named in the challenge text: a wallet shows what it signs, so a phishing page
+   * relaying our challenge makes the user sign text naming a site other than the one they are on.
+   */
+  private at(): string {
+    const { origins } = this.settings;
+    return origins.length ? ` at ${origins.join(" or ")} (sign only on that site)` : "";
   }
 
   private signedText(message: string, signedMessage: string | undefined): string {

@@ -1,4 +1,6 @@
+import { ConfigError } from "@gpuc/platform";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { loadConfig } from "../core/config.ts";
 import { type Harness, ok, problemOf, startHarness } from "../testing/harness.ts";
 import { TestWallet } from "../testing/wallet.ts";
 import {
@@ -60,6 +62,24 @@ describe("Wallet sign-in and API keys", () => {
       },
     });
     expect(problemOf(bad, 401).detail).toContain("evil.example");
+  });
+
+  it("Should name the marketplace's origin in the challenge the wallet signs, so a relaying site shows the wrong one", async () => {
+    const { message } = await challenge(new TestWallet());
+    expect(message).toMatch(
+      /^GPUC marketplace sign-in at https:\/\/gpuc\.example \(sign only on that site\) for /,
+    );
+  });
+
+  it("Should refuse to start on mainnet without the marketplace's public origins", () => {
+    expect(() => loadConfig({ ERGO_NETWORK: "mainnet" })).toThrow(ConfigError);
+    expect(() => loadConfig({ ERGO_NETWORK: "mainnet" })).toThrow(/MARKETPLACE_AUTH_ORIGINS/);
+    const config = loadConfig({
+      ERGO_NETWORK: "mainnet",
+      MARKETPLACE_AUTH_ORIGINS: " https://gpuc.example ,",
+    });
+    expect(config.auth.origins).toEqual(["https://gpuc.example"]);
+    expect(loadConfig({}).auth.origins).toEqual([]); // testnet and devnet runs may leave it empty
   });
 
   it("Should reject a signature by another key, and burn the nonce so it cannot be retried", async () => {

@@ -4,56 +4,69 @@ import { z } from "zod";
 const seconds = (fallback: number) => z.coerce.number().int().positive().default(fallback);
 
 /** The marketplace's whole environment, parsed once (see `loadConfig`). */
-export const envSchema = z.object({
-  MARKETPLACE_PORT: z.coerce.number().int().min(0).max(65535).default(8080),
-  MARKETPLACE_HOST: z.string().default("127.0.0.1"),
-  /** PostgreSQL; when absent `startMarketplace` runs an embedded one under MARKETPLACE_DATA_DIR. */
-  DATABASE_URL: z.string().url().optional(),
-  MARKETPLACE_DATA_DIR: z.string().default(".data/marketplace"),
-  ERGO_NETWORK: z.enum(["mainnet", "testnet"]).default("testnet"),
-  /** The Ergo node (or devnet) the indexer follows; the indexer is off without it. */
-  ERGO_NODE_URL: z.string().url().optional(),
-  /** Deployment file written by `gpuc deploy` (token ids, contract trees). */
-  GPUC_DEPLOYMENT_FILE: z.string().optional(),
-  /** Ed25519 private key for credentials: PKCS8 PEM or a JWK (JSON); or a file holding either. */
-  MARKETPLACE_JWT_PRIVATE_KEY: z.string().optional(),
-  MARKETPLACE_JWT_PRIVATE_KEY_FILE: z.string().optional(),
-  MARKETPLACE_JWT_KID: z.string().default("gpuc-marketplace-1"),
-  /** Origins the EIP-28 `auth` signed message may name (comma separated); empty accepts any. */
-  MARKETPLACE_AUTH_ORIGINS: z.string().default(""),
-  MARKETPLACE_SESSION_TTL_S: seconds(24 * 3600),
-  MARKETPLACE_CHALLENGE_TTL_S: seconds(300),
-  HEARTBEAT_INTERVAL_S: seconds(60),
-  /** Missed heartbeats after which a provider's GPUs go offline. */
-  HEARTBEAT_OFFLINE_AFTER: seconds(3),
-  /** Missed heartbeats after which its rentals are closed (provider_down) and refunded. */
-  HEARTBEAT_PROVIDER_DOWN_AFTER: seconds(5),
-  /** Window over which reliability is computed. */
-  RELIABILITY_WINDOW_S: seconds(7 * 24 * 3600),
-  /** nanoERG of stake each listed GPU needs, used until the Config box is indexed. */
-  MIN_STAKE_PER_GPU: z.coerce.bigint().nonnegative().default(1_000_000_000n),
-  /** Arbiter secret (hex of a dlog secret key) for provider_down refunds. */
-  ARBITER_SECRET_HEX: z
-    .string()
-    .regex(/^[0-9a-fA-F]{64}$/)
-    .optional(),
-  /** Wall-clock seconds of one billing hour (blocksPerHour × block time); credentials expire by it. */
-  BILLING_HOUR_S: seconds(3600),
-  /**
-   * How many blocks before its inclusion an opening escrow's startHeight may lie (the marketplace builds it at the
-   * height of the moment; the consumer signs and the node mines later). Later than the inclusion is always refused.
-   */
-  ESCROW_START_SLACK_BLOCKS: z.coerce.number().int().min(0).default(15),
-  /**
-   * Blocks a rental reported Failed may keep its escrow unspent (the executor's own close settling it) before the
-   * arbiter refunds the escrow to the consumer.
-   */
-  FAILED_ESCROW_REFUND_AFTER_BLOCKS: z.coerce.number().int().min(0).default(10),
-  /** Rentals one wallet may hold awaiting funding (each reserves a GPU until funded or expired). */
-  MAX_UNFUNDED_RENTALS: z.coerce.number().int().min(1).default(2),
-  INDEXER_POLL_MS: z.coerce.number().int().positive().default(1000),
-  INDEXER_START_HEIGHT: z.coerce.number().int().min(1).default(1),
-});
+export const envSchema = z
+  .object({
+    MARKETPLACE_PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+    MARKETPLACE_HOST: z.string().default("127.0.0.1"),
+    /** PostgreSQL; when absent `startMarketplace` runs an embedded one under MARKETPLACE_DATA_DIR. */
+    DATABASE_URL: z.string().url().optional(),
+    MARKETPLACE_DATA_DIR: z.string().default(".data/marketplace"),
+    ERGO_NETWORK: z.enum(["mainnet", "testnet"]).default("testnet"),
+    /** The Ergo node (or devnet) the indexer follows; the indexer is off without it. */
+    ERGO_NODE_URL: z.string().url().optional(),
+    /** Deployment file written by `gpuc deploy` (token ids, contract trees). */
+    GPUC_DEPLOYMENT_FILE: z.string().optional(),
+    /** Ed25519 private key for credentials: PKCS8 PEM or a JWK (JSON); or a file holding either. */
+    MARKETPLACE_JWT_PRIVATE_KEY: z.string().optional(),
+    MARKETPLACE_JWT_PRIVATE_KEY_FILE: z.string().optional(),
+    MARKETPLACE_JWT_KID: z.string().default("gpuc-marketplace-1"),
+    /**
+     * The marketplace's public origins (comma separated): named in the sign-in challenge, and the only ones an
+     * EIP-28 `auth` signed message may name. Empty accepts any (refused on mainnet).
+     */
+    MARKETPLACE_AUTH_ORIGINS: z.string().default(""),
+    MARKETPLACE_SESSION_TTL_S: seconds(24 * 3600),
+    MARKETPLACE_CHALLENGE_TTL_S: seconds(300),
+    HEARTBEAT_INTERVAL_S: seconds(60),
+    /** Missed heartbeats after which a provider's GPUs go offline. */
+    HEARTBEAT_OFFLINE_AFTER: seconds(3),
+    /** Missed heartbeats after which its rentals are closed (provider_down) and refunded. */
+    HEARTBEAT_PROVIDER_DOWN_AFTER: seconds(5),
+    /** Window over which reliability is computed. */
+    RELIABILITY_WINDOW_S: seconds(7 * 24 * 3600),
+    /** nanoERG of stake each listed GPU needs, used until the Config box is indexed. */
+    MIN_STAKE_PER_GPU: z.coerce.bigint().nonnegative().default(1_000_000_000n),
+    /** Arbiter secret (hex of a dlog secret key) for provider_down refunds. */
+    ARBITER_SECRET_HEX: z
+      .string()
+      .regex(/^[0-9a-fA-F]{64}$/)
+      .optional(),
+    /** Wall-clock seconds of one billing hour (blocksPerHour × block time); credentials expire by it. */
+    BILLING_HOUR_S: seconds(3600),
+    /**
+     * How many blocks before its inclusion an opening escrow's startHeight may lie (the marketplace builds it at the
+     * height of the moment; the consumer signs and the node mines later). Later than the inclusion is always refused.
+     */
+    ESCROW_START_SLACK_BLOCKS: z.coerce.number().int().min(0).default(15),
+    /**
+     * Blocks a rental reported Failed may keep its escrow unspent (the executor's own close settling it) before the
+     * arbiter refunds the escrow to the consumer.
+     */
+    FAILED_ESCROW_REFUND_AFTER_BLOCKS: z.coerce.number().int().min(0).default(10),
+    /** Rentals one wallet may hold awaiting funding (each reserves a GPU until funded or expired). */
+    MAX_UNFUNDED_RENTALS: z.coerce.number().int().min(1).default(2),
+    INDEXER_POLL_MS: z.coerce.number().int().positive().default(1000),
+    INDEXER_START_HEIGHT: z.coerce.number().int().min(1).default(1),
+  })
+  .superRefine((env, ctx) => {
+    // Without origins any site may relay our sign-in challenge to a user's wallet (phishing): not on mainnet.
+    if (env.ERGO_NETWORK === "mainnet" && !originsOf(env.MARKETPLACE_AUTH_ORIGINS).length)
+      ctx.addIssue({
+        code: "custom",
+        path: ["MARKETPLACE_AUTH_ORIGINS"],
+        message: "on mainnet, set the marketplace's public origin(s), e.g. https://gpuc.example",
+      });
+  });
 
 export type Env = z.infer<typeof envSchema>;
 
@@ -107,9 +120,7 @@ export function toConfig(env: Env): MarketplaceConfig {
       kid: env.MARKETPLACE_JWT_KID,
     },
     auth: {
-      origins: env.MARKETPLACE_AUTH_ORIGINS.split(",")
-        .map((origin) => origin.trim())
-        .filter(Boolean),
+      origins: originsOf(env.MARKETPLACE_AUTH_ORIGINS),
       sessionTtlS: env.MARKETPLACE_SESSION_TTL_S,
       challengeTtlS: env.MARKETPLACE_CHALLENGE_TTL_S,
     },
@@ -127,6 +138,13 @@ export function toConfig(env: Env): MarketplaceConfig {
     arbiterSecretHex: env.ARBITER_SECRET_HEX,
     indexer: { pollMs: env.INDEXER_POLL_MS, startHeight: env.INDEXER_START_HEIGHT },
   };
+}
+
+function originsOf(list: string): string[] {
+  return list
+    .split(",")
+    .map((origin) => origin.trim())
+    .filter(Boolean);
 }
 
 /** The config with every default, for tests and embedded runs; override what matters. */
