@@ -341,7 +341,12 @@ export class Agent {
       log.info("IMAGE_PULL_PROGRESS", { instanceId: rental.id, ...progress });
     });
     if ((await ledger.get(rental.id))?.state !== "Starting") return; // stopped while the image was coming
-    const options = containerCreateOptions({ rental, policy, readOnlyRootfs: image.allowsReadOnlyRootfs });
+    const options = containerCreateOptions({
+      rental,
+      policy,
+      readOnlyRootfs: image.allowsReadOnlyRootfs,
+      volumes: image.volumes,
+    });
     const containerId = await runtime.create(options);
     await ledger.setContainer(rental.id, containerId);
     await runtime.start(containerId);

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { testRental } from "../testing/rentals.ts";
 import { type ContainerPolicy, containerCreateOptions } from "./container-spec.ts";
+import { WritableRootfsRefusedError } from "./errors.ts";
 
 const policy: ContainerPolicy = {
   providerId: "prov-1",
@@ -56,7 +57,7 @@ describe("containerCreateOptions", () => {
     const rental = testRental({ ports: [8888, 6006] });
     const options = containerCreateOptions({
       rental,
-      policy: { ...policy, hostIp: "10.0.0.5" },
+      policy: { ...policy, hostIp: "10.0.0.5", diskQuota: true },
       readOnlyRootfs: false,
     });
     expect(options.ExposedPorts).toEqual({ "8888/tcp": {}, "6006/tcp": {} });
@@ -66,6 +67,34 @@ describe("containerCreateOptions", () => {
       "6006/tcp": [{ HostIp: "10.0.0.5", HostPort: "" }],
     });
     expect(options.HostConfig?.ReadonlyRootfs).toBe(false);
+  });
+
+  it("Should mount a size-capped tmpfs over every image VOLUME path", () => {
+    const options = containerCreateOptions({
+      rental: testRental(),
+      policy,
+      readOnlyRootfs: true,
+      volumes: ["/data", "/var/lib/app"],
+    });
+    expect(options.HostConfig?.Tmpfs).toEqual({
+      "/tmp": "rw,nosuid,nodev,size=256m",
+      "/data": "rw,nosuid,nodev,size=256m",
+      "/var/lib/app": "rw,nosuid,nodev,size=256m",
+    });
+    expect(options.HostConfig).not.toHaveProperty("Binds");
+  });
+
+  it("Should refuse a writable root filesystem unless disk quotas are on", () => {
+    const rental = testRental();
+    expect(() => containerCreateOptions({ rental, policy, readOnlyRootfs: false })).toThrow(
+      WritableRootfsRefusedError,
+    );
+    const quota = containerCreateOptions({
+      rental,
+      policy: { ...policy, diskQuota: true },
+      readOnlyRootfs: false,
+    });
+    expect(quota.HostConfig).toMatchObject({ ReadonlyRootfs: false, StorageOpt: { size: "1G" } });
   });
 
   it("Should label the container with the rental, provider and escrow, and set a disk quota when enabled", () => {

@@ -1,5 +1,6 @@
 import type { ContainerCreateOptions } from "dockerode";
 import type { Rental } from "../marketplace/rental.ts";
+import { WritableRootfsRefusedError } from "./errors.ts";
 import { LABELS, MANAGED_BY } from "./labels.ts";
 
 /** The provider-side choices that shape every rental container. */
@@ -20,8 +21,10 @@ export interface ContainerPolicy {
 export interface ContainerPlan {
   readonly rental: Rental;
   readonly policy: ContainerPolicy;
-  /** False when the image declares it needs a writable root filesystem. */
+  /** False when the image declares it needs a writable root filesystem (refused unless `policy.diskQuota`). */
   readonly readOnlyRootfs: boolean;
+  /** The image's `VOLUME` paths: each becomes a tmpfs of `policy.tmpfsMb`. */
+  readonly volumes?: readonly string[];
 }
 
 /** Docker's name for a rental's container; unique, so creating it twice fails instead of running it twice. */
@@ -31,8 +34,10 @@ export function containerName(instanceId: string): string {
 
 /**
  * The create options of a rental's container: no privileges, every capability dropped, no privilege gain,
- * the listing's CPU/memory/pids limits, read-only root with a tmpfs /tmp, no network unless the rental
- * publishes ports (then only those ports), and exactly the rental's pinned GPUs.
+ * the listing's CPU/memory/pids limits, read-only root with a tmpfs /tmp and a tmpfs over every image VOLUME
+ * (Docker would otherwise put an unbounded anonymous volume on the host disk there), no network unless the
+ * rental publishes ports (then only those ports), and exactly the rental's pinned GPUs. A writable root is
+ * allowed only with disk quotas on: without them nothing bounds what the rental writes to the host disk.
  *
  * @example
  * const options = containerCreateOptions({ rental, policy, readOnlyRootfs: true });
@@ -40,6 +45,9 @@ export function containerName(instanceId: string): string {
  */
 export function containerCreateOptions(plan: ContainerPlan): ContainerCreateOptions {
   const { rental, policy } = plan;
+  if (!plan.readOnlyRootfs && !policy.diskQuota) throw new WritableRootfsRefusedError(rental.image);
+  const tmpfsOptions = `rw,nosuid,nodev,size=${policy.tmpfsMb}m`;
+  const tmpfs = Object.fromEntries(["/tmp", ...(plan.volumes ?? [])].map((path) => [path, tmpfsOptions]));
   const ports = rental.ports ?? [];
   const memoryBytes = rental.limits.memoryMb * 1024 * 1024;
   return {
@@ -57,7 +65,7 @@ export function containerCreateOptions(plan: ContainerPlan): ContainerCreateOpti
       // docker-init as PID 1 forwards SIGTERM to the workload, so a graceful stop can actually be graceful.
       Init: true,
       ReadonlyRootfs: plan.readOnlyRootfs,
-      Tmpfs: { "/tmp": `rw,nosuid,nodev,size=${policy.tmpfsMb}m` },
+      Tmpfs: tmpfs,
       NanoCpus: Math.round(rental.limits.cpus * 1e9),
       Memory: memoryBytes,
       // Equal to Memory: no swap beyond the memory limit.

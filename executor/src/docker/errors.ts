@@ -19,3 +19,15 @@ export class ContainerNotFoundError extends ExecutorError {
     super(`Rental ${instanceId} has no container on this executor; it may not have started yet or has ended`);
   }
 }
+
+/**
+ * The image asks for a writable root filesystem (`gpuc.rootfs=writable`) but this executor has no disk quota:
+ * the rental could fill the provider's disk.
+ */
+export class WritableRootfsRefusedError extends ExecutorError {
+  constructor(readonly image: string) {
+    super(
+      `Image ${image} needs a writable root filesystem (label gpuc.rootfs=writable), which this provider allows only with disk quotas (GPUC_DISK_QUOTA=true); use an image that writes only to /tmp and its VOLUME paths`,
+    );
+  }
+}

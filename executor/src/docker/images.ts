@@ -17,6 +17,8 @@ export interface ReadyImage {
   readonly id: string;
   /** True unless the image declares `gpuc.rootfs=writable`. */
   readonly allowsReadOnlyRootfs: boolean;
+  /** The image's `VOLUME` paths (each gets a size-capped tmpfs, never a volume on the host disk). */
+  readonly volumes: readonly string[];
   readonly source: "local" | "tar" | "registry";
 }
 
@@ -100,7 +102,11 @@ export class ImageStore {
     try {
       const info = await this.#docker.getImage(image).inspect();
       const labels = info.Config?.Labels ?? {};
-      return { id: info.Id, allowsReadOnlyRootfs: labels[WRITABLE_ROOTFS_LABEL] !== "writable" };
+      return {
+        id: info.Id,
+        allowsReadOnlyRootfs: labels[WRITABLE_ROOTFS_LABEL] !== "writable",
+        volumes: Object.keys(info.Config?.Volumes ?? {}),
+      };
     } catch (error) {
       if ((error as { statusCode?: number }).statusCode === 404) return undefined;
       throw error;
