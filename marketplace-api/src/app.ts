@@ -5,6 +5,7 @@ import { errorHandler, notFoundHandler } from "./core/error-handler.ts";
 import { MarketplaceMetrics, metricsRoute, nodeHeight } from "./core/metrics.ts";
 import { mountRoutes } from "./core/mount.ts";
 import { buildOpenApi } from "./core/openapi.ts";
+import { ipRateLimit } from "./core/rate-limit.ts";
 import { defineRoute, type Route } from "./core/route.ts";
 import { jwksRoutes } from "./credentials/credentials.router.ts";
 import { gpusRoutes } from "./gpus/gpus.router.ts";
@@ -48,8 +49,11 @@ function openApiRoute(document: () => Record<string, unknown>): Route {
   });
 }
 
+/** The unauthenticated sign-in routes: rate-limited per client IP (each writes a row). */
+const SIGN_IN_PATHS = ["/api/v1/auth/challenge", "/api/v1/auth/verify"];
+
 /**
- * The Express app over the services: JSON bodies (1 MB), the routes, Prometheus metrics at `/metrics`, 404 and
+ * The Express app over the services: JSON bodies (1 MB), sign-in rate-limited per IP, the routes, Prometheus metrics at `/metrics`, 404 and
  * problem+json errors.
  *
  * @example
@@ -70,7 +74,9 @@ export function createApp(
   const app = express();
   app.disable("x-powered-by");
   app.set("query parser", "simple");
+  app.set("trust proxy", services.config.trustProxy);
   app.use(metrics.middleware());
+  for (const path of SIGN_IN_PATHS) app.use(path, ipRateLimit(services.config.authRateLimit));
   app.use(express.json({ limit: "1mb" }));
   const routes = apiRoutes(services, { indexerEnabled: options.indexerEnabled ?? false, metrics });
   mountRoutes(app, routes, (req) => services.auth.authenticate(req.headers.authorization));

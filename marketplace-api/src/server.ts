@@ -90,6 +90,7 @@ export async function startMarketplace(
   indexer?.start();
   const monitor = setInterval(() => {
     services.heartbeats.tick().catch((error: unknown) => log.error("HEARTBEAT_MONITOR_FAILED", { error }));
+    services.auth.pruneChallenges().catch((error: unknown) => log.error("CHALLENGE_PRUNE_FAILED", { error }));
   }, config.heartbeats.intervalS * 1000);
 
   const server = await listen(

@@ -32,8 +32,13 @@ export class AuthRepository {
     return rows[0];
   }
 
-  async deleteExpiredChallenges(now: Date): Promise<void> {
-    await this.db.query("DELETE FROM auth_challenges WHERE expires_at < $1", [now]);
+  /** Deletes challenges past their expiry (used or not); resolves to how many. */
+  async deleteExpiredChallenges(now: Date): Promise<number> {
+    const rows = await this.db.query<{ nonce: string }>(
+      "DELETE FROM auth_challenges WHERE expires_at < $1 RETURNING nonce",
+      [now],
+    );
+    return rows.length;
   }
 
   async insertSession(tokenHash: string, address: string, now: Date, expiresAt: Date): Promise<void> {

@@ -24,6 +24,7 @@ export function authRoutes(auth: AuthService, apiKeys: ApiKeysService): Route[] 
       body: challengeRequest,
       response: challengeResponse,
       status: 201,
+      errors: [429],
       handle: ({ body }) => auth.challenge(body.address),
     }),
     defineRoute({
@@ -33,7 +34,7 @@ export function authRoutes(auth: AuthService, apiKeys: ApiKeysService): Route[] 
       summary: "Exchange the wallet's signature of the challenge for a session token",
       body: verifyRequest,
       response: sessionResponse,
-      errors: [401],
+      errors: [401, 429],
       handle: ({ body }) => auth.verify(body),
     }),
     defineRoute({

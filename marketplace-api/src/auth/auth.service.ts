@@ -127,6 +127,16 @@ export class AuthService {
     return this.settings.arbiterAddress !== undefined && address === this.settings.arbiterAddress;
   }
 
+  /**
+   * Deletes expired challenges: `POST /auth/challenge` is open to anyone, so its rows must not pile up. Run
+   * periodically (the marketplace's monitor does, every heartbeat interval). Resolves to how many went.
+   */
+  async pruneChallenges(): Promise<number> {
+    const deleted = await this.repo.deleteExpiredChallenges(this.clock.now());
+    if (deleted) this.log.info("AUTH_CHALLENGES_PRUNED", { deleted });
+    return deleted;
+  }
+
   async signOut(authorization: string | undefined): Promise<void> {
     const token = /^Bearer (\S+)$/i.exec(authorization ?? "")?.[1];
     if (token && !token.startsWith("gpuc_"))

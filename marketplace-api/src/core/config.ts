@@ -27,6 +27,14 @@ export const envSchema = z
     MARKETPLACE_AUTH_ORIGINS: z.string().default(""),
     MARKETPLACE_SESSION_TTL_S: seconds(24 * 3600),
     MARKETPLACE_CHALLENGE_TTL_S: seconds(300),
+    /** Sign-in requests (challenge and verify, each) one client IP may make per MARKETPLACE_AUTH_RATE_WINDOW_S. */
+    MARKETPLACE_AUTH_RATE_LIMIT: z.coerce.number().int().positive().default(30),
+    MARKETPLACE_AUTH_RATE_WINDOW_S: seconds(60),
+    /**
+     * Express `trust proxy`: empty trusts none (the socket's address is the client's); a hop count (e.g. 1) or
+     * addresses/subnets (e.g. "loopback, 10.0.0.0/8") of the reverse proxies in front of the marketplace.
+     */
+    MARKETPLACE_TRUST_PROXY: z.string().default(""),
     HEARTBEAT_INTERVAL_S: seconds(60),
     /** Missed heartbeats after which a provider's GPUs go offline. */
     HEARTBEAT_OFFLINE_AFTER: seconds(3),
@@ -85,6 +93,9 @@ export interface MarketplaceConfig {
     readonly sessionTtlS: number;
     readonly challengeTtlS: number;
   };
+  readonly authRateLimit: { readonly limit: number; readonly windowS: number };
+  /** Express `trust proxy` (false: none). */
+  readonly trustProxy: boolean | number | string;
   readonly heartbeats: {
     readonly intervalS: number;
     readonly offlineAfter: number;
@@ -124,6 +135,8 @@ export function toConfig(env: Env): MarketplaceConfig {
       sessionTtlS: env.MARKETPLACE_SESSION_TTL_S,
       challengeTtlS: env.MARKETPLACE_CHALLENGE_TTL_S,
     },
+    authRateLimit: { limit: env.MARKETPLACE_AUTH_RATE_LIMIT, windowS: env.MARKETPLACE_AUTH_RATE_WINDOW_S },
+    trustProxy: trustProxyOf(env.MARKETPLACE_TRUST_PROXY),
     heartbeats: {
       intervalS: env.HEARTBEAT_INTERVAL_S,
       offlineAfter: env.HEARTBEAT_OFFLINE_AFTER,
@@ -138,6 +151,12 @@ export function toConfig(env: Env): MarketplaceConfig {
     arbiterSecretHex: env.ARBITER_SECRET_HEX,
     indexer: { pollMs: env.INDEXER_POLL_MS, startHeight: env.INDEXER_START_HEIGHT },
   };
+}
+
+function trustProxyOf(value: string): boolean | number | string {
+  const trimmed = value.trim();
+  if (trimmed === "" || trimmed === "false") return false;
+  return /^\d+$/.test(trimmed) ? Number(trimmed) : trimmed;
 }
 
 function originsOf(list: string): string[] {

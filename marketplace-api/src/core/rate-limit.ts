@@ -1,0 +1,41 @@
+import type { RequestHandler } from "express";
+import { rateLimit } from "express-rate-limit";
+import { HttpError } from "./errors.ts";
+
+/** The caller's address sent more requests to a rate-limited route than the window allows. */
+export class RateLimitedError extends HttpError {
+  constructor(
+    readonly limit: number,
+    readonly windowS: number,
+  ) {
+    super(
+      429,
+      `Too many requests from your address (at most ${limit} per ${windowS} s); wait for the Retry-After seconds and retry`,
+      { limit, windowS },
+    );
+  }
+}
+
+export interface RateLimitOptions {
+  /** Requests one client IP may make per window. */
+  readonly limit: number;
+  readonly windowS: number;
+}
+
+/**
+ * Per-IP rate limit (express-rate-limit, in-memory: each marketplace process counts on its own) answering 429
+ * problem+json with `RateLimit` and `Retry-After` headers. Behind a reverse proxy set MARKETPLACE_TRUST_PROXY so
+ * the client's address, not the proxy's, is counted.
+ *
+ * @example
+ * app.use("/api/v1/auth/challenge", ipRateLimit({ limit: 30, windowS: 60 }));
+ */
+export function ipRateLimit({ limit, windowS }: RateLimitOptions): RequestHandler {
+  return rateLimit({
+    windowMs: windowS * 1000,
+    limit,
+    standardHeaders: "draft-8",
+    legacyHeaders: false,
+    handler: (_req, _res, next) => next(new RateLimitedError(limit, windowS)),
+  });
+}
