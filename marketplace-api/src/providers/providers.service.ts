@@ -64,12 +64,28 @@ export class ProvidersService {
     const provider = await this.owned(principal, providerId);
     const stake = await this.ownStake(principal, input.stakeBoxId ?? provider.stake_box_id);
     const hash = this.checkHash(stake, input.listing);
-    await this.db.transaction(async () => {
-      await this.repo.updateStake(providerId, toStakeState(stake));
-      await this.repo.setStakeRoot(providerId, stake.boxId);
-      await this.repo.replaceListing(providerId, input.listing, hash, randomUUID);
-      await this.refreshListed(providerId);
-    });
+    const holder = await this.repo.findByStakeBox(stake.boxId);
+    assert(
+      !holder || holder.id === providerId,
+      409,
+      `Stake box ${stake.boxId} backs your provider ${holder?.id}; give each provider its own stake box`,
+    );
+    await this.db
+      .transaction(async () => {
+        await this.repo.updateStake(providerId, toStakeState(stake));
+        await this.repo.setStakeRoot(providerId, stake.boxId);
+        await this.repo.replaceListing(providerId, input.listing, hash, randomUUID);
+        await this.refreshListed(providerId);
+      })
+      .catch((error: unknown) => {
+        // Another provider took the box between the check above and this update (unique providers_stake_box).
+        if ((error as { code?: string }).code === "23505")
+          throw new HttpError(
+            409,
+            `Stake box ${stake.boxId} is already registered; give each provider its own stake box`,
+          );
+        throw error;
+      });
     return this.get(providerId);
   }
 

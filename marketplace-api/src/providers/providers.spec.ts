@@ -136,4 +136,25 @@ describe("Providers and their listings", () => {
       404,
     );
   });
+
+  it("Should answer 409, not 500, when a listing update names the stake box of another of the owner's providers", async () => {
+    const { provider, token, wallet, stakeBoxId } = await registerProvider(h);
+    const secondStake = await seedStake(h, wallet);
+    const second = ok(
+      await h.request("POST", "/api/v1/providers", {
+        token,
+        body: { name: "rig-2", stakeBoxId: secondStake, listing: sampleListing() },
+      }),
+      providerSchema,
+      201,
+    );
+    const taken = await h.request("PUT", `/api/v1/providers/${second.id}/listing`, {
+      token,
+      body: { stakeBoxId, listing: sampleListing() },
+    });
+    expect(problemOf(taken, 409).detail).toContain(provider.id);
+    expect(ok(await h.request("GET", `/api/v1/providers/${second.id}`), providerSchema).stakeBoxId).toBe(
+      secondStake,
+    );
+  });
 });
