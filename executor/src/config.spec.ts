@@ -28,6 +28,8 @@ describe("loadExecutorConfig", () => {
       GPUC_STOP_GRACE_SECONDS: 30,
       GPUC_HEARTBEAT_SECONDS: 60,
       GPUC_DISK_QUOTA: false,
+      GPUC_PORT_NETWORK: "gpuc-rentals",
+      GPUC_MAX_CALLS_PER_INSTANCE: 4,
     });
     expect(config.jwksUrl).toBe("http://127.0.0.1:8080/.well-known/jwks.json");
     expect(config.providerKey).toEqual({ kind: "secret", secretHex: "1".repeat(64) });

@@ -57,7 +57,11 @@ export const executorEnvSchema = z.object({
   GPUC_ESCROW_START_SLACK_BLOCKS: z.coerce.number().int().min(0).default(15),
   GPUC_PUBLIC_URL: z.url().optional(),
   GPUC_ALLOWED_PORTS: z.string().default("1024-65535"),
-  GPUC_PORT_NETWORK: z.string().default("bridge"),
+  GPUC_PORT_NETWORK: z.string().min(1).default("gpuc-rentals"),
+  GPUC_PORT_NETWORK_SUBNET: z
+    .string()
+    .regex(/^\d{1,3}(\.\d{1,3}){3}\/\d{1,2}$/, "an IPv4 CIDR such as 10.213.0.0/24")
+    .optional(),
   GPUC_PUBLISH_HOST_IP: z.string().default("0.0.0.0"),
   GPUC_TMPFS_MB: z.coerce.number().int().positive().default(1024),
   GPUC_DISK_QUOTA: flag,

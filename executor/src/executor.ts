@@ -113,6 +113,7 @@ export async function startExecutor(
     policy: {
       providerId: env.GPUC_PROVIDER_ID,
       portNetwork: env.GPUC_PORT_NETWORK,
+      ...(env.GPUC_PORT_NETWORK_SUBNET ? { portSubnet: env.GPUC_PORT_NETWORK_SUBNET } : {}),
       hostIp: env.GPUC_PUBLISH_HOST_IP,
       tmpfsMb: env.GPUC_TMPFS_MB,
       stopGraceSeconds: env.GPUC_STOP_GRACE_SECONDS,
@@ -170,6 +171,16 @@ export async function startExecutor(
     database: embedded ? "embedded" : "external",
     gpuPins: env.GPUC_GPU_PINS,
   });
+  // Early, so the provider sees the subnet for the firewall rules; rentals with ports ensure it again.
+  runtime
+    .ensureNetwork({
+      name: env.GPUC_PORT_NETWORK,
+      ...(env.GPUC_PORT_NETWORK_SUBNET ? { subnet: env.GPUC_PORT_NETWORK_SUBNET } : {}),
+    })
+    .then(
+      (network) => log.info("RENTAL_NETWORK_READY", { ...network }),
+      (error) => log.warn("RENTAL_NETWORK_UNAVAILABLE", { error }),
+    );
   return {
     agent,
     address: signer.address,

@@ -341,6 +341,13 @@ export class Agent {
       log.info("IMAGE_PULL_PROGRESS", { instanceId: rental.id, ...progress });
     });
     if ((await ledger.get(rental.id))?.state !== "Starting") return; // stopped while the image was coming
+    if ((rental.ports ?? []).length > 0) {
+      const network = await runtime.ensureNetwork({
+        name: policy.portNetwork,
+        ...(policy.portSubnet ? { subnet: policy.portSubnet } : {}),
+      });
+      log.info("RENTAL_NETWORK_READY", { instanceId: rental.id, ...network });
+    }
     const options = containerCreateOptions({
       rental,
       policy,

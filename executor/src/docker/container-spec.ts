@@ -6,8 +6,13 @@ import { LABELS, MANAGED_BY } from "./labels.ts";
 /** The provider-side choices that shape every rental container. */
 export interface ContainerPolicy {
   readonly providerId: string;
-  /** Network for rentals that publish ports; rentals without ports get no network at all. */
+  /**
+   * Network for rentals that publish ports (a bridge with inter-container traffic off, see `network.ts`);
+   * rentals without ports get no network at all.
+   */
   readonly portNetwork: string;
+  /** Fixed subnet of `portNetwork` when the executor creates it. */
+  readonly portSubnet?: string;
   /** Host address published ports bind to. */
   readonly hostIp: string;
   /** Size of the writable /tmp tmpfs, MiB. */

@@ -3,6 +3,7 @@ import type Docker from "dockerode";
 import type { ContainerCreateOptions, ContainerInspectInfo } from "dockerode";
 import { DockerDemuxer, FrameParser } from "./demux.ts";
 import { LABELS, MANAGED_BY } from "./labels.ts";
+import { ensureRentalNetwork, type RentalNetwork, type RentalNetworkSpec } from "./network.ts";
 
 export interface ManagedContainer {
   readonly id: string;
@@ -45,6 +46,7 @@ const statusOf = (error: unknown) => (error as { statusCode?: number }).statusCo
 /** The Docker operations of the executor, over dockerode; Docker's own state is the source of truth. */
 export class ContainerRuntime {
   readonly #docker: Docker;
+  readonly #networks = new Map<string, Promise<RentalNetwork>>();
 
   constructor(docker: Docker) {
     this.#docker = docker;
@@ -62,6 +64,17 @@ export class ContainerRuntime {
       if (statusOf(error) !== 409 || !options.name) throw error;
       return (await this.#docker.getContainer(options.name).inspect()).Id;
     }
+  }
+
+  /** The rental network, created on first use (once per name; a failure is retried on the next call). */
+  ensureNetwork(spec: RentalNetworkSpec): Promise<RentalNetwork> {
+    let network = this.#networks.get(spec.name);
+    if (!network) {
+      network = ensureRentalNetwork(this.#docker, spec);
+      network.catch(() => this.#networks.delete(spec.name));
+      this.#networks.set(spec.name, network);
+    }
+    return network;
   }
 
   async start(id: string): Promise<void> {

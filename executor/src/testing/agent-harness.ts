@@ -47,7 +47,7 @@ export interface AgentHandle {
 
 export const TEST_POLICY = (providerId: string): ContainerPolicy => ({
   providerId,
-  portNetwork: "bridge",
+  portNetwork: "gpuc-test-rentals",
   hostIp: "127.0.0.1",
   tmpfsMb: 16,
   stopGraceSeconds: 1,
