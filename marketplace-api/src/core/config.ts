@@ -42,6 +42,11 @@ export const envSchema = z
     HEARTBEAT_PROVIDER_DOWN_AFTER: seconds(5),
     /** Window over which reliability is computed. */
     RELIABILITY_WINDOW_S: seconds(7 * 24 * 3600),
+    /**
+     * Refuse heartbeats whose signed body lacks `providerId` (replayable to another provider of the same owner).
+     * Off until every executor signs it.
+     */
+    HEARTBEAT_REQUIRE_PROVIDER_ID: z.stringbool().default(false),
     /** nanoERG of stake each listed GPU needs, used until the Config box is indexed. */
     MIN_STAKE_PER_GPU: z.coerce.bigint().nonnegative().default(1_000_000_000n),
     /** Arbiter secret (hex of a dlog secret key) for provider_down refunds. */
@@ -101,6 +106,7 @@ export interface MarketplaceConfig {
     readonly offlineAfter: number;
     readonly providerDownAfter: number;
     readonly reliabilityWindowS: number;
+    readonly requireProviderId: boolean;
   };
   readonly minStakePerGpu: bigint;
   readonly billingHourS: number;
@@ -142,6 +148,7 @@ export function toConfig(env: Env): MarketplaceConfig {
       offlineAfter: env.HEARTBEAT_OFFLINE_AFTER,
       providerDownAfter: env.HEARTBEAT_PROVIDER_DOWN_AFTER,
       reliabilityWindowS: env.RELIABILITY_WINDOW_S,
+      requireProviderId: env.HEARTBEAT_REQUIRE_PROVIDER_ID,
     },
     minStakePerGpu: env.MIN_STAKE_PER_GPU,
     billingHourS: env.BILLING_HOUR_S,

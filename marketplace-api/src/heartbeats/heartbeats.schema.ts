@@ -8,7 +8,17 @@ export const gpuStatusSchema = z.looseObject({
 });
 
 export const heartbeatRequest = z.object({
-  timestamp: z.iso.datetime({ offset: true }).describe("When the executor sent it (ISO 8601)"),
+  providerId: z
+    .uuid()
+    .optional()
+    .describe(
+      "The provider this heartbeat is for (must equal the path's); signed with the rest so a heartbeat cannot be replayed to another provider of the same owner. Required when HEARTBEAT_REQUIRE_PROVIDER_ID is set",
+    ),
+  timestamp: z.iso
+    .datetime({ offset: true })
+    .describe(
+      "When the executor sent it (ISO 8601): at most 60 s ahead of, and 5 minutes behind, the marketplace's clock",
+    ),
   gpus: z.array(gpuStatusSchema).max(64),
   instances: z
     .array(z.object({ id: z.uuid(), state: z.string().max(32), runningSeconds: z.number().min(0).max(1e10) }))

@@ -15,15 +15,25 @@ export interface HeartbeatSettings {
   readonly offlineAfter: number;
   readonly providerDownAfter: number;
   readonly reliabilityWindowS: number;
+  /** Refuse heartbeats whose signed body does not name the provider (`providerId`). */
+  readonly requireProviderId: boolean;
 }
 
-/** Accepted clock difference between executor and marketplace. */
-const MAX_SKEW_MS = 5 * 60_000;
+/** How far behind the marketplace's clock a heartbeat's timestamp may be (delivery delays, retries). */
+const MAX_LAG_MS = 5 * 60_000;
+/**
+ * How far ahead it may be: little, because each heartbeat must be newer than the last, so one far in the future
+ * would make the executor's real ones refused until its clock catches up.
+ */
+const MAX_LEAD_MS = 60_000;
 /** Created instances whose escrow has not confirmed by then are failed, freeing their GPU. */
 const FUNDING_TIMEOUT_MS = 30 * 60_000;
 
 /** Signed executor heartbeats, provider liveness and reliability, and closing rentals of silent providers. */
 export class HeartbeatsService {
+  /** Providers already warned about in this process for heartbeats without a signed providerId. */
+  private readonly warnedUnbound = new Set<string>();
+
   constructor(
     private readonly repo: HeartbeatsRepository,
     private readonly providers: ProvidersService,
@@ -36,19 +46,16 @@ export class HeartbeatsService {
 
   /**
    * Records a heartbeat after checking that it is signed by the provider's wallet over the canonical JSON of
-   * the body without `signature`, is recent, and is newer than the last one (no replays). Its `endpoint`, when
+   * the body without `signature`, names this provider (when it names one), is recent (60 s ahead at most), and
+   * is newer than the last one (no replays). Its `endpoint`, when
    * present, becomes the executor URL shown on the provider's instances (a heartbeat without one keeps it).
    */
   async record(principal: Principal, providerId: string, body: Record<string, unknown>) {
     const provider = await this.providers.owned(principal, providerId);
     const now = this.clock.now();
     const sentAt = new Date(String(body.timestamp));
-    if (Math.abs(sentAt.getTime() - now.getTime()) > MAX_SKEW_MS) {
-      throw new HttpError(
-        400,
-        `Heartbeat timestamp ${body.timestamp} is more than 5 minutes from ${now.toISOString()}; fix the executor's clock`,
-      );
-    }
+    this.checkClock(sentAt, now);
+    this.checkBound(providerId, body.providerId);
     const { signature, ...signed } = body;
     const message = Buffer.from(canonicalJson(signed as Json), "utf8");
     if (!verifyWalletSignature(provider.owner_address, message, Buffer.from(String(signature), "hex"))) {
@@ -100,6 +107,43 @@ export class HeartbeatsService {
     for (const provider of await this.providers.allIds()) await this.refreshReliability(provider, now);
     await this.repo.prune(new Date(now.getTime() - this.settings.reliabilityWindowS * 1000));
     return { offline, closed };
+  }
+
+  private checkClock(sentAt: Date, now: Date): void {
+    const ahead = sentAt.getTime() - now.getTime();
+    if (ahead > MAX_LEAD_MS)
+      throw new HttpError(
+        400,
+        `Heartbeat timestamp ${sentAt.toISOString()} is ${Math.round(ahead / 1000)} s ahead of the marketplace's clock (${now.toISOString()}; at most 60 s); sync the executor's clock (NTP)`,
+      );
+    if (-ahead > MAX_LAG_MS)
+      throw new HttpError(
+        400,
+        `Heartbeat timestamp ${sentAt.toISOString()} is more than 5 minutes behind the marketplace's clock (${now.toISOString()}); sync the executor's clock (NTP) and send a fresh one`,
+      );
+  }
+
+  /** A signed `providerId` must be the path's; without one the heartbeat could be replayed to a sibling provider. */
+  private checkBound(providerId: string, signedFor: unknown): void {
+    if (signedFor !== undefined && signedFor !== providerId)
+      throw new HttpError(
+        400,
+        `This heartbeat is signed for provider ${String(signedFor)}, not ${providerId}`,
+      );
+    if (signedFor !== undefined) return;
+    if (this.settings.requireProviderId)
+      throw new HttpError(
+        400,
+        "Heartbeats must name their provider: add 'providerId' to the body (and so to the signed JSON)",
+      );
+    if (!this.warnedUnbound.has(providerId)) {
+      this.warnedUnbound.add(providerId);
+      this.log.warn("HEARTBEAT_UNBOUND", {
+        providerId,
+        detail:
+          "the executor does not sign providerId; upgrade it before HEARTBEAT_REQUIRE_PROVIDER_ID is set",
+      });
+    }
   }
 
   private async refreshReliability(providerId: string, now: Date): Promise<number> {
