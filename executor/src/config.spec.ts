@@ -31,6 +31,12 @@ describe("loadExecutorConfig", () => {
       GPUC_PORT_NETWORK: "gpuc-rentals",
       GPUC_MAX_CALLS_PER_INSTANCE: 4,
     });
+    expect(config.env.GPUC_IMAGE_REGISTRIES).toContain("docker.io");
+    expect(config.env.GPUC_IMAGE_REGISTRIES).not.toContain("*");
+    expect(
+      loadExecutorConfig({ ...base, GPUC_IMAGE_REGISTRIES: "ghcr.io, registry.corp:5000" }).env
+        .GPUC_IMAGE_REGISTRIES,
+    ).toEqual(["ghcr.io", "registry.corp:5000"]);
     expect(config.jwksUrl).toBe("http://127.0.0.1:8080/.well-known/jwks.json");
     expect(config.providerKey).toEqual({ kind: "secret", secretHex: "1".repeat(64) });
     expect(config.portAllowed(8888)).toBe(true);

@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { parseEnv } from "@gpuc/platform";
 import { z } from "zod";
 import { parsePortRanges } from "./agent/acceptance.ts";
+import { DEFAULT_IMAGE_REGISTRIES } from "./docker/registry.ts";
 import { ExecutorError } from "./errors.ts";
 
 const seconds = (fallback: number) => z.coerce.number().positive().default(fallback);
@@ -66,6 +67,18 @@ export const executorEnvSchema = z.object({
   GPUC_TMPFS_MB: z.coerce.number().int().positive().default(1024),
   GPUC_DISK_QUOTA: flag,
   GPUC_IMAGE_DIR: z.string().optional(),
+  // Comma-separated registry hosts ("host[:port]") images may be pulled from; "*" allows any (see registry.ts).
+  GPUC_IMAGE_REGISTRIES: z
+    .string()
+    .optional()
+    .transform((value) =>
+      value === undefined
+        ? [...DEFAULT_IMAGE_REGISTRIES]
+        : value
+            .split(",")
+            .map((entry) => entry.trim())
+            .filter(Boolean),
+    ),
   GPUC_EXEC_TIMEOUT_SECONDS: seconds(60),
   GPUC_EXEC_MAX_OUTPUT_BYTES: z.coerce.number().int().positive().default(1_048_576),
   GPUC_MAX_CALLS_PER_INSTANCE: z.coerce.number().int().positive().default(4),

@@ -96,7 +96,7 @@ export async function startExecutor(
     providerId: env.GPUC_PROVIDER_ID,
     ledger: new Ledger(db),
     runtime,
-    images: new ImageStore(docker, log, env.GPUC_IMAGE_DIR),
+    images: new ImageStore(docker, log, env.GPUC_IMAGE_DIR, env.GPUC_IMAGE_REGISTRIES),
     settlement,
     marketplace:
       overrides.marketplace ??

@@ -9,7 +9,7 @@ import { removeProviderContainers, TEST_IMAGE, testDocker, testProviderId } from
 import { testRental } from "../testing/rentals.ts";
 import { type ContainerPolicy, containerCreateOptions } from "./container-spec.ts";
 import { ContainerRuntime } from "./containers.ts";
-import { ImageUnavailableError } from "./errors.ts";
+import { ImageRegistryRefusedError, ImageUnavailableError } from "./errors.ts";
 import { ImageStore, imageTarName } from "./images.ts";
 
 const run = promisify(execFile);
@@ -190,6 +190,23 @@ describe("ImageStore on the real Docker engine", () => {
     expect(ready.source).toBe("tar");
     expect(ready.allowsReadOnlyRootfs).toBe(true);
     expect((await store.ensure(tag)).source).toBe("local");
+  });
+
+  it("Should refuse to pull from a registry the provider does not allow, before Docker contacts it", async () => {
+    const store = new ImageStore(docker, log, dir);
+    const started = Date.now();
+    // A blackholed private address: a pull attempt would hang on the connection, the refusal is immediate.
+    await expect(store.ensure("10.255.255.1:5000/probe:latest")).rejects.toThrow(ImageRegistryRefusedError);
+    await expect(store.ensure("registry.internal/probe")).rejects.toThrow(/GPUC_IMAGE_REGISTRIES/);
+    expect(Date.now() - started).toBeLessThan(1000);
+    // An image already present is used whatever its name: no pull, no request.
+    const local = `10.255.255.1:5000/probe:${version}`;
+    await docker.getImage(TEST_IMAGE).tag({ repo: "10.255.255.1:5000/probe", tag: version });
+    try {
+      expect((await store.ensure(local)).source).toBe("local");
+    } finally {
+      await docker.getImage(local).remove();
+    }
   });
 
   it("Should explain how to provide an image that is neither local, in a tar, nor pullable", async () => {

@@ -31,3 +31,15 @@ export class WritableRootfsRefusedError extends ExecutorError {
     );
   }
 }
+
+/** The image would be pulled from a registry the provider does not allow (e.g. an address in its own network). */
+export class ImageRegistryRefusedError extends ExecutorError {
+  constructor(
+    readonly image: string,
+    readonly registry: string,
+  ) {
+    super(
+      `Image ${image} would be pulled from ${registry}, which this provider does not allow (GPUC_IMAGE_REGISTRIES); publish it to a public registry such as docker.io or ghcr.io`,
+    );
+  }
+}

@@ -2,8 +2,9 @@ import { access } from "node:fs/promises";
 import { join } from "node:path";
 import type { Logger } from "@gpuc/platform";
 import type Docker from "dockerode";
-import { ImageUnavailableError } from "./errors.ts";
+import { ImageRegistryRefusedError, ImageUnavailableError } from "./errors.ts";
 import { WRITABLE_ROOTFS_LABEL } from "./labels.ts";
+import { DEFAULT_IMAGE_REGISTRIES, registryAllowed, registryOf } from "./registry.ts";
 
 export interface PullProgress {
   readonly image: string;
@@ -29,24 +30,36 @@ export function imageTarName(image: string): string {
 
 /**
  * Makes a rental's image present before its container is created (pull time is not billed): already local,
- * else loaded from `<imageDir>/<imageTarName>` (air-gapped or pre-seeded providers), else pulled with progress.
+ * else loaded from `<imageDir>/<imageTarName>` (air-gapped or pre-seeded providers), else pulled with progress
+ * from an allowed registry (anything else is refused before Docker contacts it).
  */
 export class ImageStore {
   readonly #docker: Docker;
   readonly #imageDir: string | undefined;
   readonly #log: Logger;
+  readonly #registries: readonly string[];
 
-  constructor(docker: Docker, log: Logger, imageDir?: string) {
+  /** `registries`: where images may be pulled from (`registry.ts`); local images and tars need no pull. */
+  constructor(
+    docker: Docker,
+    log: Logger,
+    imageDir?: string,
+    registries: readonly string[] = DEFAULT_IMAGE_REGISTRIES,
+  ) {
     this.#docker = docker;
     this.#log = log;
     this.#imageDir = imageDir;
+    this.#registries = registries;
   }
 
   async ensure(image: string, onProgress?: (progress: PullProgress) => void): Promise<ReadyImage> {
     const local = await this.#inspect(image);
     if (local) return { ...local, source: "local" };
+    const tar = await this.#tarFor(image);
+    if (!tar && !registryAllowed(image, this.#registries)) {
+      throw new ImageRegistryRefusedError(image, registryOf(image));
+    }
     try {
-      const tar = await this.#tarFor(image);
       if (tar) {
         await this.loadTar(tar);
       } else {
