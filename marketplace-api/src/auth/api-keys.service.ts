@@ -47,7 +47,16 @@ export class ApiKeysService {
     return (await this.repo.listByAddress(principal.address)).map(toApiKey);
   }
 
+  /**
+   * Revokes one of the caller's keys. A wallet session may revoke any of them; an API key only itself (a leaked
+   * key, even a read-only one, must not switch off the owner's executors or scripts).
+   */
   async revoke(principal: Principal, id: string): Promise<ApiKey> {
+    assert(
+      principal.via === "session" || principal.apiKeyId === id,
+      403,
+      "An API key may revoke only itself; revoke other keys from a wallet session",
+    );
     const row = await this.repo.revoke(id, principal.address, this.clock.now());
     assert(row, 404, `API key ${id} not found among your keys`);
     this.log.info("API_KEY_REVOKED", { keyId: id });

@@ -71,11 +71,11 @@ export function authRoutes(auth: AuthService, apiKeys: ApiKeysService): Route[] 
       method: "delete",
       path: "/api/v1/api-keys/{id}",
       tag: "auth",
-      summary: "Revoke an API key",
+      summary: "Revoke an API key (from a wallet session: any of yours; with an API key: that key only)",
       auth: "any",
       params: idParams,
       response: apiKeySchema,
-      errors: [404],
+      errors: [403, 404],
       handle: ({ principal, params }) => apiKeys.revoke(principal!, params.id),
     }),
   ];

@@ -181,4 +181,28 @@ describe("Wallet sign-in and API keys", () => {
     const strangers = await h.signIn();
     problemOf(await h.request("DELETE", `/api/v1/api-keys/${created.id}`, { token: strangers.token }), 404);
   });
+
+  it("Should let an API key revoke only itself, and a wallet session any of the owner's keys", async () => {
+    const { token } = await h.signIn();
+    const mint = async (name: string, scopes: string[]) =>
+      ok(
+        await h.request("POST", "/api/v1/api-keys", { token, body: { name, scopes } }),
+        createdApiKeySchema,
+        201,
+      );
+    const executor = await mint("executor", ["provider"]);
+    const reader = await mint("dashboard", ["read"]);
+    const revoke = (id: string, bearer: string) =>
+      h.request("DELETE", `/api/v1/api-keys/${id}`, { token: bearer });
+
+    // The reviewer's: a read-only key switching off the owner's executor key.
+    expect(problemOf(await revoke(executor.id, reader.key), 403).detail).toContain("only itself");
+    problemOf(await revoke(reader.id, executor.key), 403);
+    ok(await h.request("GET", "/api/v1/api-keys", { token: executor.key }), apiKeyListSchema);
+
+    expect(ok(await revoke(reader.id, reader.key), apiKeySchema).revokedAt).not.toBeNull();
+    problemOf(await h.request("GET", "/api/v1/api-keys", { token: reader.key }), 401);
+    ok(await revoke(executor.id, token), apiKeySchema);
+    problemOf(await h.request("GET", "/api/v1/api-keys", { token: executor.key }), 401);
+  });
 });
