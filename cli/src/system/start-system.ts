@@ -121,6 +121,8 @@ async function assemble(
       ...loadConfig({
         BILLING_HOUR_S: String(periodSeconds),
         ESCROW_START_SLACK_BLOCKS: String(escrowStartSlackBlocks),
+        // This system's executor signs the provider id into every heartbeat: refuse unbound (replayable) ones.
+        HEARTBEAT_REQUIRE_PROVIDER_ID: "true",
         ...config.raw,
       }),
       databaseUrl,

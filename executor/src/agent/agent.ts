@@ -171,6 +171,7 @@ export class Agent {
     }));
     const { endpoint } = this.#d.options;
     const heartbeat = signHeartbeat(signer, {
+      providerId: this.#d.providerId,
       timestamp: new Date().toISOString(),
       gpus,
       instances,

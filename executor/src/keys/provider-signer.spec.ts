@@ -32,6 +32,15 @@ describe("provider signer", () => {
     expect(verifyProviderSignature(other.address, heartbeatMessage(heartbeat), signed.signature)).toBe(false);
   });
 
+  it("Should sign the provider id with the heartbeat, so it cannot be replayed to a sibling provider", () => {
+    const signer = signerFromSecretKey("1".repeat(64), "testnet");
+    const heartbeat = { providerId: "rig-a", timestamp: "2026-01-01T00:00:00.000Z", gpus: [], instances: [] };
+    const signed = signHeartbeat(signer, heartbeat);
+    expect(new TextDecoder().decode(heartbeatMessage(heartbeat))).toContain('"providerId":"rig-a"');
+    const replayed = { ...heartbeat, providerId: "rig-b" };
+    expect(verifyProviderSignature(signer.address, heartbeatMessage(replayed), signed.signature)).toBe(false);
+  });
+
   it("Should sign transactions with the same key and address as heartbeats", () => {
     const fromPhrase = transactionSigner({ kind: "mnemonic", mnemonic: MNEMONIC, passphrase: "" }, "testnet");
     expect(fromPhrase.address).toBe(signerFromMnemonic(MNEMONIC, "", "testnet").address);

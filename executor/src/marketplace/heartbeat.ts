@@ -4,9 +4,10 @@ import type { Heartbeat, SignedHeartbeat } from "./marketplace-client.ts";
 
 /** The bytes a heartbeat's signature covers: UTF-8 of the canonical JSON of the body without `signature`. */
 export function heartbeatMessage(heartbeat: Heartbeat): Uint8Array {
-  const { timestamp, gpus, instances, endpoint } = heartbeat;
+  const { providerId, timestamp, gpus, instances, endpoint } = heartbeat;
   return new TextEncoder().encode(
     canonicalJson({
+      ...(providerId === undefined ? {} : { providerId }),
       timestamp,
       gpus: gpus.map((gpu) => ({ ...gpu })),
       instances: instances.map((instance) => ({ ...instance })),

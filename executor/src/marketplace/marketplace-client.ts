@@ -9,6 +9,8 @@ export interface HeartbeatInstance {
 }
 
 export interface Heartbeat {
+  /** The provider this heartbeat is for; signed, so it cannot be replayed to another provider of the same owner. */
+  readonly providerId?: string;
   /** ISO 8601. */
   readonly timestamp: string;
   readonly gpus: readonly GpuStatus[];
