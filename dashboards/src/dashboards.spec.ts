@@ -159,7 +159,11 @@ describe("Dashboards against the real marketplace, executor and Prometheus", () 
     const refused = await prom.waitFor(queryOf(auditor, "Heartbeat failures"), (s) => (s[0]?.value ?? 0) > 0);
     expect(refused.map((s) => s.metric.result)).toEqual(["refused"]);
     expect(refused[0]?.value).toBeGreaterThan(0);
-    const executorFailures = await prom.query(queryOf(auditor, "Heartbeat failures", "B"));
+    // The executor side is scraped separately: wait for its own counter to have moved between two scrapes too.
+    const executorFailures = await prom.waitFor(
+      queryOf(auditor, "Heartbeat failures", "B"),
+      (s) => (s[0]?.value ?? 0) > 0,
+    );
     expect(executorFailures[0]?.value).toBeGreaterThan(0);
 
     const states = await prom.query(queryOf(auditor, "Rentals by state"));
