@@ -32,12 +32,3 @@ export function p2pkTree(address: string, network: NetworkName): string {
 export function sigmaPropHex(address: string, network: NetworkName): string {
   return p2pkTree(address, network).slice(2);
 }
-
-/** The P2PK address of a `SigmaProp` register value (`08cd…`), or undefined if it is not a single key. */
-export function addressOfSigmaProp(registerHex: string, network: NetworkName): string | undefined {
-  if (!/^08cd[0-9a-f]{66}$/i.test(registerHex)) return undefined;
-  return ErgoAddress.fromErgoTree(
-    `00${registerHex}`,
-    network === "mainnet" ? Network.Mainnet : Network.Testnet,
-  ).encode();
-}

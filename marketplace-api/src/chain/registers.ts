@@ -27,9 +27,3 @@ export function int(hex: string | undefined): number | undefined {
   const data = constant(hex);
   return typeof data === "number" ? data : undefined;
 }
-
-/** A `Long` register. */
-export function long(hex: string | undefined): bigint | undefined {
-  const data = constant(hex);
-  return typeof data === "bigint" ? data : undefined;
-}

@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { SByte, SColl, SInt } from "@fleet-sdk/serializer";
 import { createdApiKeySchema } from "../auth/auth.schema.ts";
-import { p2pkTree, sigmaPropHex } from "../chain/address.ts";
+import { sigmaPropHex } from "../chain/address.ts";
 import { type Listing, listingHash } from "../gpus/listing.ts";
 import { providerSchema } from "../providers/providers.schema.ts";
 import { type Harness, ok } from "./harness.ts";
@@ -73,23 +73,6 @@ export async function recreateStake(
   const created = await h.services.index.box(id);
   await h.services.index.markSpent([previous], created!.txId, created!.inclusionHeight);
   return id;
-}
-
-/** Gives a wallet GPUC in the index (a confirmed wallet box holding `units`). */
-export async function seedGpuc(h: Harness, owner: TestWallet, units: bigint): Promise<void> {
-  await h.services.index.insertBox({
-    boxId: boxId(),
-    kind: "wallet",
-    txId: boxId(),
-    outputIndex: 0,
-    ergoTree: p2pkTree(owner.address, "testnet"),
-    value: 1_000_000n,
-    assets: [{ tokenId: "ee".repeat(32), amount: units.toString() }],
-    registers: {},
-    creationHeight: height,
-    inclusionHeight: height++,
-    gpuc: units,
-  });
 }
 
 /** A signed-in provider registered with a seeded stake, and a provider-scoped API key for its executor. */
