@@ -78,6 +78,12 @@ export class GpusRepository {
     return (await this.db.query<GpuRow>("SELECT * FROM gpus WHERE id = $1", [id]))[0];
   }
 
+  /** The offers with these ids, by id, in one query (for a list of rentals, not one query per rental). */
+  async findMany(ids: readonly string[]): Promise<Map<string, GpuRow>> {
+    const rows = await this.db.query<GpuRow>("SELECT * FROM gpus WHERE id = ANY($1)", [[...new Set(ids)]]);
+    return new Map(rows.map((row) => [row.id, row]));
+  }
+
   /** Reserves an offer for a rental; false when it is taken, unlisted or offline. */
   async reserve(id: string, instanceId: string): Promise<boolean> {
     const rows = await this.db.query(

@@ -15,7 +15,7 @@ import { assert, HttpError, InsufficientFundsError, TooManyUnfundedRentalsError 
 import type { Principal } from "../core/route.ts";
 import type { Credential, CredentialScope } from "../credentials/credentials.schema.ts";
 import type { CredentialsService } from "../credentials/credentials.service.ts";
-import type { GpusRepository } from "../gpus/gpus.repository.ts";
+import type { GpuRow, GpusRepository } from "../gpus/gpus.repository.ts";
 import type { IndexedBox, IndexRepository } from "../indexer/index.repository.ts";
 import type { ProvidersRepository } from "../providers/providers.repository.ts";
 import { type EscrowBox, lineageTip, readEscrow, successorMismatch } from "./escrow.ts";
@@ -224,7 +224,8 @@ export class InstancesService {
       `Provider ${providerId} not found among yours`,
     );
     const rows = await this.d.repo.listByProvider(providerId, states);
-    return Promise.all(rows.map((row) => this.toExecutorInstance(row)));
+    const gpus = await this.d.gpus.findMany(rows.map((row) => row.gpu_id));
+    return rows.map((row) => toExecutorInstance(row, gpus.get(row.gpu_id)));
   }
 
   /** A credential for the executor, scoped to this instance and expiring when its prepaid hours end. */
@@ -641,31 +642,6 @@ export class InstancesService {
     if (row.consumer_address === principal.address) return true;
     return (await this.d.providers.find(row.provider_id))?.owner_address === principal.address;
   }
-
-  private async toExecutorInstance(row: InstanceRow): Promise<ExecutorInstance> {
-    const gpu = await this.d.gpus.find(row.gpu_id);
-    return {
-      id: row.id,
-      state: row.state,
-      image: row.image,
-      cmd: row.cmd ?? undefined,
-      env: row.env ?? undefined,
-      ports: row.ports ?? undefined,
-      gpuIds: gpu?.device_ids ?? [],
-      hours: row.hours,
-      pricePerHour: row.price_per_hour.toString(),
-      escrowBoxId: row.escrow_box_id,
-      startHeight: row.start_height,
-      expiresAt: row.expires_at?.toISOString() ?? null,
-      consumerAddress: row.consumer_address,
-      limits: {
-        cpus: gpu?.cpu_cores ?? 1,
-        memoryMb: (gpu?.ram_gb ?? 1) * 1024,
-        pids: 4096,
-        diskGb: gpu?.disk_gb ?? 10,
-      },
-    };
-  }
 }
 
 /**
@@ -689,6 +665,30 @@ function executorClose(
     `An executor fails a rental with reason provider_rejected, not ${reason}; stop it (Stopping) to close it otherwise`,
   );
   return { reason: "provider_rejected", detail };
+}
+
+function toExecutorInstance(row: InstanceRow, gpu: GpuRow | undefined): ExecutorInstance {
+  return {
+    id: row.id,
+    state: row.state,
+    image: row.image,
+    cmd: row.cmd ?? undefined,
+    env: row.env ?? undefined,
+    ports: row.ports ?? undefined,
+    gpuIds: gpu?.device_ids ?? [],
+    hours: row.hours,
+    pricePerHour: row.price_per_hour.toString(),
+    escrowBoxId: row.escrow_box_id,
+    startHeight: row.start_height,
+    expiresAt: row.expires_at?.toISOString() ?? null,
+    consumerAddress: row.consumer_address,
+    limits: {
+      cpus: gpu?.cpu_cores ?? 1,
+      memoryMb: (gpu?.ram_gb ?? 1) * 1024,
+      pids: 4096,
+      diskGb: gpu?.disk_gb ?? 10,
+    },
+  };
 }
 
 function toInstance(row: InstanceRow): Instance {
