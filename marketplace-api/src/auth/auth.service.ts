@@ -106,10 +106,10 @@ export class AuthService {
 
   /** The caller behind `Authorization: Bearer <token>` (session or API key), or undefined. */
   async authenticate(authorization: string | undefined): Promise<Principal | undefined> {
-    const token = /^Bearer (\S+)$/i.exec(authorization ?? "")?.[1];
+    const token = bearerToken(authorization);
     if (!token) return undefined;
     const now = this.clock.now();
-    if (token.startsWith("gpuc_")) {
+    if (isApiKey(token)) {
       const key = await this.apiKeys.useActive(hashToken(token), now);
       if (!key) throw new HttpError(401, "This API key is unknown or revoked; create a new one");
       // An arbiter key stops carrying the scope once the marketplace's arbiter key changes.
@@ -138,8 +138,17 @@ export class AuthService {
   }
 
   async signOut(authorization: string | undefined): Promise<void> {
-    const token = /^Bearer (\S+)$/i.exec(authorization ?? "")?.[1];
-    if (token && !token.startsWith("gpuc_"))
-      await this.repo.revokeSession(hashToken(token), this.clock.now());
+    const token = bearerToken(authorization);
+    if (token && !isApiKey(token)) await this.repo.revokeSession(hashToken(token), this.clock.now());
   }
+}
+
+/** The token of an `Authorization: Bearer <token>` header, or undefined. */
+function bearerToken(authorization: string | undefined): string | undefined {
+  return /^Bearer (\S+)$/i.exec(authorization ?? "")?.[1];
+}
+
+/** API keys carry the `gpuc` prefix `newToken` gives them; sessions `sess`. */
+function isApiKey(token: string): boolean {
+  return token.startsWith("gpuc_");
 }
