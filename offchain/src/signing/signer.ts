@@ -121,7 +121,8 @@ export function verifyMessage(address: string, message: Uint8Array, signature: U
   }
 }
 
-function withoutExtension<T extends object>(box: T): Omit<T, "extension"> {
+/** A box as ergo-lib reads it: EIP-12 inputs carry their context extension, which is not part of the box. */
+export function withoutExtension<T extends object>(box: T): Omit<T, "extension"> {
   const { extension: _extension, ...rest } = box as T & { extension?: unknown };
   return rest;
 }

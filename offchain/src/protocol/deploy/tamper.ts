@@ -10,6 +10,7 @@ import {
 import type { ChainClient } from "../../chain/chainClient.ts";
 import { parseNodeJson } from "../../chain/json.ts";
 import type { SignedTransaction } from "../../chain/types.ts";
+import { withoutExtension } from "../../signing/signer.ts";
 import { nextBlockContext } from "../../signing/stateContext.ts";
 
 // Test-only tools for adversarial tests: change one thing in an honest transaction, then prove every input that
@@ -53,27 +54,38 @@ function adjustToken(output: Output, tokenId: string, delta: bigint): void {
 }
 
 /**
- * Signs every input that `secrets` can prove and leaves the others with an empty proof (a script that reduces to
- * false has no proof at all), so the chain's own validation decides.
+ * Proves every input that `secretsHex` can prove and leaves the others with an empty proof (a script that reduces
+ * to false has no proof at all), so the chain's own validation decides; also says which inputs had no proof.
  */
+export function proveEachInput(
+  tx: EIP12UnsignedTransaction,
+  secretsHex: readonly string[],
+  context: ReturnType<typeof nextBlockContext>,
+): { signed: SignedTransaction; unprovable: string[] } {
+  const keys = new SecretKeys();
+  for (const secret of secretsHex) keys.add(SecretKey.dlog_from_bytes(Buffer.from(secret, "hex")));
+  const wallet = Wallet.from_secrets(keys);
+  const unsigned = UnsignedTransaction.from_json(JSON.stringify(tx));
+  const inputs = ErgoBoxes.from_boxes_json(tx.inputs.map(withoutExtension));
+  const dataInputs = ErgoBoxes.from_boxes_json(tx.dataInputs.map(withoutExtension));
+  const unprovable: string[] = [];
+  const proofs = tx.inputs.map((input, index) => {
+    try {
+      return wallet.sign_tx_input(index, context, unsigned, inputs, dataInputs).spending_proof().proof();
+    } catch {
+      unprovable.push(input.boxId);
+      return new Uint8Array();
+    }
+  });
+  const signed = parseNodeJson<SignedTransaction>(Transaction.from_unsigned_tx(unsigned, proofs).to_json());
+  return { signed, unprovable };
+}
+
+/** `proveEachInput` against the chain's current headers. */
 export async function signRegardless(
   tx: EIP12UnsignedTransaction,
   secretsHex: readonly string[],
   chain: Pick<ChainClient, "lastHeaders">,
 ): Promise<SignedTransaction> {
-  const keys = new SecretKeys();
-  for (const secret of secretsHex) keys.add(SecretKey.dlog_from_bytes(Buffer.from(secret, "hex")));
-  const wallet = Wallet.from_secrets(keys);
-  const context = nextBlockContext(await chain.lastHeaders(10));
-  const unsigned = UnsignedTransaction.from_json(JSON.stringify(tx));
-  const inputs = ErgoBoxes.from_boxes_json(tx.inputs.map(({ extension: _, ...box }) => box));
-  const dataInputs = ErgoBoxes.from_boxes_json(tx.dataInputs);
-  const proofs = tx.inputs.map((_, index) => {
-    try {
-      return wallet.sign_tx_input(index, context, unsigned, inputs, dataInputs).spending_proof().proof();
-    } catch {
-      return new Uint8Array();
-    }
-  });
-  return parseNodeJson<SignedTransaction>(Transaction.from_unsigned_tx(unsigned, proofs).to_json());
+  return proveEachInput(tx, secretsHex, nextBlockContext(await chain.lastHeaders(10))).signed;
 }

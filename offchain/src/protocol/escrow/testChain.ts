@@ -1,4 +1,4 @@
-import type { Amount, Box, EIP12UnsignedTransaction } from "@fleet-sdk/common";
+import type { EIP12UnsignedTransaction } from "@fleet-sdk/common";
 import {
   OutputBuilder,
   RECOMMENDED_MIN_FEE_VALUE,
@@ -7,20 +7,13 @@ import {
 } from "@fleet-sdk/core";
 import { hex, randomBytes } from "@fleet-sdk/crypto";
 import { compileDeployment, type Deployment } from "@gpuc/ergoscript";
-import {
-  ErgoBoxes,
-  SecretKey,
-  SecretKeys,
-  Transaction,
-  UnsignedTransaction,
-  Wallet,
-} from "ergo-lib-wasm-nodejs";
-import { parseNodeJson } from "../../chain/json.ts";
+import { SecretKey } from "ergo-lib-wasm-nodejs";
 import type { ChainBox, SignedTransaction } from "../../chain/types.ts";
 import { Signer } from "../../signing/signer.ts";
 import { nextBlockContext } from "../../signing/stateContext.ts";
 import { startTestChain, type TestChain } from "../../testing.ts";
 import { encodeConfigRegisters, type ProtocolParams } from "../config.ts";
+import { proveEachInput } from "../deploy/tamper.ts";
 import { DEFAULT_PARAMS } from "../deploy.ts";
 
 // Test-only: a devnet with a Config box and a GPUC token of its own, for the rentals contracts. The Config NFT
@@ -175,9 +168,9 @@ export async function startRentalsChain(params: ProtocolParams = TEST_PARAMS): P
       while ((await height()) < target) await chain.mine();
     },
     async reject(tx, ...signers) {
-      const { signed, unprovable } = signEachInput(
+      const { signed, unprovable } = proveEachInput(
         tx,
-        signers,
+        signers.map((party) => party.secret),
         nextBlockContext(await chain.client.lastHeaders(10)),
       );
       try {
@@ -190,33 +183,4 @@ export async function startRentalsChain(params: ProtocolParams = TEST_PARAMS): P
     },
     stop: () => chain.stop(),
   };
-}
-
-function signEachInput(
-  tx: EIP12UnsignedTransaction,
-  signers: Party[],
-  context: ReturnType<typeof nextBlockContext>,
-): { signed: SignedTransaction; unprovable: string[] } {
-  const keys = new SecretKeys();
-  for (const party of signers) keys.add(SecretKey.dlog_from_bytes(hex.decode(party.secret)));
-  const wallet = Wallet.from_secrets(keys);
-  const unsigned = UnsignedTransaction.from_json(JSON.stringify(tx));
-  const inputs = ErgoBoxes.from_boxes_json(tx.inputs.map(withoutExtension));
-  const dataInputs = ErgoBoxes.from_boxes_json(tx.dataInputs.map(withoutExtension));
-  const unprovable: string[] = [];
-  const proofs = tx.inputs.map((input, index) => {
-    try {
-      return wallet.sign_tx_input(index, context, unsigned, inputs, dataInputs).spending_proof().proof();
-    } catch {
-      unprovable.push(input.boxId);
-      return new Uint8Array();
-    }
-  });
-  const signed = parseNodeJson<SignedTransaction>(Transaction.from_unsigned_tx(unsigned, proofs).to_json());
-  return { signed, unprovable };
-}
-
-function withoutExtension(box: Box<Amount> & { extension?: unknown }): Box<Amount> {
-  const { extension: _extension, ...rest } = box;
-  return rest;
 }
