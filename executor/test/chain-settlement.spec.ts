@@ -5,7 +5,12 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { finalSplit } from "../src/billing/terms.ts";
 import { ChainSettlement } from "../src/settlement/chain-settlement.ts";
 import type { EscrowRef } from "../src/settlement/settlement.ts";
-import { type AgentHandle, type Harness, startHarness } from "../src/testing/agent-harness.ts";
+import {
+  type AgentHandle,
+  HARNESS_PROVIDER_SECRET,
+  type Harness,
+  startHarness,
+} from "../src/testing/agent-harness.ts";
 import { type EscrowChain, startEscrowChain } from "../src/testing/escrow-chain.ts";
 import { testRental } from "../src/testing/rentals.ts";
 
@@ -15,7 +20,6 @@ import { testRental } from "../src/testing/rentals.ts";
 
 const PRICE = 1_000_000n; // 1 GPUC per period
 const PERIOD_SECONDS = 6;
-const PROVIDER_SECRET = "7".repeat(64); // the harness's provider key
 
 let h: Harness;
 let ec: EscrowChain;
@@ -35,7 +39,7 @@ const settlement = () =>
   new ChainSettlement({
     chain: ec.chain.client,
     deployment: ec.deployment,
-    signer: Signer.fromSecretHex(PROVIDER_SECRET, "testnet"),
+    signer: Signer.fromSecretHex(HARNESS_PROVIDER_SECRET, "testnet"),
     log: createLogger("executor.test"),
   });
 

@@ -3,7 +3,7 @@ import { escrowRegisters, parseEscrowBox, Signer } from "@gpuc/offchain";
 import { createLogger } from "@gpuc/platform";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ChainSettlement } from "../src/settlement/chain-settlement.ts";
-import { type Harness, startHarness } from "../src/testing/agent-harness.ts";
+import { HARNESS_PROVIDER_SECRET, type Harness, startHarness } from "../src/testing/agent-harness.ts";
 import { type EscrowChain, type OpenEscrowTx, startEscrowChain } from "../src/testing/escrow-chain.ts";
 import { testRental } from "../src/testing/rentals.ts";
 
@@ -12,7 +12,6 @@ import { testRental } from "../src/testing/rentals.ts";
 
 const PRICE = 1_000_000n; // 1 GPUC per period
 const PERIOD_SECONDS = 6;
-const PROVIDER_SECRET = "7".repeat(64); // the harness's provider key
 
 let h: Harness;
 let ec: EscrowChain;
@@ -32,7 +31,7 @@ const settlement = () =>
   new ChainSettlement({
     chain: ec.chain.client,
     deployment: ec.deployment,
-    signer: Signer.fromSecretHex(PROVIDER_SECRET, "testnet"),
+    signer: Signer.fromSecretHex(HARNESS_PROVIDER_SECRET, "testnet"),
     log: createLogger("executor.test"),
   });
 

@@ -54,9 +54,12 @@ export const TEST_POLICY = (providerId: string): ContainerPolicy => ({
   diskQuota: false,
 });
 
+/** The provider key every harness signs with (test material), for tests that settle on chain with it too. */
+export const HARNESS_PROVIDER_SECRET = "7".repeat(64);
+
 export async function startHarness(name: string): Promise<Harness> {
   const providerId = testProviderId();
-  const signer = signerFromSecretKey("7".repeat(64), "testnet");
+  const signer = signerFromSecretKey(HARNESS_PROVIDER_SECRET, "testnet");
   const ledgerTestDb = await createTestDatabase(`executor_${name}`);
   const chainTestDb = await createTestDatabase(`executor_${name}_chain`);
   const dbs: TestDatabase[] = [ledgerTestDb, chainTestDb];
