@@ -1,9 +1,10 @@
 import type { Amount, Box } from "@fleet-sdk/common";
 import { hex } from "@fleet-sdk/crypto";
-import { decode, SByte, SColl, SLong, SPair } from "@fleet-sdk/serializer";
-import { sigmaPropRegister, sigmaPropTree, toErgoTree } from "./config/sigmaProp.ts";
+import { SByte, SColl, SLong, SPair } from "@fleet-sdk/serializer";
+import { sigmaPropRegister, toErgoTree } from "./config/sigmaProp.ts";
 import { ConfigBoxMismatchError } from "./errors/configBoxMismatch.ts";
 import { MalformedConfigBoxError } from "./errors/malformedConfigBox.ts";
+import { type ConstantType, type ConstantValues, readConstant, readSigmaProp } from "./registers.ts";
 
 /** Index of each protocol parameter in the Config box's R4 `Coll[Long]`. */
 export const CONFIG_PARAM = {
@@ -76,16 +77,10 @@ export function parseConfigBox(box: Box<Amount>, configNftId?: string): Protocol
   if (configNftId !== undefined && box.assets[0]?.tokenId !== configNftId) {
     throw new ConfigBoxMismatchError(box.boxId, configNftId);
   }
-  const registers = box.additionalRegisters;
-  const params = readRegister<bigint[]>(box, "R4", "Coll[Long]", "SColl[SLong]", 9);
-  const price = readRegister<bigint>(box, "R5", "Long", "SLong");
-  const whitelist = readRegister<[Uint8Array, bigint][]>(
-    box,
-    "R6",
-    "Coll[(Coll[Byte], Long)]",
-    "SColl[(SColl[SByte], SLong)]",
-  );
-  const treasury = readRegister<Uint8Array>(box, "R9", "Coll[Byte]", "SColl[SByte]");
+  const params = readRegister(box, "R4", "Coll[Long]", "SColl[SLong]", 9);
+  const price = readRegister(box, "R5", "Long", "SLong");
+  const whitelist = readRegister(box, "R6", "Coll[(Coll[Byte], Long)]", "SColl[(SColl[SByte], SLong)]");
+  const treasury = readRegister(box, "R9", "Coll[Byte]", "SColl[SByte]");
   const param = (name: keyof typeof CONFIG_PARAM) => params[CONFIG_PARAM[name]]!;
   return {
     boxId: box.boxId,
@@ -100,8 +95,8 @@ export function parseConfigBox(box: Box<Amount>, configNftId?: string): Protocol
     liquidationPenaltyBps: Number(param("liquidationPenaltyBps")),
     price,
     whitelist: whitelist.map(([id, rate]) => ({ tokenId: hex.encode(id), rate })),
-    admin: readSigmaProp(box, "R7", registers.R7),
-    arbiter: readSigmaProp(box, "R8", registers.R8),
+    admin: sigmaPropIn(box, "R7"),
+    arbiter: sigmaPropIn(box, "R8"),
     treasury: hex.encode(treasury),
   };
 }
@@ -141,26 +136,23 @@ export function stableToken(
 
 type RegisterName = "R4" | "R5" | "R6" | "R7" | "R8" | "R9";
 
-function readRegister<T>(
+function readRegister<T extends ConstantType>(
   box: Box<Amount>,
   register: RegisterName,
   expected: string,
-  stype: string,
+  type: T,
   minSize = 0,
-): T {
-  const constant = decode(box.additionalRegisters[register]);
-  const data = constant?.data;
+): ConstantValues[T] {
+  const data = readConstant(box.additionalRegisters[register], type);
   const tooShort = Array.isArray(data) && data.length < minSize;
-  if (!constant || constant.type.toString() !== stype || tooShort) {
+  if (data === undefined || tooShort) {
     throw new MalformedConfigBoxError(box.boxId, register, minSize ? `${expected} of ${minSize}+` : expected);
   }
-  return data as T;
+  return data;
 }
 
-function readSigmaProp(box: Box<Amount>, register: RegisterName, value: string | undefined): string {
-  const tree = value === undefined ? undefined : sigmaPropTree(value);
-  if (!tree || decode(value)?.type.toString() !== "SSigmaProp") {
-    throw new MalformedConfigBoxError(box.boxId, register, "SigmaProp");
-  }
+function sigmaPropIn(box: Box<Amount>, register: RegisterName): string {
+  const tree = readSigmaProp(box.additionalRegisters[register]);
+  if (!tree) throw new MalformedConfigBoxError(box.boxId, register, "SigmaProp");
   return tree;
 }

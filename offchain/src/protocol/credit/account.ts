@@ -1,9 +1,9 @@
 import type { Amount, Box } from "@fleet-sdk/common";
 import { OutputBuilder } from "@fleet-sdk/core";
-import { decode, SLong } from "@fleet-sdk/serializer";
+import { SLong } from "@fleet-sdk/serializer";
 import type { CompiledContract } from "@gpuc/ergoscript";
-import { sigmaPropTree } from "../config/sigmaProp.ts";
 import { NotACreditAccountError } from "../errors/notACreditAccount.ts";
+import { readConstant, readSigmaProp } from "../registers.ts";
 
 /** A Credit Account box: ERG collateral, R4 owner (SigmaProp), R5 debt in GPUC units. */
 export interface CreditAccount {
@@ -29,15 +29,13 @@ export function parseCreditAccount(box: Box<Amount>, deployment: WithCreditContr
     throw new NotACreditAccountError(box.boxId, "its script is not this deployment's Credit Account");
   }
   const ownerRegister = box.additionalRegisters.R4 ?? "";
-  const owner = sigmaPropTree(ownerRegister);
-  const debt = decode(box.additionalRegisters.R5);
-  if (!owner || decode(ownerRegister)?.type.toString() !== "SSigmaProp") {
-    throw new NotACreditAccountError(box.boxId, "R4 is not the owner's SigmaProp");
-  }
-  if (typeof debt?.data !== "bigint" || debt.type.toString() !== "SLong" || debt.data < 0n) {
+  const owner = readSigmaProp(ownerRegister);
+  const debt = readConstant(box.additionalRegisters.R5, "SLong");
+  if (!owner) throw new NotACreditAccountError(box.boxId, "R4 is not the owner's SigmaProp");
+  if (debt === undefined || debt < 0n) {
     throw new NotACreditAccountError(box.boxId, "R5 is not a non-negative Long debt");
   }
-  return { box, ownerRegister, owner, collateral: BigInt(box.value), debt: debt.data };
+  return { box, ownerRegister, owner, collateral: BigInt(box.value), debt };
 }
 
 /** A Credit Account output: `collateral` nanoERG, owner register, debt. */

@@ -1,11 +1,6 @@
 import type { Amount, Box, EIP12UnsignedTransaction } from "@fleet-sdk/common";
-import {
-  type FleetPlugin,
-  InsufficientInputs,
-  RECOMMENDED_MIN_FEE_VALUE,
-  TransactionBuilder,
-} from "@fleet-sdk/core";
-import { InsufficientFundsError } from "../errors/insufficientFunds.ts";
+import { type FleetPlugin, RECOMMENDED_MIN_FEE_VALUE, TransactionBuilder } from "@fleet-sdk/core";
+import { translateFleetErrors } from "../fleet.ts";
 
 /** The wallet side of a protocol transaction: boxes to pay from, where change goes, the height to build at. */
 export interface WalletContext {
@@ -20,22 +15,17 @@ export interface WalletContext {
 
 /**
  * Builds one whole transaction from a protocol plugin and the wallet that pays for it.
- * The plugin's inputs come first and its outputs first (the LETS contracts pin the Bank at index 0).
+ * The plugin's inputs come first and its outputs first (the LETS contracts pin the Bank at index 0). Throws
+ * `InsufficientFundsError` (what is missing) when the wallet boxes cannot pay for it.
  */
 export function buildWithWallet(plugin: FleetPlugin, wallet: WalletContext): EIP12UnsignedTransaction {
-  try {
-    return new TransactionBuilder(wallet.height)
+  return translateFleetErrors(() =>
+    new TransactionBuilder(wallet.height)
       .from([...wallet.inputs])
       .extend(plugin)
       .sendChangeTo(wallet.changeAddress)
       .payFee(wallet.fee ?? RECOMMENDED_MIN_FEE_VALUE)
       .build()
-      .toEIP12Object();
-  } catch (error) {
-    if (!(error instanceof InsufficientInputs)) throw error;
-    const missing: Record<string, bigint> = {};
-    if (error.unreached.nanoErgs) missing.nanoErgs = error.unreached.nanoErgs;
-    for (const token of error.unreached.tokens ?? []) missing[token.tokenId] = token.amount ?? 0n;
-    throw new InsufficientFundsError(missing, { cause: error });
-  }
+      .toEIP12Object(),
+  );
 }

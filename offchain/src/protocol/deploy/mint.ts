@@ -5,6 +5,7 @@ import {
   SAFE_MIN_BOX_VALUE,
   TransactionBuilder,
 } from "@fleet-sdk/core";
+import { translateFleetErrors } from "../fleet.ts";
 
 /** An EIP-4 token to mint: all of it goes to `recipient`. */
 export interface MintRequest {
@@ -25,18 +26,20 @@ export interface MintRequest {
  * const { tokenId, tx } = buildMintTx({ inputs, height, recipient: me, changeAddress: me, amount: 1n, name: "GPUC Bank", … });
  */
 export function buildMintTx(request: MintRequest): { tokenId: string; tx: EIP12UnsignedTransaction } {
-  const unsigned = new TransactionBuilder(request.height)
-    .from([...request.inputs])
-    .to(
-      new OutputBuilder(SAFE_MIN_BOX_VALUE, request.recipient).mintToken({
-        amount: request.amount,
-        name: request.name,
-        description: request.description,
-        decimals: request.decimals,
-      }),
-    )
-    .sendChangeTo(request.changeAddress)
-    .payFee(RECOMMENDED_MIN_FEE_VALUE)
-    .build();
+  const unsigned = translateFleetErrors(() =>
+    new TransactionBuilder(request.height)
+      .from([...request.inputs])
+      .to(
+        new OutputBuilder(SAFE_MIN_BOX_VALUE, request.recipient).mintToken({
+          amount: request.amount,
+          name: request.name,
+          description: request.description,
+          decimals: request.decimals,
+        }),
+      )
+      .sendChangeTo(request.changeAddress)
+      .payFee(RECOMMENDED_MIN_FEE_VALUE)
+      .build(),
+  );
   return { tokenId: unsigned.inputs[0]!.boxId, tx: unsigned.toEIP12Object() };
 }

@@ -2,6 +2,7 @@ import type { Amount, Box, EIP12UnsignedTransaction } from "@fleet-sdk/common";
 import { OutputBuilder, RECOMMENDED_MIN_FEE_VALUE, TransactionBuilder } from "@fleet-sdk/core";
 import type { Deployment } from "@gpuc/ergoscript";
 import { type ConfigSettings, encodeConfigRegisters } from "../config.ts";
+import { translateFleetErrors } from "../fleet.ts";
 
 export interface ProtocolBoxesRequest {
   /** Boxes holding the Config NFT, the Bank NFT and the GPUC supply, and ERG for the boxes and fee. */
@@ -25,11 +26,13 @@ export function buildProtocolBoxesTx(request: ProtocolBoxesRequest): EIP12Unsign
   const bank = new OutputBuilder(value, deployment.contracts.bank.ergoTree)
     .addNfts(deployment.bankNftId)
     .addTokens({ tokenId: deployment.gpucTokenId, amount: request.gpucSupply });
-  return new TransactionBuilder(request.height)
-    .from([...request.inputs])
-    .to([config, bank])
-    .sendChangeTo(request.changeAddress)
-    .payFee(RECOMMENDED_MIN_FEE_VALUE)
-    .build()
-    .toEIP12Object();
+  return translateFleetErrors(() =>
+    new TransactionBuilder(request.height)
+      .from([...request.inputs])
+      .to([config, bank])
+      .sendChangeTo(request.changeAddress)
+      .payFee(RECOMMENDED_MIN_FEE_VALUE)
+      .build()
+      .toEIP12Object(),
+  );
 }

@@ -1,13 +1,9 @@
 import type { Amount, Box, EIP12UnsignedTransaction } from "@fleet-sdk/common";
-import {
-  DuplicateInputError,
-  type FleetPlugin,
-  RECOMMENDED_MIN_FEE_VALUE,
-  TransactionBuilder,
-} from "@fleet-sdk/core";
+import { DuplicateInputError, type FleetPlugin } from "@fleet-sdk/core";
 import type { Deployment } from "@gpuc/ergoscript";
 import { toErgoTree } from "../config/sigmaProp.ts";
 import { type ProtocolConfig, parseConfigBox } from "../config.ts";
+import { buildWithWallet } from "../credit/wallet.ts";
 import { NotEscrowPartyError } from "../errors/notEscrowParty.ts";
 import { type EscrowState, parseEscrowBox } from "./registers.ts";
 
@@ -46,15 +42,17 @@ export function readEscrow(
   return escrow;
 }
 
-/** A whole unsigned transaction (EIP-12) around one action plugin. */
+/**
+ * A whole unsigned transaction (EIP-12) around one action plugin. Throws `InsufficientFundsError` (what is
+ * missing) when the funding boxes cannot pay for it.
+ */
 export function buildWith(plugin: FleetPlugin, height: number, funding: TxFunding): EIP12UnsignedTransaction {
-  return new TransactionBuilder(height)
-    .from([...funding.inputs])
-    .extend(plugin)
-    .sendChangeTo(funding.changeAddress)
-    .payFee(funding.fee ?? RECOMMENDED_MIN_FEE_VALUE)
-    .build()
-    .toEIP12Object();
+  return buildWithWallet(plugin, {
+    inputs: funding.inputs,
+    changeAddress: funding.changeAddress,
+    height,
+    fee: funding.fee,
+  });
 }
 
 type DataInputAdder = Parameters<FleetPlugin>[0]["addDataInputs"];

@@ -1,9 +1,13 @@
 import type { Amount, Box, NonMandatoryRegisters } from "@fleet-sdk/common";
-import { hex } from "@fleet-sdk/crypto";
-import { decode, SByte, SColl, SLong } from "@fleet-sdk/serializer";
-import type { Deployment } from "@gpuc/ergoscript";
-import { sigmaPropTree } from "../config/sigmaProp.ts";
+import { SByte, SColl, SLong } from "@fleet-sdk/serializer";
 import { NotAnEscrowError } from "../errors/notAnEscrow.ts";
+import { readBytes, readConstant, readSigmaProp } from "../registers.ts";
+
+/** What reading an escrow needs from a deployment (a whole `Deployment` will do). */
+export interface EscrowDeployment {
+  readonly gpucTokenId: string;
+  readonly contracts: { readonly rentalEscrow: { readonly ergoTree: string } };
+}
 
 /** R6 of an escrow: what the consumer prepaid and how much of it the provider has claimed. */
 export interface EscrowTerms {
@@ -70,7 +74,7 @@ export function escrowRegisters(values: EscrowRegisterValues): NonMandatoryRegis
  * const escrow = parseEscrowBox(await chain.unspentBox(boxId), deployment);
  * escrow.paidHours; // hours already paid to the provider
  */
-export function parseEscrowBox(box: Box<Amount>, deployment: Deployment): EscrowState {
+export function parseEscrowBox(box: Box<Amount>, deployment: EscrowDeployment): EscrowState {
   const fail = (reason: string): never => {
     throw new NotAnEscrowError(box.boxId, reason);
   };
@@ -78,10 +82,8 @@ export function parseEscrowBox(box: Box<Amount>, deployment: Deployment): Escrow
   const token = box.assets[0];
   if (box.assets.length !== 1 || token?.tokenId !== deployment.gpucTokenId) fail("it must hold GPUC only");
   const registers = box.additionalRegisters;
-  const consumer = sigmaPropTree(registers.R4 ?? "");
-  const provider = sigmaPropTree(registers.R5 ?? "");
-  if (!consumer || decode(registers.R4)?.type.toString() !== "SSigmaProp") fail("R4 is not a SigmaProp");
-  if (!provider || decode(registers.R5)?.type.toString() !== "SSigmaProp") fail("R5 is not a SigmaProp");
+  const consumer = readSigmaProp(registers.R4) ?? fail("R4 is not a SigmaProp");
+  const provider = readSigmaProp(registers.R5) ?? fail("R5 is not a SigmaProp");
   const terms = readTerms(registers.R6) ?? fail("R6 is not Coll[Long] of 4 valid terms");
   const rentalId = readBytes(registers.R7) ?? fail("R7 is not Coll[Byte]");
   const parentBoxId = registers.R8 === undefined ? undefined : (readBytes(registers.R8) ?? fail("bad R8"));
@@ -90,8 +92,8 @@ export function parseEscrowBox(box: Box<Amount>, deployment: Deployment): Escrow
     ...terms,
     boxId: box.boxId,
     box,
-    consumer: consumer!,
-    provider: provider!,
+    consumer,
+    provider,
     rentalId,
     gpuc,
     parentBoxId,
@@ -99,10 +101,18 @@ export function parseEscrowBox(box: Box<Amount>, deployment: Deployment): Escrow
   };
 }
 
+/**
+ * The escrow box id a payout (provider share, treasury fee or consumer refund) was paid out of: every payout of
+ * an escrow spend carries it in R4. Undefined for a box that is no escrow payout.
+ */
+export function payoutEscrowId(box: Pick<Box<Amount>, "additionalRegisters">): string | undefined {
+  return readBytes(box.additionalRegisters.R4);
+}
+
 function readTerms(register: string | undefined): EscrowTerms | undefined {
-  const constant = decode<bigint[]>(register);
-  if (constant?.type.toString() !== "SColl[SLong]" || constant.data.length !== 4) return undefined;
-  const [price, start, prepaid, paid] = constant.data as [bigint, bigint, bigint, bigint];
+  const terms = readConstant(register, "SColl[SLong]");
+  if (terms?.length !== 4) return undefined;
+  const [price, start, prepaid, paid] = terms as [bigint, bigint, bigint, bigint];
   const valid = price > 0n && start >= 0n && paid >= 0n && paid <= prepaid && prepaid < 2n ** 31n;
   if (!valid) return undefined;
   return {
@@ -111,9 +121,4 @@ function readTerms(register: string | undefined): EscrowTerms | undefined {
     prepaidHours: Number(prepaid),
     paidHours: Number(paid),
   };
-}
-
-function readBytes(register: string | undefined): string | undefined {
-  const constant = decode<Uint8Array>(register);
-  return constant?.type.toString() === "SColl[SByte]" ? hex.encode(constant.data) : undefined;
 }

@@ -1,9 +1,12 @@
 import type { Amount, Box, NonMandatoryRegisters } from "@fleet-sdk/common";
-import { hex } from "@fleet-sdk/crypto";
-import { decode, SByte, SColl, SInt } from "@fleet-sdk/serializer";
-import type { Deployment } from "@gpuc/ergoscript";
-import { sigmaPropTree } from "../config/sigmaProp.ts";
+import { SByte, SColl, SInt } from "@fleet-sdk/serializer";
 import { NotAStakeError } from "../errors/notAStake.ts";
+import { readBytes, readConstant, readSigmaProp } from "../registers.ts";
+
+/** What reading a stake needs from a deployment (a whole `Deployment` will do). */
+export interface StakeDeployment {
+  readonly contracts: { readonly providerStake: { readonly ergoTree: string } };
+}
 
 /** R6 of a bonded stake. */
 export const BONDED = -1;
@@ -45,25 +48,22 @@ export function stakeRegisters(
  * const stake = parseStakeBox(box, deployment);
  * const listed = stake.unbondingStart === undefined && stake.value >= config.minStakePerGpu * BigInt(gpus);
  */
-export function parseStakeBox(box: Box<Amount>, deployment: Deployment): StakeState {
+export function parseStakeBox(box: Box<Amount>, deployment: StakeDeployment): StakeState {
   const fail = (reason: string): never => {
     throw new NotAStakeError(box.boxId, reason);
   };
   if (box.ergoTree.toLowerCase() !== deployment.contracts.providerStake.ergoTree) fail("other script");
   const registers = box.additionalRegisters;
-  const provider = sigmaPropTree(registers.R4 ?? "");
-  if (!provider || decode(registers.R4)?.type.toString() !== "SSigmaProp") fail("R4 is not a SigmaProp");
-  const listing = decode<Uint8Array>(registers.R5);
-  if (listing?.type.toString() !== "SColl[SByte]" || listing.data.length !== 32)
-    fail("R5 is not a 32-byte hash");
-  const start = decode<number>(registers.R6);
-  if (start?.type.toString() !== "SInt") fail("R6 is not an Int");
+  const provider = readSigmaProp(registers.R4) ?? fail("R4 is not a SigmaProp");
+  const listingHash = readBytes(registers.R5);
+  if (listingHash?.length !== 64) fail("R5 is not a 32-byte hash");
+  const start = readConstant(registers.R6, "SInt") ?? fail("R6 is not an Int");
   return {
     boxId: box.boxId,
     box,
-    provider: provider!,
-    listingHash: hex.encode(listing!.data),
-    unbondingStart: start!.data < 0 ? undefined : start!.data,
+    provider,
+    listingHash: listingHash!,
+    unbondingStart: start < 0 ? undefined : start,
     value: BigInt(box.value),
   };
 }
