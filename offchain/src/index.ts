@@ -1,6 +1,9 @@
 // The public surface of @gpuc/offchain. Keep it curated: export what services use, nothing internal.
 
 // --- chain: ChainClient (Ergo node REST API) and signing ---
+
+// The contracts' spend paths and context-variable ids, by name: nothing outside offchain writes their numbers.
+export { EscrowAction, EscrowVar, StakeAction, StakeVar } from "@gpuc/ergoscript";
 export * from "./chain/index.ts";
 export { type BankState, bankSuccessor, parseBankBox } from "./protocol/bank/bank.ts";
 export { tokenAmount } from "./protocol/bank/tokens.ts";
@@ -75,6 +78,8 @@ export { InsufficientGpucError } from "./protocol/errors/insufficientGpuc.ts";
 export { InsufficientReserveError } from "./protocol/errors/insufficientReserve.ts";
 export { InvalidAmountError } from "./protocol/errors/invalidAmount.ts";
 export { InvalidRentalArgumentError } from "./protocol/errors/invalidRentalArgument.ts";
+export { LineageTooLongError } from "./protocol/errors/lineageTooLong.ts";
+export { LineageUnresolvedError } from "./protocol/errors/lineageUnresolved.ts";
 export { MalformedConfigBoxError } from "./protocol/errors/malformedConfigBox.ts";
 export { NotACreditAccountError } from "./protocol/errors/notACreditAccount.ts";
 export { NotAnEscrowError } from "./protocol/errors/notAnEscrow.ts";
@@ -112,8 +117,28 @@ export {
   type SplitCloseParams,
 } from "./protocol/escrow/close.ts";
 export type { EscrowActionBase, TxFunding } from "./protocol/escrow/context.ts";
+export { EscrowStartOutsideWindowError } from "./protocol/escrow/errors/escrowStartOutsideWindow.ts";
+export { type EscrowTerm, EscrowTermsMismatchError } from "./protocol/escrow/errors/escrowTermsMismatch.ts";
+export { EscrowUnconfirmedError } from "./protocol/escrow/errors/escrowUnconfirmed.ts";
+export { EscrowUnderfundedError } from "./protocol/escrow/errors/escrowUnderfunded.ts";
+export { NotASuccessorError } from "./protocol/escrow/errors/notASuccessor.ts";
 export { ProviderCloseBeyondElapsedError } from "./protocol/escrow/errors/providerCloseBeyondElapsed.ts";
+export { UntrustedEscrowError } from "./protocol/escrow/errors/untrustedEscrow.ts";
+export { WrongRentalError } from "./protocol/escrow/errors/wrongRental.ts";
 export { buildExtendTx, type ExtendParams, extendEscrow } from "./protocol/escrow/extend.ts";
+export {
+  checkSuccessor,
+  type EscrowFollow,
+  type EscrowLineageOptions,
+  type EscrowOrigin,
+  type EscrowStep,
+  escrowOrigin,
+  escrowSuccessor,
+  followEscrow,
+  readLineageEscrow,
+  verifySuccessor,
+} from "./protocol/escrow/lineage.ts";
+export { type EscrowNode, nodeEscrowView } from "./protocol/escrow/nodeView.ts";
 export {
   buildOpenEscrowTx,
   escrowDeposit,
@@ -122,13 +147,45 @@ export {
   openEscrow,
 } from "./protocol/escrow/open.ts";
 export {
+  checkFunded,
+  checkOpening,
+  DEFAULT_ESCROW_START_SLACK_BLOCKS,
+  type OpeningTerms,
+} from "./protocol/escrow/opening.ts";
+export {
+  type EscrowDeployment,
   type EscrowState,
   type EscrowTerms,
   escrowRegisters,
   parseEscrowBox,
+  payoutEscrowId,
 } from "./protocol/escrow/registers.ts";
+export { type EscrowSpendVars, readEscrowSpend } from "./protocol/escrow/spend.ts";
+export {
+  type KnownBox,
+  type LineageView,
+  type Spender,
+  spenderOf,
+  type TransactionLike,
+  type Whereabouts,
+} from "./protocol/lineage/view.ts";
 export { canonicalListingJson, type ListingValue, listingHash } from "./protocol/listing.ts";
-export { BONDED, parseStakeBox, type StakeState, stakeRegisters } from "./protocol/stake/registers.ts";
+export {
+  followStake,
+  readStakeSpend,
+  type StakeFollow,
+  type StakeLineageOptions,
+  type StakeSpendVars,
+  type StakeStep,
+  stakeSuccessor,
+} from "./protocol/stake/lineage.ts";
+export {
+  BONDED,
+  parseStakeBox,
+  type StakeDeployment,
+  type StakeState,
+  stakeRegisters,
+} from "./protocol/stake/registers.ts";
 export {
   buildCreateStakeTx,
   buildSlashStakeTx,
