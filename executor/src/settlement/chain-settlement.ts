@@ -4,13 +4,21 @@ import {
   type ChainBox,
   type ChainClient,
   type EscrowState as ChainEscrow,
+  checkFunded,
+  checkOpening,
   claimableHours,
-  NotAnEscrowError,
+  DEFAULT_ESCROW_START_SLACK_BLOCKS,
+  type EscrowLineageOptions,
+  escrowOrigin,
+  escrowSuccessor,
+  followEscrow,
+  type LineageView,
+  nodeEscrowView,
   parseConfigBox,
-  parseEscrowBox,
   providerCloseCap,
   type readDeployment,
   type Signer,
+  spenderOf,
   toErgoTree,
 } from "@gpuc/offchain";
 import type { Logger } from "@gpuc/platform";
@@ -21,8 +29,7 @@ import {
   PeriodAlreadyClaimedError,
   SettlementRejectedError,
 } from "./errors.ts";
-import { fundingRefusal, openingBox, openingRefusal } from "./escrow-check.ts";
-import { followEscrow } from "./escrow-lineage.ts";
+import { asRefusal, asRejection } from "./lineage-errors.ts";
 import type {
   ClaimItem,
   CloseRequest,
@@ -51,8 +58,6 @@ export interface ChainSettlementOptions {
   readonly startSlackBlocks?: number;
 }
 
-const DEFAULT_START_SLACK_BLOCKS = 15;
-
 /** Escrows recreated more often than this (one per claim or extension) are not followed: something is off. */
 const MAX_LINEAGE = 10_000;
 
@@ -68,11 +73,14 @@ const MAX_LINEAGE = 10_000;
 export class ChainSettlement implements Settlement {
   readonly kind = "chain";
   readonly #o: ChainSettlementOptions;
+  /** The node as the escrow lineage reads it, mempool included. */
+  readonly #view: LineageView;
   /** Last box known to be a rental's genuine escrow: following starts there instead of at the opening box. */
-  readonly #tips = new Map<string, { readonly boxId: string; readonly paidHours: number }>();
+  readonly #tips = new Map<string, ChainEscrow>();
 
   constructor(options: ChainSettlementOptions) {
     this.#o = options;
+    this.#view = nodeEscrowView(options.chain, options.deployment);
   }
 
   async claim(items: readonly ClaimItem[]): Promise<SubmittedTx> {
@@ -140,19 +148,18 @@ export class ChainSettlement implements Settlement {
   }
 
   async verify(ref: EscrowRef): Promise<EscrowRef> {
-    const check = {
-      deployment: this.#o.deployment,
-      providerTree: toErgoTree(this.#o.signer.address),
-      startSlackBlocks: this.#o.startSlackBlocks ?? DEFAULT_START_SLACK_BLOCKS,
-    };
-    const opening = await openingBox(this.#o.chain, check, ref.instanceId, ref.escrowBoxId, MAX_LINEAGE);
-    const refusal = openingRefusal(opening.box, opening.escrow, check);
-    if (refusal) throw new EscrowRefusedError(ref.instanceId, refusal);
-    const followed = { ...ref, escrowBoxId: opening.escrow.boxId };
+    const opening = await asRefusal(ref.instanceId, async () => {
+      const origin = await escrowOrigin(this.#view, ref.escrowBoxId, this.#lineage(ref));
+      checkOpening(origin.escrow, origin.inclusionHeight, {
+        provider: toErgoTree(this.#o.signer.address),
+        startSlackBlocks: this.#o.startSlackBlocks ?? DEFAULT_ESCROW_START_SLACK_BLOCKS,
+      });
+      return origin.escrow;
+    });
+    const followed = { ...ref, escrowBoxId: opening.boxId };
     const { escrow } = await this.#current(followed);
     if (!escrow) throw new EscrowRefusedError(ref.instanceId, "the escrow is already closed");
-    const unfunded = fundingRefusal(escrow);
-    if (unfunded) throw new EscrowRefusedError(ref.instanceId, unfunded);
+    await asRefusal(ref.instanceId, async () => checkFunded(escrow));
     return {
       ...followed,
       startHeight: escrow.startHeight,
@@ -176,55 +183,37 @@ export class ChainSettlement implements Settlement {
    */
   async #current(ref: EscrowRef): Promise<{ escrow?: ChainEscrow; paidHours: number }> {
     const tip = this.#tips.get(ref.instanceId);
-    if (!tip) return this.#follow(ref, { boxId: ref.escrowBoxId, paidHours: 0 });
+    if (!tip) return this.#follow(ref, ref.escrowBoxId);
     try {
       return await this.#follow(ref, tip);
     } catch (error) {
       if (!(error instanceof EscrowUnresolvedError)) throw error;
       this.#tips.delete(ref.instanceId);
       this.#o.log.warn("ESCROW_TIP_FORGOTTEN", { instanceId: ref.instanceId, boxId: error.boxId });
-      return this.#follow(ref, { boxId: ref.escrowBoxId, paidHours: 0 });
+      return this.#follow(ref, ref.escrowBoxId);
     }
   }
 
+  /** Follows the lineage (the exact outputs the contract pins, mempool included) from `from` to where it is now. */
   async #follow(
     ref: EscrowRef,
-    from: { readonly boxId: string; readonly paidHours: number },
+    from: string | ChainEscrow,
   ): Promise<{ escrow?: ChainEscrow; paidHours: number }> {
-    const tree = this.#o.deployment.contracts.rentalEscrow.ergoTree;
-    let { boxId, paidHours } = from;
-    for (let step = 0; step < MAX_LINEAGE; step++) {
-      const next = await followEscrow(this.#o.chain, tree, ref.instanceId, boxId);
-      if (next.kind === "closed") return { paidHours };
-      const escrow = this.#read(ref, next.box);
-      boxId = escrow.boxId;
-      paidHours = escrow.paidHours;
-      if (next.kind === "next") continue;
-      this.#tips.set(ref.instanceId, { boxId, paidHours });
-      return { escrow, paidHours };
-    }
-    throw new SettlementRejectedError(
-      ref.instanceId,
-      `the escrow was recreated more than ${MAX_LINEAGE} times`,
+    const followed = await asRejection(ref.instanceId, () =>
+      followEscrow(this.#view, from, this.#lineage(ref)),
     );
+    if (followed.status === "closed") return { paidHours: followed.escrow.paidHours };
+    this.#tips.set(ref.instanceId, followed.escrow);
+    return { escrow: followed.escrow, paidHours: followed.escrow.paidHours };
   }
 
-  /** Reads an escrow box, checking it is this provider's escrow of this rental. */
-  #read(ref: EscrowRef, box: ChainBox): ChainEscrow {
-    let escrow: ChainEscrow;
-    try {
-      escrow = parseEscrowBox(box, this.#o.deployment);
-    } catch (error) {
-      if (error instanceof NotAnEscrowError) throw new SettlementRejectedError(ref.instanceId, error.message);
-      throw error;
-    }
-    if (escrow.rentalId !== ref.instanceId.replaceAll("-", "").toLowerCase()) {
-      throw new SettlementRejectedError(
-        ref.instanceId,
-        `box ${box.boxId} is the escrow of rental ${escrow.rentalId}`,
-      );
-    }
-    return escrow;
+  /** Every box of the rental's lineage must be an escrow of this deployment and of this rental. */
+  #lineage(ref: EscrowRef): EscrowLineageOptions {
+    return {
+      deployment: this.#o.deployment,
+      rentalId: ref.instanceId.replaceAll("-", "").toLowerCase(),
+      maxSteps: MAX_LINEAGE,
+    };
   }
 
   async #context(): Promise<{ configBox: ChainBox; blocksPerHour: number; height: number }> {
@@ -243,15 +232,22 @@ export class ChainSettlement implements Settlement {
     };
   }
 
-  /** Signs and submits; remembers each spent escrow's successor so the next call starts from it. */
+  /**
+   * Signs and submits; remembers each spent escrow's successor (the output the contract pins in the signed
+   * transaction) so the next call starts from it. Nothing here may throw once submitted: a successor that cannot
+   * be read is simply not remembered, and the next call follows the chain.
+   */
   async #submit(tx: UnsignedTx, escrows: readonly EscrowRef[]): Promise<string> {
     const signed = await this.#o.signer.sign(tx, this.#o.chain);
     const txId = await this.#o.chain.submit(signed);
     for (const ref of escrows) {
       const spent = this.#tips.get(ref.instanceId);
-      const next = signed.outputs.find((output) => output.additionalRegisters.R8 === `0e20${spent?.boxId}`);
-      if (next?.boxId) {
-        this.#tips.set(ref.instanceId, { boxId: next.boxId, paidHours: this.#read(ref, next).paidHours });
+      if (!spent) continue;
+      try {
+        const next = escrowSuccessor(spent, spenderOf(signed, spent.boxId), this.#lineage(ref));
+        if (next) this.#tips.set(ref.instanceId, next.escrow);
+      } catch (error) {
+        this.#o.log.warn("ESCROW_SUCCESSOR_UNREAD", { instanceId: ref.instanceId, txId, error });
       }
     }
     return txId;

@@ -7,6 +7,7 @@ import {
   type ChainBox,
   DEFAULT_PARAMS,
   deployProtocol,
+  payoutEscrowId,
   Signer,
 } from "@gpuc/offchain";
 import { startTestChain, type TestChain } from "@gpuc/offchain/testing";
@@ -169,7 +170,7 @@ export async function startEscrowChain(blocksPerHour = 4): Promise<EscrowChain> 
     async paidFrom(address, escrowBoxId) {
       const boxes = await chain.client.unspentByAddress(address);
       return boxes
-        .filter((box) => box.additionalRegisters.R4 === `0e20${escrowBoxId}`)
+        .filter((box) => payoutEscrowId(box) === escrowBoxId)
         .reduce((sum, box) => sum + BigInt(box.assets[0]?.amount ?? 0), 0n);
     },
     async gpucOf(address) {

@@ -13,7 +13,7 @@ export class NotASuccessorError extends UntrustedEscrowError {
   constructor(boxId: string, parentBoxId: string, detail: string) {
     super(
       boxId,
-      `box ${boxId} names escrow ${parentBoxId} as its parent, but no transaction spending that escrow recreated it as this box (${detail})`,
+      `box ${boxId} is not the recreation of escrow ${parentBoxId}: ${detail}`,
       "follow the escrow from the box the consumer opened, through the transactions that spent each box",
     );
     this.parentBoxId = parentBoxId;
