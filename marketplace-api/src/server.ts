@@ -70,7 +70,7 @@ export async function startMarketplace(
       detail: "set ARBITER_SECRET_HEX to refund rentals of providers that went down",
     });
   }
-  const services = createServices({ db, config, clock: options.clock, log, chain, settlement });
+  const services = createServices({ db, config, clock: options.clock, log, chain, settlement, deployment });
 
   const indexer =
     client && deployment

@@ -1,4 +1,4 @@
-import { Signer } from "@gpuc/offchain";
+import { type EscrowDeployment, Signer, type StakeDeployment } from "@gpuc/offchain";
 import { createLogger, type Database, type Logger } from "@gpuc/platform";
 import { ApiKeysRepository } from "./auth/api-keys.repository.ts";
 import { ApiKeysService } from "./auth/api-keys.service.ts";
@@ -32,12 +32,24 @@ export interface MarketplaceDeps {
   chain?: RentalChain;
   /** Arbiter refunds for provider_down; without it those rentals fail unsettled (the consumer can still exit). */
   settlement?: Settlement;
+  /** The deployment whose boxes the indexer follows: what an escrow or a stake box is (any `Deployment` will do). */
+  deployment?: RentalDeployment;
 }
+
+/** What the marketplace reads boxes by: the GPUC token and the escrow and stake contracts. */
+export type RentalDeployment = EscrowDeployment & StakeDeployment;
+
+/** Without a deployment nothing is indexed, and no box reads as an escrow or a stake. */
+const NO_DEPLOYMENT: RentalDeployment = {
+  gpucTokenId: "",
+  contracts: { rentalEscrow: { ergoTree: "" }, providerStake: { ergoTree: "" } },
+};
 
 /** Every service, built once from the deps (no hidden singletons). */
 export function createServices(deps: MarketplaceDeps) {
   const { db, config } = deps;
   const clock = deps.clock ?? systemClock;
+  const deployment = deps.deployment ?? NO_DEPLOYMENT;
   const log = deps.log ?? createLogger("marketplace-api");
   const signingKey = deps.signingKey ?? loadSigningKey(config.jwt, log);
   const index = new IndexRepository(db);
@@ -46,7 +58,16 @@ export function createServices(deps: MarketplaceDeps) {
   const params = new ChainParams(index, config.minStakePerGpu);
   const gpus = new GpusRepository(db);
   const credentials = new CredentialsService(signingKey, clock);
-  const providers = new ProvidersService(db, providersRepo, index, params, clock, config.network, log);
+  const providers = new ProvidersService(
+    db,
+    providersRepo,
+    index,
+    deployment,
+    params,
+    clock,
+    config.network,
+    log,
+  );
   const instancesRepo = new InstancesRepository(db);
   const refundsRepo = new EscrowRefundsRepository(db);
   const escrowRefunds = new EscrowRefunds(refundsRepo, clock, log, config.network, deps.settlement);
@@ -56,6 +77,7 @@ export function createServices(deps: MarketplaceDeps) {
     gpus,
     providers: providersRepo,
     index,
+    deployment,
     credentials,
     clock,
     log,
@@ -80,6 +102,7 @@ export function createServices(deps: MarketplaceDeps) {
   );
   return {
     config,
+    deployment,
     clock,
     log,
     db,

@@ -27,8 +27,3 @@ export function p2pkTree(address: string, network: NetworkName): string {
   }
   return parsed.ergoTree;
 }
-
-/** The register encoding of the address's `SigmaProp` (`08cd` + public key), as the contracts store owners. */
-export function sigmaPropHex(address: string, network: NetworkName): string {
-  return p2pkTree(address, network).slice(2);
-}

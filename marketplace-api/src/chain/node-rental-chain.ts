@@ -71,14 +71,18 @@ export class NodeRentalChain implements RentalChain {
   }
 }
 
-/** Runs a builder; a wallet that cannot pay becomes a 402 the consumer can act on. */
+/**
+ * Runs a builder; a wallet that cannot pay becomes a 402 the consumer can act on. The index said the wallet holds
+ * enough GPUC, but its spendable boxes (mempool applied) may not. Offchain says so with its typed errors, all
+ * `GpucProtocolError`s: `InsufficientGpucError` (GPUC short) or `InsufficientFundsError` (ERG or tokens short,
+ * Fleet's `InsufficientInputs` translated by class in offchain), never a Fleet error to match by name.
+ */
 function fundedBy<T>(what: string, build: () => T): T {
   try {
     return build();
   } catch (error) {
-    // The index said the wallet holds enough GPUC, but its spendable boxes (mempool applied) do not.
-    if (error instanceof GpucProtocolError || (error as Error).name.includes("Insufficient")) {
-      throw new HttpError(402, `The wallet's unspent boxes cannot ${what}: ${(error as Error).message}`);
+    if (error instanceof GpucProtocolError) {
+      throw new HttpError(402, `The wallet's unspent boxes cannot ${what}: ${error.message}`);
     }
     throw error;
   }

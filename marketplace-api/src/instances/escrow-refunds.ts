@@ -1,8 +1,8 @@
+import type { EscrowState } from "@gpuc/offchain";
 import type { Logger } from "@gpuc/platform";
-import { type NetworkName, sigmaPropHex } from "../chain/address.ts";
+import { type NetworkName, p2pkTree } from "../chain/address.ts";
 import type { Settlement } from "../chain/gateway.ts";
 import type { Clock } from "../core/clock.ts";
-import type { EscrowBox } from "./escrow.ts";
 import type { InstanceRow } from "./instances.repository.ts";
 import type { EscrowRefundsRepository } from "./refunds.repository.ts";
 
@@ -23,9 +23,10 @@ export class EscrowRefunds {
   ) {}
 
   /** Queues `escrow` for a refund if it is the rental's consumer's money; `reason` says why it is not served. */
-  async queue(row: InstanceRow, escrow: EscrowBox, reason: string): Promise<void> {
-    const consumers = escrow.consumer === sigmaPropHex(row.consumer_address, this.network);
-    if (!consumers || !escrow.gpucOnly || escrow.gpuc < row.price_per_hour) {
+  async queue(row: InstanceRow, escrow: EscrowState, reason: string): Promise<void> {
+    // An EscrowState holds GPUC only (offchain's parseEscrowBox refuses any other box).
+    const consumers = escrow.consumer === p2pkTree(row.consumer_address, this.network);
+    if (!consumers || escrow.gpuc < row.price_per_hour) {
       this.log.warn("ESCROW_IGNORED", { instanceId: row.id, boxId: escrow.boxId, reason });
       return;
     }

@@ -4,21 +4,23 @@ import {
   RECOMMENDED_MIN_FEE_VALUE,
   TransactionBuilder,
 } from "@fleet-sdk/core";
-import { SByte, SColl, SInt, SLong } from "@fleet-sdk/serializer";
+import { SByte, SColl, SLong } from "@fleet-sdk/serializer";
 import {
+  BONDED,
   buildClaimTx,
   buildCreateStakeTx,
   buildOpenEscrowTx,
   buildUpdateStakeTx,
   type ChainClient,
   Signer,
+  sigmaPropRegister,
+  stakeRegisters,
 } from "@gpuc/offchain";
 import { createLogger } from "@gpuc/platform";
 import { decodeJwt } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { createdApiKeySchema } from "../auth/auth.schema.ts";
-import { sigmaPropHex } from "../chain/address.ts";
 import { ArbiterSettlement } from "../chain/arbiter-settlement.ts";
 import { canonicalJson } from "../chain/canonical-json.ts";
 import { rentalIdOf, type Settlement } from "../chain/gateway.ts";
@@ -240,7 +242,11 @@ describe("Rental follow-ups on a deployed protocol", () => {
     );
     h = await startHarness(
       { billingHourS: 3600, arbiterSecretHex: pc.arbiter.secretHex, failedEscrowRefundAfterBlocks: 2 },
-      { chain: new NodeRentalChain(pc.chain.client, pc.deployment), settlement: arbiterSettlement },
+      {
+        chain: new NodeRentalChain(pc.chain.client, pc.deployment),
+        settlement: arbiterSettlement,
+        deployment: pc.deployment,
+      },
     );
     indexer = new ChainIndexer(
       pc.chain.client,
@@ -310,7 +316,14 @@ describe("Rental follow-ups on a deployed protocol", () => {
       status: (txId) => arbiterSettlement.status(txId),
     };
     const services = (settlement: Settlement) =>
-      createServices({ db: h.db, config: h.services.config, clock: h.clock, log: quiet, settlement });
+      createServices({
+        db: h.db,
+        config: h.services.config,
+        clock: h.clock,
+        log: quiet,
+        settlement,
+        deployment: pc.deployment,
+      });
     silence();
     expect((await services(crashing).heartbeats.tick()).closed).toEqual([]);
     const [row] = await h.db.query<{ state: string; settlement_tx_id: string }>(
@@ -634,11 +647,9 @@ describe("Rental follow-ups on a deployed protocol", () => {
     const dust = new TransactionBuilder(await height())
       .from(await pc.chain.client.unspentByAddress(stranger.address))
       .to(
-        new OutputBuilder(1_000_000n, pc.deployment.contracts.providerStake.ergoTree).setAdditionalRegisters({
-          R4: sigmaPropHex(wallet.address, "testnet"),
-          R5: SColl(SByte, "00".repeat(32)).toHex(),
-          R6: SInt(-1).toHex(),
-        }),
+        new OutputBuilder(1_000_000n, pc.deployment.contracts.providerStake.ergoTree).setAdditionalRegisters(
+          stakeRegisters(sigmaPropRegister(wallet.address), "00".repeat(32), BONDED),
+        ),
       )
       .sendChangeTo(stranger.address)
       .payFee(RECOMMENDED_MIN_FEE_VALUE)

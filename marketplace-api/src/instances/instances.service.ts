@@ -1,7 +1,17 @@
 import { randomUUID } from "node:crypto";
 import type { EIP12UnsignedTransaction } from "@fleet-sdk/common";
+import {
+  checkOpening,
+  type EscrowDeployment,
+  type EscrowState,
+  followEscrow,
+  NotAnEscrowError,
+  parseEscrowBox,
+  UntrustedEscrowError,
+  verifySuccessor,
+} from "@gpuc/offchain";
 import type { Database, Logger } from "@gpuc/platform";
-import { type NetworkName, p2pkTree, sigmaPropHex } from "../chain/address.ts";
+import { type NetworkName, p2pkTree } from "../chain/address.ts";
 import { SettlementBoxMissingError } from "../chain/arbiter-settlement.ts";
 import {
   instanceIdOf,
@@ -10,6 +20,7 @@ import {
   type Settlement,
   type SignedTx,
 } from "../chain/gateway.ts";
+import { indexedLineage, toFleetBox } from "../chain/indexed-lineage.ts";
 import type { Clock } from "../core/clock.ts";
 import { assert, HttpError, InsufficientFundsError, TooManyUnfundedRentalsError } from "../core/errors.ts";
 import type { Principal } from "../core/route.ts";
@@ -18,7 +29,6 @@ import type { CredentialsService } from "../credentials/credentials.service.ts";
 import type { GpuRow, GpusRepository } from "../gpus/gpus.repository.ts";
 import type { IndexedBox, IndexRepository } from "../indexer/index.repository.ts";
 import type { ProvidersRepository } from "../providers/providers.repository.ts";
-import { type EscrowBox, lineageTip, readEscrow, successorMismatch } from "./escrow.ts";
 import type { EscrowRefunds } from "./escrow-refunds.ts";
 import type { InstanceRow, InstancesRepository, TransitionFields } from "./instances.repository.ts";
 import type { ExecutorInstance, Instance } from "./instances.schema.ts";
@@ -45,6 +55,8 @@ export interface InstancesDeps {
   gpus: GpusRepository;
   providers: ProvidersRepository;
   index: IndexRepository;
+  /** The deployment's escrow contract and GPUC token: what an escrow box is. */
+  deployment: EscrowDeployment;
   credentials: CredentialsService;
   clock: Clock;
   log: Logger;
@@ -257,7 +269,7 @@ export class InstancesService {
    * differ) is queued for an arbiter refund.
    */
   async onEscrowBox(box: IndexedBox): Promise<void> {
-    const escrow = readEscrow(box);
+    const escrow = this.readEscrow(box);
     const id = escrow && instanceIdOf(escrow.rentalId);
     if (!escrow || !id) return;
     await this.d.db.transaction(async () => {
@@ -269,22 +281,43 @@ export class InstancesService {
     });
   }
 
-  private async onOpening(row: InstanceRow, box: IndexedBox, escrow: EscrowBox): Promise<void> {
+  private async onOpening(row: InstanceRow, box: IndexedBox, escrow: EscrowState): Promise<void> {
     if (box.boxId === row.opening_box_id || box.boxId === row.escrow_box_id) return; // seen again after a rollback
     const refused =
       row.state === "Created" ? await this.fundFrom(row, box, escrow) : `the rental is already ${row.state}`;
     if (refused) await this.d.refunds.queue(row, escrow, refused);
   }
 
-  /** Moves the instance to `box` only if it genuinely recreated the instance's current escrow box. */
-  private async followIfSuccessor(row: InstanceRow, box: IndexedBox, escrow: EscrowBox): Promise<void> {
+  /**
+   * Moves the instance to `box` only if it genuinely recreated the instance's current escrow box: created by the
+   * transaction that spent it, as exactly what a claim or a top-up leaves (`verifySuccessor`).
+   */
+  private async followIfSuccessor(row: InstanceRow, box: IndexedBox, escrow: EscrowState): Promise<void> {
     const current = await this.d.index.box(row.escrow_box_id!);
-    const mismatch = current ? successorMismatch(current, box) : "the current escrow box is not indexed";
+    const parent = current && this.readEscrow(current);
+    const mismatch = parent
+      ? await untrusted(() => verifySuccessor(this.lineage(), parent, escrow))
+      : "the current escrow box is not indexed";
     if (mismatch) {
       this.d.log.warn("ESCROW_SUCCESSOR_REFUSED", { instanceId: row.id, boxId: box.boxId, mismatch });
       return;
     }
-    await this.followEscrow(row, escrow);
+    await this.moveToSuccessor(row, escrow);
+  }
+
+  /** The indexed box as an escrow of the deployment, or undefined (chain data is untrusted). */
+  private readEscrow(box: IndexedBox): EscrowState | undefined {
+    try {
+      return parseEscrowBox(toFleetBox(box), this.d.deployment);
+    } catch (error) {
+      if (error instanceof NotAnEscrowError) return undefined;
+      throw error;
+    }
+  }
+
+  /** The escrow lineage as the index holds it. */
+  private lineage() {
+    return indexedLineage(this.d.index, "escrow");
   }
 
   /** Fails Created instances whose escrow did not confirm within `maxAgeMs`, freeing their GPU. */
@@ -460,8 +493,9 @@ export class InstancesService {
   private async rewind(row: InstanceRow): Promise<void> {
     const now = this.d.clock.now();
     const opening = row.opening_box_id ? await this.d.index.box(row.opening_box_id) : undefined;
-    const tip = opening && (await lineageTip(this.d.index, opening));
-    const escrow = tip && readEscrow(tip);
+    const start = opening && this.readEscrow(opening);
+    const escrow =
+      start && (await followEscrow(this.lineage(), start, { deployment: this.d.deployment })).escrow;
     if (escrow) {
       const fewer = row.hours - escrow.prepaidHours;
       const expiresAt =
@@ -532,10 +566,14 @@ export class InstancesService {
   }
 
   /** Funds the instance from its opening escrow; resolves to why not when the escrow does not match. */
-  private async fundFrom(row: InstanceRow, box: IndexedBox, escrow: EscrowBox): Promise<string | undefined> {
+  private async fundFrom(
+    row: InstanceRow,
+    box: IndexedBox,
+    escrow: EscrowState,
+  ): Promise<string | undefined> {
     const provider = await this.d.providers.find(row.provider_id);
     const mismatch = provider
-      ? (this.termsMismatch(row, escrow, provider.owner_address) ?? this.clockMismatch(box, escrow))
+      ? await untrusted(async () => this.checkOpening(row, box, escrow, provider.owner_address))
       : "the rental's provider is gone";
     if (mismatch) {
       this.d.log.warn("ESCROW_TERMS_MISMATCH", { instanceId: row.id, boxId: escrow.boxId, mismatch });
@@ -558,30 +596,29 @@ export class InstancesService {
     return undefined;
   }
 
-  private termsMismatch(row: InstanceRow, escrow: EscrowBox, providerAddress: string): string | undefined {
-    if (escrow.consumer !== sigmaPropHex(row.consumer_address, this.d.network)) return "consumer (R4)";
-    if (escrow.provider !== sigmaPropHex(providerAddress, this.d.network)) return "provider (R5)";
-    if (escrow.pricePerHour !== row.price_per_hour) return "pricePerHour (R6[0])";
-    if (escrow.prepaidHours !== row.hours || escrow.paidHours !== 0) return "hours (R6[2..3])";
-    // Exactly the agreed amount for `hours` unpaid hours: fully funded.
-    if (escrow.gpuc !== row.amount) return `GPUC amount ${escrow.gpuc} ≠ ${row.amount}`;
-    if (!escrow.gpucOnly) return "tokens: it must hold GPUC only";
-    return undefined;
-  }
-
   /**
-   * The billing clock must start near the block that includes the escrow: a start in the future leaves nothing
-   * claimable (the provider would work unpaid and the consumer exit owing nothing); one long before it would let
-   * the provider claim hours never served.
+   * The escrow the consumer opened must carry exactly the agreed parties, price, hours and GPUC, nothing paid, and
+   * a billing clock that starts near the block that includes it: a start in the future leaves nothing claimable
+   * (the provider would work unpaid and the consumer exit owing nothing); one long before it would let the
+   * provider claim hours never served (ESCROW_START_SLACK_BLOCKS).
    */
-  private clockMismatch(box: IndexedBox, escrow: EscrowBox): string | undefined {
-    const earliest = box.inclusionHeight - this.d.escrowStartSlackBlocks;
-    if (escrow.startHeight > box.inclusionHeight || escrow.startHeight < earliest)
-      return `startHeight (R6[1]) ${escrow.startHeight} is not within [${earliest}, ${box.inclusionHeight}] (inclusion height less ESCROW_START_SLACK_BLOCKS)`;
-    return undefined;
+  private checkOpening(
+    row: InstanceRow,
+    box: IndexedBox,
+    escrow: EscrowState,
+    providerAddress: string,
+  ): void {
+    checkOpening(escrow, box.inclusionHeight, {
+      consumer: p2pkTree(row.consumer_address, this.d.network),
+      provider: p2pkTree(providerAddress, this.d.network),
+      pricePerHour: row.price_per_hour,
+      prepaidHours: row.hours,
+      gpuc: row.amount,
+      startSlackBlocks: this.d.escrowStartSlackBlocks,
+    });
   }
 
-  private async followEscrow(row: InstanceRow, escrow: EscrowBox): Promise<void> {
+  private async moveToSuccessor(row: InstanceRow, escrow: EscrowState): Promise<void> {
     const extra = escrow.prepaidHours - row.hours;
     const expiresAt =
       extra > 0 && row.expires_at
@@ -641,6 +678,17 @@ export class InstancesService {
   private async canSee(principal: Principal, row: InstanceRow): Promise<boolean> {
     if (row.consumer_address === principal.address) return true;
     return (await this.d.providers.find(row.provider_id))?.owner_address === principal.address;
+  }
+}
+
+/** Why an escrow is not to be trusted (offchain's `UntrustedEscrowError` reason), or undefined when it is. */
+async function untrusted(check: () => Promise<unknown>): Promise<string | undefined> {
+  try {
+    await check();
+    return undefined;
+  } catch (error) {
+    if (error instanceof UntrustedEscrowError) return error.reason;
+    throw error;
   }
 }
 

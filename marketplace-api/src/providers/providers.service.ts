@@ -1,6 +1,14 @@
 import { randomUUID } from "node:crypto";
+import {
+  type StakeState as ChainStake,
+  followStake,
+  NotAStakeError,
+  parseStakeBox,
+  type StakeDeployment,
+} from "@gpuc/offchain";
 import type { Database, Logger } from "@gpuc/platform";
-import { type NetworkName, sigmaPropHex } from "../chain/address.ts";
+import { type NetworkName, p2pkTree } from "../chain/address.ts";
+import { indexedLineage, toFleetBox } from "../chain/indexed-lineage.ts";
 import type { Clock } from "../core/clock.ts";
 import { assert, HttpError } from "../core/errors.ts";
 import type { Principal } from "../core/route.ts";
@@ -8,7 +16,7 @@ import { type Listing, listingHash, totalGpus } from "../gpus/listing.ts";
 import type { IndexedBox, IndexRepository } from "../indexer/index.repository.ts";
 import type { ProviderRow, ProvidersRepository, StakeState } from "./providers.repository.ts";
 import type { Provider } from "./providers.schema.ts";
-import { type ChainParams, readStake, type Stake } from "./stake.ts";
+import type { ChainParams } from "./stake.ts";
 
 /** Providers: registration against their on-chain stake, listings, and whether their GPUs are listed. */
 export class ProvidersService {
@@ -16,6 +24,8 @@ export class ProvidersService {
     private readonly db: Database,
     private readonly repo: ProvidersRepository,
     private readonly index: IndexRepository,
+    /** The deployment's Provider Stake contract: what a stake box is. */
+    private readonly deployment: StakeDeployment,
     private readonly params: ChainParams,
     private readonly clock: Clock,
     private readonly network: NetworkName,
@@ -140,25 +150,28 @@ export class ProvidersService {
    * The provider's stake now: the box it named, followed through the transactions that spent it — never "the
    * newest box naming the provider": anyone can create a box at the stake script with any R4 (no script runs at
    * creation), e.g. a dust box with the victim's key and another listing hash. A box a rollback unwound is
-   * re-walked from the root. Undefined when the stake was withdrawn or is not indexed.
+   * re-walked from the root. Each step is the output the contract pins (`followStake`: OUTPUTS(0) of an update,
+   * OUTPUTS(1) of a partial slash). Undefined when the stake was withdrawn or is not indexed.
    */
-  private async currentStake(provider: ProviderRow): Promise<Stake | undefined> {
-    const owner = sigmaPropHex(provider.owner_address, this.network);
-    let box =
+  private async currentStake(provider: ProviderRow): Promise<ChainStake | undefined> {
+    const box =
       (await this.index.box(provider.stake_box_id)) ??
       (provider.stake_root_box_id ? await this.index.box(provider.stake_root_box_id) : undefined);
-    while (box?.spentTxId) box = await this.stakeSuccessor(box.spentTxId, owner);
-    return box && readStake(box);
+    const start = box && this.readStake(box);
+    if (!start) return undefined;
+    const view = indexedLineage(this.index, "stake");
+    const followed = await followStake(view, start, { deployment: this.deployment });
+    return followed.status === "unspent" ? followed.stake : undefined;
   }
 
-  /** The stake box of `owner` that transaction `txId` created (the largest, should it have made several). */
-  private async stakeSuccessor(txId: string, owner: string): Promise<IndexedBox | undefined> {
-    const created = await this.index.createdBy(txId, "stake");
-    const own = created.filter((box) => readStake(box).ownerSigmaProp === owner);
-    return own.reduce<IndexedBox | undefined>(
-      (best, box) => (best && best.value >= box.value ? best : box),
-      undefined,
-    );
+  /** The indexed box as a Provider Stake, or undefined when it is none (another script, malformed registers). */
+  private readStake(box: IndexedBox): ChainStake | undefined {
+    try {
+      return parseStakeBox(toFleetBox(box), this.deployment);
+    } catch (error) {
+      if (error instanceof NotAStakeError) return undefined;
+      throw error;
+    }
   }
 
   /** GPUs are listed only while the stake is bonded, covers `minStakePerGpu × GPUs`, and its R5 matches. */
@@ -174,7 +187,7 @@ export class ProvidersService {
     return listed;
   }
 
-  private async ownStake(principal: Principal, boxId: string): Promise<Stake> {
+  private async ownStake(principal: Principal, boxId: string): Promise<ChainStake> {
     const box = await this.index.box(boxId);
     if (box?.kind !== "stake" || box.spentTxId) {
       throw new HttpError(
@@ -182,8 +195,14 @@ export class ProvidersService {
         `No unspent Provider Stake box ${boxId} is indexed; wait for its confirmation and retry`,
       );
     }
-    const stake = readStake(box);
-    if (stake.ownerSigmaProp !== sigmaPropHex(principal.address, this.network)) {
+    let stake: ChainStake;
+    try {
+      stake = parseStakeBox(toFleetBox(box), this.deployment);
+    } catch (error) {
+      if (error instanceof NotAStakeError) throw new HttpError(409, error.message);
+      throw error;
+    }
+    if (stake.provider !== p2pkTree(principal.address, this.network)) {
       throw new HttpError(
         403,
         `Stake box ${boxId} belongs to another key; sign in with the stake's provider wallet`,
@@ -192,15 +211,15 @@ export class ProvidersService {
     return stake;
   }
 
-  private checkHash(stake: Stake, listing: Listing): string {
+  private checkHash(stake: ChainStake, listing: Listing): string {
     const hash = listingHash(listing);
     if (stake.listingHash !== hash) {
       throw new HttpError(
         409,
-        `The stake box's R5 holds listing hash ${stake.listingHash ?? "(none)"} but this listing hashes to ${hash}; update R5 on chain first`,
+        `The stake box's R5 holds listing hash ${stake.listingHash} but this listing hashes to ${hash}; update R5 on chain first`,
         {
           expected: hash,
-          onChain: stake.listingHash ?? null,
+          onChain: stake.listingHash,
         },
       );
     }
@@ -208,12 +227,12 @@ export class ProvidersService {
   }
 }
 
-function toStakeState(stake: Stake): StakeState {
+function toStakeState(stake: ChainStake): StakeState {
   return {
     stakeBoxId: stake.boxId,
     stakeNanoErg: stake.value,
-    bonded: stake.bonded,
-    stakeListingHash: stake.listingHash ?? "",
+    bonded: stake.unbondingStart === undefined,
+    stakeListingHash: stake.listingHash,
   };
 }
 

@@ -1,14 +1,12 @@
 import { randomBytes } from "node:crypto";
-import { SByte, SColl, SInt } from "@fleet-sdk/serializer";
+import { BONDED, sigmaPropRegister, stakeRegisters } from "@gpuc/offchain";
 import { createdApiKeySchema } from "../auth/auth.schema.ts";
-import { sigmaPropHex } from "../chain/address.ts";
 import { type Listing, listingHash } from "../gpus/listing.ts";
 import { providerSchema } from "../providers/providers.schema.ts";
 import { type Harness, ok } from "./harness.ts";
 import type { TestWallet } from "./wallet.ts";
 
-export const STAKE_TREE = `10${"ab".repeat(40)}`;
-export const ESCROW_TREE = `10${"cd".repeat(40)}`;
+export { ESCROW_TREE, STAKE_TREE } from "./deployment.ts";
 
 let height = 100;
 const boxId = () => randomBytes(32).toString("hex");
@@ -47,14 +45,11 @@ export async function seedStake(
     kind: "stake",
     txId: boxId(),
     outputIndex: 0,
-    ergoTree: STAKE_TREE,
+    // At the stake script of the services' deployment, as the indexer would have classified it.
+    ergoTree: h.services.deployment.contracts.providerStake.ergoTree,
     value: options.nanoErg ?? 10_000_000_000n,
     assets: [],
-    registers: {
-      R4: sigmaPropHex(owner.address, "testnet"),
-      R5: SColl(SByte, hash).toHex(),
-      R6: SInt(options.bonded === false ? 50 : -1).toHex(),
-    },
+    registers: stakeRegisters(sigmaPropRegister(owner.address), hash, options.bonded === false ? 50 : BONDED),
     creationHeight: height,
     inclusionHeight: height++,
     gpuc: 0n,

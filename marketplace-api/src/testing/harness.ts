@@ -8,6 +8,7 @@ import { ManualClock } from "../core/clock.ts";
 import { defaultConfig, type MarketplaceConfig } from "../core/config.ts";
 import { migrateMarketplace } from "../core/database.ts";
 import { createServices, type MarketplaceDeps, type Services } from "../services.ts";
+import { FIXTURE_DEPLOYMENT } from "./deployment.ts";
 import { TestWallet } from "./wallet.ts";
 
 export interface Harness {
@@ -73,6 +74,7 @@ export async function startHarness(
     config: defaultConfig({ authRateLimit: { limit: 1_000_000, windowS: 60 }, ...overrides }),
     clock,
     log: createLogger("marketplace-api", { level: "error" }),
+    deployment: FIXTURE_DEPLOYMENT,
     ...deps,
   });
   const server = createApp(services).listen(0, "127.0.0.1");
