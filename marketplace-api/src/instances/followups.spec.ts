@@ -4,7 +4,6 @@ import {
   RECOMMENDED_MIN_FEE_VALUE,
   TransactionBuilder,
 } from "@fleet-sdk/core";
-import { SByte, SColl, SLong } from "@fleet-sdk/serializer";
 import {
   BONDED,
   buildClaimTx,
@@ -12,6 +11,8 @@ import {
   buildOpenEscrowTx,
   buildUpdateStakeTx,
   type ChainClient,
+  escrowRegisters,
+  parseEscrowBox,
   Signer,
   sigmaPropRegister,
   stakeRegisters,
@@ -139,22 +140,29 @@ describe("Rental follow-ups on a deployed protocol", () => {
     real: string,
     forged: readonly { gpuc: bigint; terms: readonly bigint[]; parent?: string }[],
   ) {
-    const { R4, R5, R7 } = (await pc.chain.client.unspentBox(real))!.additionalRegisters;
+    const escrow = parseEscrowBox((await pc.chain.client.unspentBox(real))!, pc.deployment);
     const builder = new TransactionBuilder(await pc.chain.client.height()).from(
       await pc.chain.client.unspentByAddress(consumer.address),
     );
     for (const box of forged) {
-      const parent = box.parent === undefined ? {} : { R8: SColl(SByte, box.parent).toHex() };
+      const [pricePerHour, start, prepaid, paid] = box.terms as [bigint, bigint, bigint, bigint];
       builder.to(
         new OutputBuilder(estimateMinBoxValue(), pc.deployment.contracts.rentalEscrow.ergoTree)
           .addTokens({ tokenId: pc.deployment.gpucTokenId, amount: box.gpuc })
-          .setAdditionalRegisters({
-            R4: R4!,
-            R5: R5!,
-            R6: SColl(SLong, [...box.terms]).toHex(),
-            R7: R7!,
-            ...parent,
-          }),
+          .setAdditionalRegisters(
+            escrowRegisters({
+              consumerRegister: sigmaPropRegister(escrow.consumer),
+              providerRegister: sigmaPropRegister(escrow.provider),
+              terms: {
+                pricePerHour,
+                startHeight: Number(start),
+                prepaidHours: Number(prepaid),
+                paidHours: Number(paid),
+              },
+              rentalId: escrow.rentalId,
+              parentBoxId: box.parent,
+            }),
+          ),
       );
     }
     const tx = builder
@@ -548,9 +556,11 @@ describe("Rental follow-ups on a deployed protocol", () => {
     await mineAndIndex();
     const extended = await get(funded.id);
     expect(extended.hours).toBe(2);
-    expect((await pc.chain.client.unspentBox(extended.escrowBoxId!))?.additionalRegisters.R8).toBe(
-      SColl(SByte, funded.escrowBoxId!).toHex(),
+    const recreated = parseEscrowBox(
+      (await pc.chain.client.unspentBox(extended.escrowBoxId!))!,
+      pc.deployment,
     );
+    expect(recreated.parentBoxId).toBe(funded.escrowBoxId);
   });
 
   it("Should rewind a rolled-back top-up along the escrow lineage, not to a forged box naming the rental", async () => {

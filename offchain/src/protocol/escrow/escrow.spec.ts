@@ -11,7 +11,7 @@ import {
 } from "./close.ts";
 import { buildExtendTx } from "./extend.ts";
 import { buildOpenEscrowTx } from "./open.ts";
-import { parseEscrowBox } from "./registers.ts";
+import { parseEscrowBox, payoutEscrowId } from "./registers.ts";
 import { type Party, type RentalsChain, startRentalsChain } from "./testChain.ts";
 
 const PRICE = 1_000_000n; // 1 GPUC per hour
@@ -59,7 +59,7 @@ async function base() {
 async function paidFrom(address: string, escrowBoxId: string): Promise<bigint> {
   const boxes = await rc.unspent(address);
   return boxes
-    .filter((box) => box.additionalRegisters.R4 === `0e20${escrowBoxId}`)
+    .filter((box) => payoutEscrowId(box) === escrowBoxId)
     .reduce((sum, box) => sum + BigInt(box.assets[0]?.amount ?? 0), 0n);
 }
 
