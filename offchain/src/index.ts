@@ -138,7 +138,6 @@ export {
   readLineageEscrow,
   verifySuccessor,
 } from "./protocol/escrow/lineage.ts";
-export { type EscrowNode, nodeEscrowView } from "./protocol/escrow/nodeView.ts";
 export {
   buildOpenEscrowTx,
   escrowDeposit,
@@ -161,6 +160,12 @@ export {
   payoutEscrowId,
 } from "./protocol/escrow/registers.ts";
 export { type EscrowSpendVars, readEscrowSpend } from "./protocol/escrow/spend.ts";
+export {
+  type LineageNode,
+  nodeEscrowView,
+  nodeLineageView,
+  nodeStakeView,
+} from "./protocol/lineage/nodeView.ts";
 export {
   type KnownBox,
   type LineageView,

@@ -1,5 +1,5 @@
 import type { Amount, Box } from "@fleet-sdk/common";
-import { ErgoAddress, TransactionBuilder } from "@fleet-sdk/core";
+import { ErgoAddress, InsufficientInputs, TransactionBuilder } from "@fleet-sdk/core";
 import { mockUTxO } from "@fleet-sdk/mock-chain";
 import { compileDeployment } from "@gpuc/ergoscript";
 import { describe, expect, it } from "vitest";
@@ -10,6 +10,7 @@ import { ClaimBeyondElapsedError } from "../errors/claimBeyondElapsed.ts";
 import { ClaimBeyondPrepaidError } from "../errors/claimBeyondPrepaid.ts";
 import { ConfigBoxMismatchError } from "../errors/configBoxMismatch.ts";
 import { ExpiryNotReachedError } from "../errors/expiryNotReached.ts";
+import { InsufficientFundsError } from "../errors/insufficientFunds.ts";
 import { InsufficientGpucError } from "../errors/insufficientGpuc.ts";
 import { InvalidRentalArgumentError } from "../errors/invalidRentalArgument.ts";
 import { NotAnEscrowError } from "../errors/notAnEscrow.ts";
@@ -141,6 +142,31 @@ describe("rentals builders refuse bad requests with typed errors", () => {
     );
     expect(error).toBeInstanceOf(InsufficientGpucError);
     expect(error).toMatchObject({ required: 2_000_000n, available: 1_500_000n });
+  });
+
+  it("Should refuse opening an escrow from boxes without the ERG for the fee, as InsufficientFundsError (Fleet's InsufficientInputs translated)", () => {
+    const dry = mockUTxO({
+      ergoTree: ErgoAddress.decode(consumer.address).ergoTree,
+      value: 1_000_000n,
+      assets: [{ tokenId: ids.gpucTokenId, amount: 2_000_000n }],
+    });
+    const error = catchError(() =>
+      buildOpenEscrowTx({
+        deployment,
+        consumer: consumer.address,
+        provider: provider.address,
+        pricePerHour: 1_000_000n,
+        prepaidHours: 2,
+        startHeight: START,
+        rentalId: "03",
+        height: START,
+        inputs: [dry],
+        changeAddress: consumer.address,
+      }),
+    );
+    expect(error).toBeInstanceOf(InsufficientFundsError);
+    expect((error as InsufficientFundsError).missing.nanoErgs).toBeGreaterThan(0n);
+    expect((error as InsufficientFundsError).cause).toBeInstanceOf(InsufficientInputs);
   });
 
   it("Should refuse a split larger than the escrow and an expiry before its height", () => {

@@ -3,13 +3,13 @@ import { type FleetPlugin, RECOMMENDED_MIN_FEE_VALUE, TransactionBuilder } from 
 import { EscrowAction } from "@gpuc/ergoscript";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ChainBox } from "../../chain/types.ts";
+import { nodeEscrowView } from "../lineage/nodeView.ts";
 import { type LineageView, spenderOf } from "../lineage/view.ts";
 import { buildClaimTx, claimEscrows } from "./claim.ts";
 import { buildConsumerExitTx, consumerExit } from "./close.ts";
 import { NotASuccessorError } from "./errors/notASuccessor.ts";
 import { buildExtendTx } from "./extend.ts";
 import { escrowOrigin, escrowSuccessor, followEscrow } from "./lineage.ts";
-import { nodeEscrowView } from "./nodeView.ts";
 import { buildOpenEscrowTx } from "./open.ts";
 import { type EscrowState, parseEscrowBox } from "./registers.ts";
 import { recreatedEscrow } from "./settlement.ts";
