@@ -14,6 +14,7 @@ import { HeartbeatsRepository } from "./heartbeats/heartbeats.repository.ts";
 import { HeartbeatsService } from "./heartbeats/heartbeats.service.ts";
 import { IndexRepository } from "./indexer/index.repository.ts";
 import { EscrowRefunds } from "./instances/escrow-refunds.ts";
+import { IndexedEscrows } from "./instances/indexed-escrows.ts";
 import { InstancesRepository } from "./instances/instances.repository.ts";
 import { InstancesService } from "./instances/instances.service.ts";
 import { EscrowRefundsRepository } from "./instances/refunds.repository.ts";
@@ -77,7 +78,7 @@ export function createServices(deps: MarketplaceDeps) {
     gpus,
     providers: providersRepo,
     index,
-    deployment,
+    escrows: new IndexedEscrows(index, deployment),
     credentials,
     clock,
     log,

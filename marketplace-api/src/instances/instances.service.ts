@@ -1,15 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { EIP12UnsignedTransaction } from "@fleet-sdk/common";
-import {
-  checkOpening,
-  type EscrowDeployment,
-  type EscrowState,
-  followEscrow,
-  NotAnEscrowError,
-  parseEscrowBox,
-  UntrustedEscrowError,
-  verifySuccessor,
-} from "@gpuc/offchain";
+import type { EscrowState, OpeningTerms } from "@gpuc/offchain";
 import type { Database, Logger } from "@gpuc/platform";
 import { type NetworkName, p2pkTree } from "../chain/address.ts";
 import { SettlementBoxMissingError } from "../chain/arbiter-settlement.ts";
@@ -20,7 +11,6 @@ import {
   type Settlement,
   type SignedTx,
 } from "../chain/gateway.ts";
-import { indexedLineage, toFleetBox } from "../chain/indexed-lineage.ts";
 import type { Clock } from "../core/clock.ts";
 import { assert, HttpError, InsufficientFundsError, TooManyUnfundedRentalsError } from "../core/errors.ts";
 import type { Principal } from "../core/route.ts";
@@ -30,6 +20,7 @@ import type { GpuRow, GpusRepository } from "../gpus/gpus.repository.ts";
 import type { IndexedBox, IndexRepository } from "../indexer/index.repository.ts";
 import type { ProvidersRepository } from "../providers/providers.repository.ts";
 import type { EscrowRefunds } from "./escrow-refunds.ts";
+import type { IndexedEscrows } from "./indexed-escrows.ts";
 import type { InstanceRow, InstancesRepository, TransitionFields } from "./instances.repository.ts";
 import type { ExecutorInstance, Instance } from "./instances.schema.ts";
 import {
@@ -55,8 +46,8 @@ export interface InstancesDeps {
   gpus: GpusRepository;
   providers: ProvidersRepository;
   index: IndexRepository;
-  /** The deployment's escrow contract and GPUC token: what an escrow box is. */
-  deployment: EscrowDeployment;
+  /** The escrows of the index, read and followed by offchain. */
+  escrows: IndexedEscrows;
   credentials: CredentialsService;
   clock: Clock;
   log: Logger;
@@ -269,7 +260,7 @@ export class InstancesService {
    * differ) is queued for an arbiter refund.
    */
   async onEscrowBox(box: IndexedBox): Promise<void> {
-    const escrow = this.readEscrow(box);
+    const escrow = this.d.escrows.read(box);
     const id = escrow && instanceIdOf(escrow.rentalId);
     if (!escrow || !id) return;
     await this.d.db.transaction(async () => {
@@ -293,31 +284,12 @@ export class InstancesService {
    * transaction that spent it, as exactly what a claim or a top-up leaves (`verifySuccessor`).
    */
   private async followIfSuccessor(row: InstanceRow, box: IndexedBox, escrow: EscrowState): Promise<void> {
-    const current = await this.d.index.box(row.escrow_box_id!);
-    const parent = current && this.readEscrow(current);
-    const mismatch = parent
-      ? await untrusted(() => verifySuccessor(this.lineage(), parent, escrow))
-      : "the current escrow box is not indexed";
+    const mismatch = await this.d.escrows.successorMismatch(row.escrow_box_id!, escrow);
     if (mismatch) {
       this.d.log.warn("ESCROW_SUCCESSOR_REFUSED", { instanceId: row.id, boxId: box.boxId, mismatch });
       return;
     }
-    await this.moveToSuccessor(row, escrow);
-  }
-
-  /** The indexed box as an escrow of the deployment, or undefined (chain data is untrusted). */
-  private readEscrow(box: IndexedBox): EscrowState | undefined {
-    try {
-      return parseEscrowBox(toFleetBox(box), this.d.deployment);
-    } catch (error) {
-      if (error instanceof NotAnEscrowError) return undefined;
-      throw error;
-    }
-  }
-
-  /** The escrow lineage as the index holds it. */
-  private lineage() {
-    return indexedLineage(this.d.index, "escrow");
+    await this.followEscrow(row, escrow);
   }
 
   /** Fails Created instances whose escrow did not confirm within `maxAgeMs`, freeing their GPU. */
@@ -492,10 +464,7 @@ export class InstancesService {
    */
   private async rewind(row: InstanceRow): Promise<void> {
     const now = this.d.clock.now();
-    const opening = row.opening_box_id ? await this.d.index.box(row.opening_box_id) : undefined;
-    const start = opening && this.readEscrow(opening);
-    const escrow =
-      start && (await followEscrow(this.lineage(), start, { deployment: this.d.deployment })).escrow;
+    const escrow = row.opening_box_id ? await this.d.escrows.tip(row.opening_box_id) : undefined;
     if (escrow) {
       const fewer = row.hours - escrow.prepaidHours;
       const expiresAt =
@@ -573,7 +542,7 @@ export class InstancesService {
   ): Promise<string | undefined> {
     const provider = await this.d.providers.find(row.provider_id);
     const mismatch = provider
-      ? await untrusted(async () => this.checkOpening(row, box, escrow, provider.owner_address))
+      ? await this.d.escrows.openingMismatch(box, escrow, this.openingTerms(row, provider.owner_address))
       : "the rental's provider is gone";
     if (mismatch) {
       this.d.log.warn("ESCROW_TERMS_MISMATCH", { instanceId: row.id, boxId: escrow.boxId, mismatch });
@@ -602,23 +571,18 @@ export class InstancesService {
    * (the provider would work unpaid and the consumer exit owing nothing); one long before it would let the
    * provider claim hours never served (ESCROW_START_SLACK_BLOCKS).
    */
-  private checkOpening(
-    row: InstanceRow,
-    box: IndexedBox,
-    escrow: EscrowState,
-    providerAddress: string,
-  ): void {
-    checkOpening(escrow, box.inclusionHeight, {
+  private openingTerms(row: InstanceRow, providerAddress: string): OpeningTerms {
+    return {
       consumer: p2pkTree(row.consumer_address, this.d.network),
       provider: p2pkTree(providerAddress, this.d.network),
       pricePerHour: row.price_per_hour,
       prepaidHours: row.hours,
       gpuc: row.amount,
       startSlackBlocks: this.d.escrowStartSlackBlocks,
-    });
+    };
   }
 
-  private async moveToSuccessor(row: InstanceRow, escrow: EscrowState): Promise<void> {
+  private async followEscrow(row: InstanceRow, escrow: EscrowState): Promise<void> {
     const extra = escrow.prepaidHours - row.hours;
     const expiresAt =
       extra > 0 && row.expires_at
@@ -678,17 +642,6 @@ export class InstancesService {
   private async canSee(principal: Principal, row: InstanceRow): Promise<boolean> {
     if (row.consumer_address === principal.address) return true;
     return (await this.d.providers.find(row.provider_id))?.owner_address === principal.address;
-  }
-}
-
-/** Why an escrow is not to be trusted (offchain's `UntrustedEscrowError` reason), or undefined when it is. */
-async function untrusted(check: () => Promise<unknown>): Promise<string | undefined> {
-  try {
-    await check();
-    return undefined;
-  } catch (error) {
-    if (error instanceof UntrustedEscrowError) return error.reason;
-    throw error;
   }
 }
 
