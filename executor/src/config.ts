@@ -1,4 +1,5 @@
 import { readFileSync } from "node:fs";
+import { DEFAULT_ESCROW_START_SLACK_BLOCKS } from "@gpuc/offchain";
 import { parseEnv } from "@gpuc/platform";
 import { z } from "zod";
 import { parsePortRanges } from "./agent/acceptance.ts";
@@ -55,7 +56,7 @@ export const executorEnvSchema = z.object({
   ERGO_NODE_URL: z.url().optional(),
   GPUC_DEPLOYMENT_FILE: z.string().min(1).optional(),
   GPUC_SETTLEMENT_FEE_NANOERG: z.coerce.bigint().positive().optional(),
-  GPUC_ESCROW_START_SLACK_BLOCKS: z.coerce.number().int().min(0).default(15),
+  GPUC_ESCROW_START_SLACK_BLOCKS: z.coerce.number().int().min(0).default(DEFAULT_ESCROW_START_SLACK_BLOCKS),
   GPUC_PUBLIC_URL: z.url().optional(),
   GPUC_ALLOWED_PORTS: z.string().default("1024-65535"),
   GPUC_PORT_NETWORK: z.string().min(1).default("gpuc-rentals"),

@@ -1,3 +1,4 @@
+import { DEFAULT_ESCROW_START_SLACK_BLOCKS } from "@gpuc/offchain";
 import { parseEnv } from "@gpuc/platform";
 import { z } from "zod";
 
@@ -60,7 +61,7 @@ export const envSchema = z
      * How many blocks before its inclusion an opening escrow's startHeight may lie (the marketplace builds it at the
      * height of the moment; the consumer signs and the node mines later). Later than the inclusion is always refused.
      */
-    ESCROW_START_SLACK_BLOCKS: z.coerce.number().int().min(0).default(15),
+    ESCROW_START_SLACK_BLOCKS: z.coerce.number().int().min(0).default(DEFAULT_ESCROW_START_SLACK_BLOCKS),
     /**
      * Blocks a rental reported Failed may keep its escrow unspent (the executor's own close settling it) before the
      * arbiter refunds the escrow to the consumer.
