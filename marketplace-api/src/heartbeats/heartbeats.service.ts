@@ -1,12 +1,11 @@
 import type { Logger } from "@gpuc/platform";
+import { heartbeatMessage, type Json, LIVE_STATES } from "@gpuc/sdk";
 import { verifyWalletSignature } from "../auth/signature.ts";
-import { canonicalJson, type Json } from "../chain/canonical-json.ts";
 import type { Clock } from "../core/clock.ts";
 import { HttpError } from "../core/errors.ts";
 import type { Principal } from "../core/route.ts";
 import type { InstancesRepository } from "../instances/instances.repository.ts";
 import type { InstancesService } from "../instances/instances.service.ts";
-import { LIVE_STATES } from "../instances/state-machine.ts";
 import type { ProvidersService } from "../providers/providers.service.ts";
 import type { HeartbeatsRepository } from "./heartbeats.repository.ts";
 
@@ -56,9 +55,9 @@ export class HeartbeatsService {
     const sentAt = new Date(String(body.timestamp));
     this.checkClock(sentAt, now);
     this.checkBound(providerId, body.providerId);
-    const { signature, ...signed } = body;
-    const message = Buffer.from(canonicalJson(signed as Json), "utf8");
-    if (!verifyWalletSignature(provider.owner_address, message, Buffer.from(String(signature), "hex"))) {
+    // The signer's bytes, derived by the same function the executor signs with (sdk's heartbeatMessage).
+    const message = heartbeatMessage(body as { readonly [member: string]: Json });
+    if (!verifyWalletSignature(provider.owner_address, message, Buffer.from(String(body.signature), "hex"))) {
       throw new HttpError(
         401,
         "The heartbeat signature does not verify with the provider's address; sign the canonical JSON of the body without 'signature'",

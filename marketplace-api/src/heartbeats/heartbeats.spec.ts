@@ -1,10 +1,8 @@
+import { canonicalJson, heartbeatResponse, type Json, providerSchema } from "@gpuc/sdk";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { canonicalJson, type Json } from "../chain/canonical-json.ts";
-import { providerSchema } from "../providers/providers.schema.ts";
 import { createServices } from "../services.ts";
 import { registerProvider, sampleListing, seedStake } from "../testing/fixtures.ts";
 import { type Harness, ok, problemOf, startHarness } from "../testing/harness.ts";
-import { heartbeatResponse } from "./heartbeats.schema.ts";
 
 describe("Signed executor heartbeats", () => {
   let h: Harness;

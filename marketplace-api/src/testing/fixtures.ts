@@ -1,9 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { SByte, SColl, SInt } from "@fleet-sdk/serializer";
-import { createdApiKeySchema } from "../auth/auth.schema.ts";
+import { createdApiKeySchema, type Listing, listingHash, providerSchema } from "@gpuc/sdk";
 import { sigmaPropHex } from "../chain/address.ts";
-import { type Listing, listingHash } from "../gpus/listing.ts";
-import { providerSchema } from "../providers/providers.schema.ts";
 import { type Harness, ok } from "./harness.ts";
 import type { TestWallet } from "./wallet.ts";
 

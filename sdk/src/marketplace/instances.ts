@@ -145,12 +145,14 @@ export const executorInstanceSchema = z.object({
   startHeight: z.number().int().nullable(),
   expiresAt: z.iso.datetime().nullable(),
   consumerAddress: z.string(),
-  limits: z.object({
-    cpus: z.number().int().positive(),
-    memoryMb: z.number().int().positive(),
-    pids: z.number().int().positive(),
-    diskGb: z.number().int().positive(),
-  }),
+  limits: z
+    .object({
+      cpus: z.number().positive(),
+      memoryMb: z.number().int().positive(),
+      pids: z.number().int().positive(),
+      diskGb: z.number().positive(),
+    })
+    .describe("What the container may use: CPUs (fractions allowed), memory, processes, disk"),
 });
 
 export const executorInstanceListSchema = z.object({ items: z.array(executorInstanceSchema) });
