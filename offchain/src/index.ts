@@ -127,7 +127,6 @@ export {
   escrowRegisters,
   parseEscrowBox,
 } from "./protocol/escrow/registers.ts";
-export { canonicalListingJson, type ListingValue, listingHash } from "./protocol/listing.ts";
 export { BONDED, parseStakeBox, type StakeState, stakeRegisters } from "./protocol/stake/registers.ts";
 export {
   buildCreateStakeTx,
