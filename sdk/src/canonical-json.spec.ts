@@ -81,6 +81,8 @@ describe("canonicalJson", () => {
     const cycle: { self?: unknown } = {};
     cycle.self = cycle;
     expect(() => canonicalJson(cycle as Json)).toThrow(/cycle/);
+    const deep = JSON.parse(`${"[".repeat(100_000)}${"]".repeat(100_000)}`);
+    expect(() => canonicalJson(deep)).toThrow(/nesting deeper than 256 levels/);
     // The same object twice is no cycle.
     const shared = { a: 1 };
     expect(canonicalJson({ x: shared, y: shared })).toBe('{"x":{"a":1},"y":{"a":1}}');

@@ -16,7 +16,8 @@ export type Json =
  * data get the same bytes: the listing hash in a stake box's R5, the executor's heartbeat signature the
  * marketplace verifies. Anything without one JSON spelling is refused rather than written lossily: NaN and
  * ±Infinity (JSON.stringify would write `null`), `undefined` in an array, non-plain objects (Date, Map, class
- * instances) and cycles.
+ * instances), cycles, and nesting deeper than `MAX_DEPTH` (which would otherwise overflow the stack: `JSON.parse`
+ * reads far deeper documents than a recursive writer can).
  *
  * @example
  * canonicalJson({ b: 1, a: [true, null], c: 10n }); // '{"a":[true,null],"b":1,"c":"10"}'
@@ -24,6 +25,9 @@ export type Json =
 export function canonicalJson(value: Json): string {
   return write(value, "", new Set());
 }
+
+/** Arrays and objects nested deeper than this are refused. */
+export const MAX_DEPTH = 256;
 
 function write(value: Json | undefined, path: string, open: Set<object>): string {
   switch (typeof value) {
@@ -66,6 +70,7 @@ function writeObject(value: object, path: string, open: Set<object>): string {
 
 function enter(value: object, path: string, open: Set<object>): void {
   if (open.has(value)) throw new CanonicalJsonError(path, "a reference to itself (a cycle)");
+  if (open.size >= MAX_DEPTH) throw new CanonicalJsonError(path, `nesting deeper than ${MAX_DEPTH} levels`);
   open.add(value);
 }
 

@@ -1,7 +1,7 @@
 // The public surface of @gpuc/sdk: the GPUC wire contract and its clients. Browser-safe: nothing here may import a
 // Node built-in (sdk/src/browser.spec.ts bundles this file for the browser and fails on one).
 
-export { canonicalJson, canonicalJsonBytes, type Json } from "./canonical-json.ts";
+export { canonicalJson, canonicalJsonBytes, type Json, MAX_DEPTH } from "./canonical-json.ts";
 export { CanonicalJsonError, InvalidAmountError, SdkError } from "./errors.ts";
 export * from "./executor/api.ts";
 export { ExecutorClient, type ExecutorClientOptions, LogStream } from "./executor/client.ts";

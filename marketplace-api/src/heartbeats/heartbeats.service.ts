@@ -1,5 +1,5 @@
 import type { Logger } from "@gpuc/platform";
-import { heartbeatMessage, type Json, LIVE_STATES } from "@gpuc/sdk";
+import { CanonicalJsonError, heartbeatMessage, type Json, LIVE_STATES } from "@gpuc/sdk";
 import { verifyWalletSignature } from "../auth/signature.ts";
 import type { Clock } from "../core/clock.ts";
 import { HttpError } from "../core/errors.ts";
@@ -28,6 +28,20 @@ const MAX_LEAD_MS = 60_000;
 /** Created instances whose escrow has not confirmed by then are failed, freeing their GPU. */
 const FUNDING_TIMEOUT_MS = 30 * 60_000;
 
+/**
+ * The bytes the heartbeat's signature must cover, derived by the same function the executor signs with (sdk's
+ * `heartbeatMessage`); a body canonical JSON refuses (nested too deep to sign) is a 400, not a crash.
+ */
+function signedBytes(body: Record<string, unknown>): Uint8Array {
+  try {
+    return heartbeatMessage(body as { readonly [member: string]: Json });
+  } catch (error) {
+    if (error instanceof CanonicalJsonError)
+      throw new HttpError(400, `The heartbeat cannot be verified: ${error.message}`);
+    throw error;
+  }
+}
+
 /** Signed executor heartbeats, provider liveness and reliability, and closing rentals of silent providers. */
 export class HeartbeatsService {
   /** Providers already warned about in this process for heartbeats without a signed providerId. */
@@ -55,8 +69,7 @@ export class HeartbeatsService {
     const sentAt = new Date(String(body.timestamp));
     this.checkClock(sentAt, now);
     this.checkBound(providerId, body.providerId);
-    // The signer's bytes, derived by the same function the executor signs with (sdk's heartbeatMessage).
-    const message = heartbeatMessage(body as { readonly [member: string]: Json });
+    const message = signedBytes(body);
     if (!verifyWalletSignature(provider.owner_address, message, Buffer.from(String(body.signature), "hex"))) {
       throw new HttpError(
         401,

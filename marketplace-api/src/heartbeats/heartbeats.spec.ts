@@ -80,4 +80,15 @@ describe("Signed executor heartbeats", () => {
       providerId: siblingId,
     });
   });
+
+  it("Should answer a GPU entry nested too deep to sign with a 400, not a crash", async () => {
+    h.clock.advance(10_000);
+    const depth = 100_000;
+    const raw = `{"timestamp":"${h.clock.now().toISOString()}","gpus":[{"x":${"[".repeat(depth)}${"]".repeat(depth)}}],"instances":[],"signature":"ab"}`;
+    const reply = await h.request("POST", `/api/v1/providers/${rig.provider.id}/heartbeats`, {
+      token: rig.apiKey,
+      raw,
+    });
+    expect(problemOf(reply, 400).detail).toContain("nesting deeper than 256 levels");
+  });
 });
