@@ -3,6 +3,7 @@ import { defineConfig } from "vitest/config";
 // One vitest project per workspace, so `npm test` runs them all and `vitest --project devnet` runs one.
 const workspaces = [
   "platform",
+  "sdk",
   "ergoscript",
   "offchain",
   "devnet",

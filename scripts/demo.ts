@@ -1,8 +1,9 @@
 // `npm run demo`: the reference workflow (consumer Alice, provider Bob) against a system started with `npm start`
 // at the default URLs, printing each step and each check. Uses the demo wallets `npm start` created and funded.
 import { join } from "node:path";
-import { createOutput, formatGpuc, loadCliConfig, readWalletFile, runReferenceWorkflow } from "@gpuc/cli";
+import { createOutput, loadCliConfig, readWalletFile, runReferenceWorkflow } from "@gpuc/cli";
 import { readDeployment } from "@gpuc/offchain";
+import { formatGpuc } from "@gpuc/sdk";
 
 async function main(): Promise<void> {
   const config = loadCliConfig();

@@ -1,4 +1,6 @@
 import { mkdtempSync, readFileSync, statSync } from "node:fs";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -47,5 +49,60 @@ describe("runCli (in process, no services)", () => {
     const result = await cli(["wallet", "balance"], { GPUC_WALLET: wallet, GPUC_DATA_DIR: dir });
     expect(result.code).toBe(1);
     expect(result.stderr).toContain(`No GPUC deployment at ${join(dir, "deployment.json")}`);
+  });
+});
+
+describe("runCli's exit codes for the sdk's errors (against a real HTTP server)", () => {
+  /** A marketplace stand-in answering every request with `status` and `body` (a problem for 4xx). */
+  async function answering(status: number, body: object) {
+    const server = createServer((_req, res) => {
+      res.writeHead(status, { "content-type": "application/problem+json" }).end(JSON.stringify(body));
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    return { url, close: () => new Promise((resolve) => server.close(resolve)) };
+  }
+
+  it("Should exit 2 on an amount it cannot read, before any request", async () => {
+    const result = await cli(["gpus", "search", "--max-price", "0.0000001"], {
+      GPUC_MARKETPLACE_URL: "http://127.0.0.1:9",
+    });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toBe(
+      'gpuc: --max-price must be a positive number with at most 6 decimals, not "0.0000001"\n',
+    );
+  });
+
+  it("Should exit 3 with the problem's title, detail and extensions, and give the problem with --json", async () => {
+    const market = await answering(409, {
+      type: "urn:gpuc:problem:http-error",
+      title: "Conflict",
+      status: 409,
+      detail: "busy",
+      pending: 2,
+    });
+    try {
+      const text = await cli(["gpus", "search", "--region", "eu"], { GPUC_MARKETPLACE_URL: market.url });
+      expect(text.code).toBe(3);
+      expect(text.stderr).toBe("gpuc: GET /api/v1/gpus?region=eu → 409 Conflict: busy\n  pending: 2\n");
+      const json = await cli(["gpus", "search", "--json"], { GPUC_MARKETPLACE_URL: market.url });
+      expect(JSON.parse(json.stderr)).toMatchObject({
+        error: "ApiError",
+        exitCode: 3,
+        problem: { status: 409, detail: "busy", pending: 2 },
+      });
+    } finally {
+      await market.close();
+    }
+  });
+
+  it("Should exit 4 when the marketplace is unreachable", async () => {
+    const closed = await answering(500, {});
+    await closed.close();
+    const result = await cli(["gpus", "show", "00000000-0000-4000-8000-000000000000"], {
+      GPUC_MARKETPLACE_URL: closed.url,
+    });
+    expect(result.code).toBe(4);
+    expect(result.stderr).toContain(`The marketplace at ${closed.url} is unreachable (fetch failed)`);
   });
 });

@@ -7,7 +7,7 @@ import { providerCommands } from "./commands/provider.ts";
 import { instancesCommands, rentCommand } from "./commands/rentals.ts";
 import { walletCommands } from "./commands/wallet.ts";
 import { type CliConfig, loadCliConfig } from "./core/config.ts";
-import { CliError, UsageError } from "./core/errors.ts";
+import { CliError, fromSdkError, UsageError } from "./core/errors.ts";
 import { createOutput, type Output } from "./core/output.ts";
 
 const GROUPS: Readonly<Record<string, Readonly<Record<string, Command>>>> = {
@@ -113,7 +113,8 @@ function withWallet(config: CliConfig, wallet: unknown): CliConfig {
   return typeof wallet === "string" ? { ...config, walletPath: wallet } : config;
 }
 
-function report(error: unknown, json: boolean, stderr: (text: string) => void): number {
+function report(failure: unknown, json: boolean, stderr: (text: string) => void): number {
+  const error = fromSdkError(failure);
   const known = error instanceof CliError;
   const usage =
     !known &&

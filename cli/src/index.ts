@@ -20,6 +20,7 @@ export {
   ApiError,
   CliError,
   DeploymentMissingError,
+  fromSdkError,
   NotFoundOnChainError,
   UnreachableError,
   UsageError,
@@ -28,16 +29,8 @@ export {
   WalletMissingError,
   WalletUnreadableError,
 } from "./core/errors.ts";
-export {
-  type Credential,
-  type GpuOffer,
-  type Instance,
-  type Listing,
-  Marketplace,
-  type Provider,
-} from "./core/market.ts";
+export { challengeSigner, marketplaceFor } from "./core/market.ts";
 export { createOutput, type Output, toJson } from "./core/output.ts";
-export { formatAmount, formatErg, formatGpuc, GPUC_UNIT, NANOERG, parseAmount } from "./core/units.ts";
 export { waitUntil } from "./core/wait.ts";
 export { createWalletFile, ensureWalletFile, readWalletFile, type Wallet } from "./core/wallet-file.ts";
 export {

@@ -1,4 +1,5 @@
-import { createOutput, GPUC_UNIT, runReferenceWorkflow, type WorkflowResult } from "@gpuc/cli";
+import { createOutput, runReferenceWorkflow, type WorkflowResult } from "@gpuc/cli";
+import { GPUC_UNIT } from "@gpuc/sdk";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestSystem, type TestSystem } from "./system.ts";
 

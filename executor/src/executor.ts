@@ -24,7 +24,7 @@ import {
 import { Ledger } from "./ledger/ledger.ts";
 import { migrateExecutor } from "./ledger/migrations.ts";
 import { HttpMarketplaceClient } from "./marketplace/http-marketplace-client.ts";
-import type { MarketplaceClient } from "./marketplace/marketplace-client.ts";
+import type { AgentMarketplace } from "./marketplace/marketplace-client.ts";
 import { ExecutorMetrics } from "./metrics.ts";
 import { ChainSettlement, type Deployment } from "./settlement/chain-settlement.ts";
 import { RecordingSettlement } from "./settlement/recording-settlement.ts";
@@ -51,7 +51,7 @@ export interface RunningExecutor {
 /** Parts a caller may replace (tests, `npm start` wiring the in-process marketplace or chain). */
 export interface ExecutorOverrides {
   readonly log?: Logger;
-  readonly marketplace?: MarketplaceClient;
+  readonly marketplace?: AgentMarketplace;
   readonly settlement?: Settlement;
   /** The chain and deployment to settle on (instead of ERGO_NODE_URL and GPUC_DEPLOYMENT_FILE). */
   readonly chain?: ChainClient;

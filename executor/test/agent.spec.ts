@@ -1,8 +1,7 @@
+import { heartbeatMessage, type Rental } from "@gpuc/sdk";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runningSeconds, runWindow } from "../src/billing/metering.ts";
 import { verifyProviderSignature } from "../src/keys/provider-signer.ts";
-import { heartbeatMessage } from "../src/marketplace/heartbeat.ts";
-import type { Rental } from "../src/marketplace/rental.ts";
 import { type Harness, startHarness } from "../src/testing/agent-harness.ts";
 import { testRental } from "../src/testing/rentals.ts";
 

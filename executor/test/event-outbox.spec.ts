@@ -1,6 +1,7 @@
 import type { AddressInfo } from "node:net";
 import { createLogger, createPool, Database } from "@gpuc/platform";
 import { createTestDatabase, type TestDatabase } from "@gpuc/platform/testing";
+import type { InstanceEvent, Rental } from "@gpuc/sdk";
 import express from "express";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Agent } from "../src/agent/agent.ts";
@@ -11,12 +12,11 @@ import { signerFromSecretKey } from "../src/keys/provider-signer.ts";
 import { Ledger } from "../src/ledger/ledger.ts";
 import { migrateExecutor } from "../src/ledger/migrations.ts";
 import { HttpMarketplaceClient } from "../src/marketplace/http-marketplace-client.ts";
-import type { InstanceEvent } from "../src/marketplace/marketplace-client.ts";
-import type { Rental } from "../src/marketplace/rental.ts";
 import { ExecutorMetrics } from "../src/metrics.ts";
 import { RecordingSettlement } from "../src/settlement/recording-settlement.ts";
 import { TEST_POLICY } from "../src/testing/agent-harness.ts";
 import { removeProviderContainers, testDocker, testProviderId } from "../src/testing/docker.ts";
+import { heartbeatReceipt, instanceReply } from "../src/testing/marketplace-replies.ts";
 import { testRental } from "../src/testing/rentals.ts";
 
 const API_KEY = "gpuc_outbox_test_key";
@@ -36,7 +36,7 @@ async function startRefusingMarketplace(providerId: string) {
   };
   const app = express();
   app.use(express.json());
-  app.post(`/api/v1/providers/${providerId}/heartbeats`, (_req, res) => void res.status(202).json({}));
+  app.post(`/api/v1/providers/${providerId}/heartbeats`, (_req, res) => void res.json(heartbeatReceipt()));
   app.get(`/api/v1/providers/${providerId}/instances`, (req, res) => {
     const wanted = String(req.query.state ?? "").split(",");
     res.json({ items: [...state.rentals.values()].filter((rental) => wanted.includes(rental.state)) });
@@ -56,7 +56,8 @@ async function startRefusingMarketplace(providerId: string) {
       );
     }
     state.received.push({ instanceId: req.params.id, event });
-    res.status(200).json({});
+    const rental = state.rentals.get(req.params.id) ?? testRental({ id: req.params.id });
+    res.json(instanceReply(rental, event.state));
   });
   const server = app.listen(0, "127.0.0.1");
   await new Promise<void>((resolve) => server.once("listening", resolve));

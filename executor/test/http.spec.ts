@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { createLogger } from "@gpuc/platform";
+import { ExecutorClient } from "@gpuc/sdk";
 import { createRemoteJWKSet, exportJWK, generateKeyPair, type JWK, SignJWT } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApp, DEFAULT_LOG_TAIL } from "../src/http/app.ts";
@@ -271,5 +272,34 @@ describe("Consumer stop", () => {
       method: "POST",
     });
     expect(again.status).toBe(409);
+  });
+});
+
+describe("ExecutorClient (@gpuc/sdk) against the executor", () => {
+  it("Should read and follow logs line by line, exec, list ports, refuse as ProblemError, and stop", async () => {
+    const executor = new ExecutorClient({ baseUrl: apiUrl, auth: await credential({ instance: chatty.id }) });
+    expect(await executor.health()).toEqual({ status: "ok" });
+    expect(await (await executor.logs(chatty.id, { tail: 3 })).text()).toBe("19998\n19999\n20000\n");
+    const lines: string[] = [];
+    for await (const line of await executor.logs(chatty.id, { follow: true, tail: 2 })) {
+      lines.push(line);
+      if (lines.length === 2) break;
+    }
+    expect(lines).toEqual(["19999", "20000"]);
+    expect(await executor.exec(chatty.id, { cmd: ["sh", "-c", "echo hi"] })).toMatchObject({
+      exitCode: 0,
+      stdout: "hi\n",
+    });
+    expect(await executor.ports(chatty.id)).toEqual({ ports: [] });
+    const logsOnly = await credential({ instance: chatty.id, scope: ["logs"] });
+    await expect(
+      new ExecutorClient({ baseUrl: apiUrl, auth: logsOnly }).stop(chatty.id),
+    ).rejects.toMatchObject({
+      name: "ProblemError",
+      status: 403,
+      title: "Credential lacks this scope",
+    });
+    expect(await executor.stop(chatty.id)).toEqual({ state: "Stopping" });
+    await h.tickUntil(handle.agent, async () => (await handle.ledger.get(chatty.id))?.state === "Completed");
   });
 });

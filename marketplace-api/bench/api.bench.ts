@@ -1,15 +1,16 @@
 // `npm run bench:api`: 10,000 listed GPU offers, then GET /api/v1/gpus with filters under autocannon, beside the
 // same query through bare `pg` at the same concurrency. Prints one JSON object.
+
 import type { AddressInfo } from "node:net";
 import { performance } from "node:perf_hooks";
 import { createLogger, createPool, Database } from "@gpuc/platform";
 import { createTestDatabase } from "@gpuc/platform/testing";
+import { searchQuery } from "@gpuc/sdk";
 import autocannon from "autocannon";
 import { createApp } from "../src/app.ts";
 import { defaultConfig } from "../src/core/config.ts";
 import { migrateMarketplace } from "../src/core/database.ts";
 import { searchSql } from "../src/gpus/gpus.repository.ts";
-import { searchQuery } from "../src/gpus/gpus.schema.ts";
 import { createServices } from "../src/services.ts";
 
 const GPUS = 10_000;

@@ -2,11 +2,10 @@ import { compileDeployment } from "@gpuc/ergoscript";
 import { startTestChain, type TestChain } from "@gpuc/offchain/testing";
 import { createLogger } from "@gpuc/platform";
 import { createTestDatabase, type TestDatabase } from "@gpuc/platform/testing";
+import { jwksSchema, statusSchema } from "@gpuc/sdk";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { defaultConfig } from "./core/config.ts";
-import { jwksSchema } from "./credentials/credentials.schema.ts";
 import { startMarketplace } from "./server.ts";
-import { statusSchema } from "./status/status.router.ts";
 
 describe("startMarketplace", () => {
   let chain: TestChain;

@@ -4,6 +4,7 @@
 // (see cost.ts). Prints one JSON document on stdout.
 import type { EIP12UnsignedTransaction } from "@fleet-sdk/common";
 import { FEE_CONTRACT, TransactionBuilder } from "@fleet-sdk/core";
+import { listingHash } from "@gpuc/sdk";
 import type { ChainBox, SignedTransaction } from "../src/chain/types.ts";
 import { buildClaimTx } from "../src/protocol/escrow/claim.ts";
 import { providerCloseCap, splitFee } from "../src/protocol/escrow/clock.ts";
@@ -18,7 +19,6 @@ import { buildExtendTx } from "../src/protocol/escrow/extend.ts";
 import { openEscrow } from "../src/protocol/escrow/open.ts";
 import { parseEscrowBox } from "../src/protocol/escrow/registers.ts";
 import { type Party, type RentalsChain, startRentalsChain } from "../src/protocol/escrow/testChain.ts";
-import { listingHash } from "../src/protocol/listing.ts";
 import {
   buildCreateStakeTx,
   buildSlashStakeTx,

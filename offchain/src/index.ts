@@ -174,7 +174,6 @@ export {
   type TransactionLike,
   type Whereabouts,
 } from "./protocol/lineage/view.ts";
-export { canonicalListingJson, type ListingValue, listingHash } from "./protocol/listing.ts";
 export {
   followStake,
   readStakeSpend,

@@ -1,5 +1,5 @@
+import type { MarketplaceClient } from "@gpuc/sdk";
 import type { ChainContext } from "../core/chain.ts";
-import type { Marketplace } from "../core/market.ts";
 import type { Output } from "../core/output.ts";
 import type { Wallet } from "../core/wallet-file.ts";
 
@@ -7,6 +7,6 @@ import type { Wallet } from "../core/wallet-file.ts";
 export interface Gpuc {
   readonly wallet: Wallet;
   readonly chain: ChainContext;
-  readonly market: Marketplace;
+  readonly market: MarketplaceClient;
   readonly output: Output;
 }

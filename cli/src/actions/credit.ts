@@ -1,6 +1,6 @@
 import { buildDraw, buildOpenCreditAccount, buildRepay, type CreditAccount } from "@gpuc/offchain";
+import { formatErg, formatGpuc } from "@gpuc/sdk";
 import { NotFoundOnChainError } from "../core/errors.ts";
-import { formatErg, formatGpuc } from "../core/units.ts";
 import type { Gpuc } from "./context.ts";
 
 export interface CreditResult {

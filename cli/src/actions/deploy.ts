@@ -8,9 +8,9 @@ import {
   type Signer,
   waitForConfirmations,
 } from "@gpuc/offchain";
+import { formatErg } from "@gpuc/sdk";
 import { CliError, WaitTimeoutError } from "../core/errors.ts";
 import type { Output } from "../core/output.ts";
-import { formatErg } from "../core/units.ts";
 
 /**
  * ERG the wallet must hold before a deployment starts: four transactions' fees (1.1 mERG each, the builders'

@@ -4,9 +4,8 @@ import {
   buildWithdrawStakeTx,
   type StakeState,
 } from "@gpuc/offchain";
-import { ApiError, NotFoundOnChainError } from "../core/errors.ts";
-import type { Listing, Provider } from "../core/market.ts";
-import { formatErg } from "../core/units.ts";
+import { formatErg, type Listing, ProblemError, type Provider } from "@gpuc/sdk";
+import { NotFoundOnChainError } from "../core/errors.ts";
 import { waitUntil } from "../core/wait.ts";
 import type { Gpuc } from "./context.ts";
 
@@ -64,7 +63,7 @@ export async function listProvider(
   options: { name: string; listing: Listing },
 ): Promise<Provider> {
   const stake = await requireStake(ctx);
-  const [current] = await ctx.market.providers();
+  const [current] = await ctx.market.myProviders();
   const register = () =>
     current
       ? ctx.market.updateListing(current.id, { stakeBoxId: stake.boxId, listing: options.listing })
@@ -80,7 +79,7 @@ export async function listProvider(
       try {
         return await register();
       } catch (error) {
-        if (error instanceof ApiError && error.status === 404) return undefined;
+        if (error instanceof ProblemError && error.status === 404) return undefined;
         throw error;
       }
     },

@@ -1,11 +1,14 @@
+import {
+  ENDED_STATES,
+  ExecutorClient,
+  type Instance,
+  isOneOf,
+  type LogStream,
+  RENTAL_STATES,
+} from "@gpuc/sdk";
 import { CliError } from "../core/errors.ts";
-import { JsonHttp } from "../core/http.ts";
-import type { Instance } from "../core/market.ts";
 import { waitUntil } from "../core/wait.ts";
 import type { Gpuc } from "./context.ts";
-
-const RUNNING_OR_LATER = new Set(["Funded", "Starting", "Running", "Stopping", "Completed", "Failed"]);
-const ENDED = new Set(["Completed", "Failed", "Resolved", "Cancelled"]);
 
 export interface RentRequest {
   readonly gpuId: string;
@@ -30,18 +33,20 @@ export class NoExecutorEndpointError extends CliError {
  * the executor runs the container.
  */
 export async function rentGpu(ctx: Gpuc, request: RentRequest, options: { untilRunning?: boolean } = {}) {
-  const { instance, unsignedTx } = await ctx.market.rent(request);
+  const { instance, unsignedTx } = await ctx.market.createInstance(request);
   ctx.output.progress(`Instance ${instance.id}: escrow of ${instance.amount} GPUC units to sign`);
   const signed = await ctx.wallet.signer.sign(
     unsignedTx as Parameters<typeof ctx.wallet.signer.sign>[0],
     ctx.chain.client,
   );
-  await ctx.market.fund(instance.id, signed);
+  await ctx.market.fundInstance(instance.id, signed);
   ctx.output.progress(`Instance ${instance.id}: escrow transaction ${signed.id} submitted`);
-  const wanted = options.untilRunning
-    ? new Set(["Running", "Stopping", "Completed", "Failed"])
-    : RUNNING_OR_LATER;
-  return waitForInstance(ctx, instance.id, (current) => wanted.has(current.state), "to be funded");
+  // Funded or any state the executor reports after it (it may already run, or have failed); with untilRunning,
+  // past Starting.
+  const before: readonly string[] = options.untilRunning ? ["Funded", "Starting"] : [];
+  const done = (current: Instance) =>
+    isOneOf(current.state, RENTAL_STATES) && !before.includes(current.state);
+  return waitForInstance(ctx, instance.id, done, "to be funded");
 }
 
 /** Polls an instance until `done`, printing each state change. */
@@ -64,10 +69,13 @@ export function waitForInstance(
 
 /** Asks the marketplace to stop the instance; with `wait`, until the executor has ended it. */
 export async function stopInstance(ctx: Gpuc, instanceId: string, options: { wait?: boolean } = {}) {
-  const instance = await ctx.market.stop(instanceId);
+  const instance = await ctx.market.stopInstance(instanceId);
   if (!options.wait) return instance;
-  return waitForInstance(ctx, instanceId, (current) => ENDED.has(current.state), "to end");
+  return waitForInstance(ctx, instanceId, ended, "to end");
 }
+
+/** No container runs for it any more: Completed, Failed or Resolved. */
+const ended = (instance: Instance) => isOneOf(instance.state, ENDED_STATES);
 
 /**
  * The container's logs (stdout and stderr), from the provider's executor, with a `logs` credential the marketplace
@@ -78,27 +86,20 @@ export async function instanceLogs(
   instanceId: string,
   options: { tail?: number; executorUrl?: string } = {},
 ): Promise<string> {
-  const response = await openLogs(ctx, instanceId, { ...options, follow: false });
-  return response.text();
+  return (await openLogs(ctx, instanceId, { ...options, follow: false })).text();
 }
 
-/** The executor's log response (a stream when `follow`). */
+/** The executor's log stream (open while the container runs when `follow`). */
 export async function openLogs(
   ctx: Gpuc,
   instanceId: string,
-  options: { tail?: number; executorUrl?: string; follow?: boolean },
-): Promise<Response> {
+  options: { tail?: number; executorUrl?: string; follow?: boolean; signal?: AbortSignal },
+): Promise<LogStream> {
   const instance = await ctx.market.instance(instanceId);
   const base = options.executorUrl ?? instance.executorUrl ?? undefined;
   if (!base) throw new NoExecutorEndpointError(instanceId);
-  const credential = await ctx.market.credential(instanceId, ["logs"]);
-  const query = new URLSearchParams({ follow: String(options.follow ?? false) });
-  if (options.tail !== undefined) query.set("tail", String(options.tail));
-  return new JsonHttp(base, "The provider's executor").stream(
-    "GET",
-    `/instances/${instanceId}/logs?${query}`,
-    {
-      token: credential.token,
-    },
-  );
+  const credential = await ctx.market.issueCredential(instanceId, ["logs"]);
+  const executor = new ExecutorClient({ baseUrl: base, auth: credential.token });
+  const { follow = false, tail, signal } = options;
+  return executor.logs(instanceId, { follow, tail, ...(signal ? { signal } : {}) });
 }

@@ -4,7 +4,7 @@ import type { Gpuc } from "../actions/context.ts";
 import { ChainContext } from "../core/chain.ts";
 import type { CliConfig } from "../core/config.ts";
 import { DeploymentMissingError, UsageError } from "../core/errors.ts";
-import { Marketplace } from "../core/market.ts";
+import { marketplaceFor } from "../core/market.ts";
 import type { Output } from "../core/output.ts";
 import { readWalletFile } from "../core/wallet-file.ts";
 
@@ -43,7 +43,7 @@ export function createSession(config: CliConfig, output: Output): () => Gpuc {
     session = {
       wallet,
       chain: new ChainContext(config.nodeUrl, deployment, output, config.confirmTimeoutMs),
-      market: new Marketplace(config.marketplaceUrl, wallet.signer),
+      market: marketplaceFor(config.marketplaceUrl, wallet.signer),
       output,
     };
     return session;

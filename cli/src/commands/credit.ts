@@ -1,6 +1,6 @@
+import { formatErg, formatGpuc, parseErg, parseGpuc } from "@gpuc/sdk";
 import { drawCredit, openCredit, repayCredit } from "../actions/credit.ts";
 import { walletBalance } from "../actions/wallet.ts";
-import { formatErg, formatGpuc, parseAmount } from "../core/units.ts";
 import { argument, type Command, stringOption } from "./command.ts";
 
 const summary = (debt: bigint, collateral: bigint) =>
@@ -13,7 +13,7 @@ export const creditCommands: Record<string, Command> = {
     options: { collateral: { type: "string" } },
     async run(env) {
       const usage = this.usage;
-      const collateral = parseAmount(stringOption(env, "collateral", usage), 9, "--collateral");
+      const collateral = parseErg(stringOption(env, "collateral", usage), "--collateral");
       const result = await openCredit(env.session(), collateral);
       env.output.result(result, `Credit account opened in ${result.txId}: ${summary(0n, collateral)}`);
     },
@@ -22,7 +22,7 @@ export const creditCommands: Record<string, Command> = {
     usage: "gpuc credit draw <GPUC>",
     summary: "Draw GPUC against the account's collateral (the debt grows by as much)",
     async run(env) {
-      const units = parseAmount(argument(env, "GPUC", this.usage), 6, "The amount");
+      const units = parseGpuc(argument(env, "GPUC", this.usage), "The amount");
       const result = await drawCredit(env.session(), units);
       env.output.result(
         result,
@@ -34,7 +34,7 @@ export const creditCommands: Record<string, Command> = {
     usage: "gpuc credit repay <GPUC>",
     summary: "Repay GPUC of the account's debt",
     async run(env) {
-      const units = parseAmount(argument(env, "GPUC", this.usage), 6, "The amount");
+      const units = parseGpuc(argument(env, "GPUC", this.usage), "The amount");
       const result = await repayCredit(env.session(), units);
       env.output.result(
         result,

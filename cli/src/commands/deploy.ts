@@ -7,9 +7,9 @@ import {
   type StableToken,
   toErgoTree,
 } from "@gpuc/offchain";
+import { formatAmount, parseErg } from "@gpuc/sdk";
 import { deploy } from "../actions/deploy.ts";
 import { UsageError } from "../core/errors.ts";
-import { formatAmount, parseAmount } from "../core/units.ts";
 import { readWalletFile } from "../core/wallet-file.ts";
 import type { Command, CommandEnv, OptionSpec } from "./command.ts";
 
@@ -97,8 +97,8 @@ function settingsFrom(env: CommandEnv, walletAddress: string): ConfigSettings {
   const settings: ConfigSettings = {
     ...DEFAULT_PARAMS,
     ...params,
-    minStakePerGpu: parseAmount(String(env.values["min-stake-per-gpu"]), 9, "--min-stake-per-gpu"),
-    price: parseAmount(String(env.values.price), 9, "--price"),
+    minStakePerGpu: parseErg(String(env.values["min-stake-per-gpu"]), "--min-stake-per-gpu"),
+    price: parseErg(String(env.values.price), "--price"),
     whitelist: stables(env),
     admin: address(env, "admin", walletAddress),
     arbiter: address(env, "arbiter", walletAddress),

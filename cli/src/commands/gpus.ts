@@ -1,5 +1,5 @@
-import { Marketplace } from "../core/market.ts";
-import { formatGpuc, parseAmount } from "../core/units.ts";
+import { formatGpuc, parseGpuc } from "@gpuc/sdk";
+import { marketplaceFor } from "../core/market.ts";
 import { argument, type Command, optionalString } from "./command.ts";
 
 export const gpusCommands: Record<string, Command> = {
@@ -21,11 +21,11 @@ export const gpusCommands: Record<string, Command> = {
     },
     async run(env) {
       const maxPrice = optionalString(env, "max-price");
-      const page = await new Marketplace(env.config.marketplaceUrl).searchGpus({
+      const page = await marketplaceFor(env.config.marketplaceUrl).searchGpus({
         gpu_name: optionalString(env, "gpu-name"),
         min_vram: optionalString(env, "min-vram"),
         num_gpus: optionalString(env, "num-gpus"),
-        max_price: maxPrice === undefined ? undefined : parseAmount(maxPrice, 6, "--max-price").toString(),
+        max_price: maxPrice === undefined ? undefined : parseGpuc(maxPrice, "--max-price"),
         region: optionalString(env, "region"),
         min_reliability: optionalString(env, "min-reliability"),
         available: env.values.available === true ? "true" : undefined,
@@ -47,7 +47,7 @@ export const gpusCommands: Record<string, Command> = {
     usage: "gpuc gpus show <gpu-id>",
     summary: "One GPU offer",
     async run(env) {
-      const gpu = await new Marketplace(env.config.marketplaceUrl).gpu(argument(env, "gpu-id", this.usage));
+      const gpu = await marketplaceFor(env.config.marketplaceUrl).gpu(argument(env, "gpu-id", this.usage));
       env.output.result(gpu, JSON.stringify(gpu, null, 2));
     },
   },

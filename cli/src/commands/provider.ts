@@ -1,8 +1,7 @@
 import { readFileSync } from "node:fs";
+import { formatErg, type Listing, parseErg } from "@gpuc/sdk";
 import { listProvider, stakeProvider, unbondProvider, withdrawProvider } from "../actions/provider.ts";
 import { UsageError } from "../core/errors.ts";
-import type { Listing } from "../core/market.ts";
-import { formatErg, parseAmount } from "../core/units.ts";
 import { type Command, type CommandEnv, optionalString, stringOption } from "./command.ts";
 
 export const providerCommands: Record<string, Command> = {
@@ -12,7 +11,7 @@ export const providerCommands: Record<string, Command> = {
       "Stake ERG behind a GPU listing (creates the stake box, or tops it up and points it at the listing)",
     options: { erg: { type: "string" }, listing: { type: "string" } },
     async run(env) {
-      const nanoErgs = parseAmount(stringOption(env, "erg", this.usage), 9, "--erg");
+      const nanoErgs = parseErg(stringOption(env, "erg", this.usage), "--erg");
       const result = await stakeProvider(env.session(), { nanoErgs, listing: readListing(env, this.usage) });
       env.output.result(
         result,
@@ -32,7 +31,7 @@ export const providerCommands: Record<string, Command> = {
       });
       const key =
         env.values["api-key"] === true
-          ? await session.market.createApiKey("executor", ["provider"])
+          ? await session.market.createApiKey({ name: "executor", scopes: ["provider"] })
           : undefined;
       env.output.result(
         { provider, apiKey: key?.key },
@@ -46,7 +45,7 @@ export const providerCommands: Record<string, Command> = {
     async run(env) {
       const session = env.session();
       const [providers, stake] = await Promise.all([
-        session.market.providers(),
+        session.market.myProviders(),
         session.chain.stake(session.wallet.address),
       ]);
       const lines = providers.map(

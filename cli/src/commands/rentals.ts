@@ -1,8 +1,7 @@
 import { Writable } from "node:stream";
+import { formatGpuc, type Instance } from "@gpuc/sdk";
 import { openLogs, rentGpu, stopInstance } from "../actions/rentals.ts";
 import { UsageError } from "../core/errors.ts";
-import type { Instance } from "../core/market.ts";
-import { formatGpuc } from "../core/units.ts";
 import {
   argument,
   type Command,
@@ -49,7 +48,7 @@ export const instancesCommands: Record<string, Command> = {
     usage: "gpuc instances",
     summary: "Your rentals",
     async run(env) {
-      const page = await env.session().market.instances();
+      const page = await env.session().market.listInstances({ limit: 100 });
       env.output.result(page, page.items.length ? page.items.map(describe).join("\n") : "No instances");
     },
   },
@@ -67,16 +66,17 @@ export const instancesCommands: Record<string, Command> = {
     options: { tail: { type: "string" }, follow: { type: "boolean" } },
     async run(env) {
       const tail = optionalString(env, "tail");
-      const response = await openLogs(env.session(), argument(env, "id", this.usage), {
+      const logs = await openLogs(env.session(), argument(env, "id", this.usage), {
         tail: tail === undefined ? undefined : Number(tail),
         follow: env.values.follow === true,
         executorUrl: env.config.executorUrl,
       });
-      if (env.values.follow === true && response.body) {
-        await response.body.pipeTo(Writable.toWeb(process.stdout));
+      if (env.values.follow === true) {
+        // Piped: the executor writes only as fast as this terminal reads.
+        await logs.body.pipeTo(Writable.toWeb(process.stdout));
         return;
       }
-      const text = await response.text();
+      const text = await logs.text();
       env.output.result({ logs: text }, text.replace(/\n$/, ""));
     },
   },

@@ -1,8 +1,11 @@
+import { formatErg, formatGpuc, HttpClient, parseErg } from "@gpuc/sdk";
+import { z } from "zod";
 import { walletBalance } from "../actions/wallet.ts";
-import { JsonHttp } from "../core/http.ts";
-import { formatErg, formatGpuc, parseAmount } from "../core/units.ts";
 import { createWalletFile, readWalletFile } from "../core/wallet-file.ts";
 import type { Command } from "./command.ts";
+
+/** What the devnet faucet answers (`POST /devnet/faucet`). */
+const faucetAnswer = z.object({ txId: z.string() });
 
 export const walletCommands: Record<string, Command> = {
   new: {
@@ -48,11 +51,10 @@ export const walletCommands: Record<string, Command> = {
     options: { erg: { type: "string", default: "100" } },
     async run(env) {
       const session = env.session();
-      const nanoErgs = parseAmount(String(env.values.erg), 9, "--erg");
-      const node = new JsonHttp(env.config.nodeUrl, "The devnet");
-      const { txId } = await node.request<{ txId: string }>("POST", "/devnet/faucet", {
-        body: { address: session.wallet.address, nanoErgs: nanoErgs.toString() },
-      });
+      const nanoErgs = parseErg(String(env.values.erg), "--erg");
+      const devnet = new HttpClient({ baseUrl: env.config.nodeUrl, service: "The devnet" });
+      const body = { address: session.wallet.address, nanoErgs: nanoErgs.toString() };
+      const { txId } = await devnet.json({ method: "POST", path: "/devnet/faucet", body }, faucetAnswer);
       await session.chain.confirm(txId, "faucet");
       env.output.result(
         { txId, address: session.wallet.address, nanoErgs },

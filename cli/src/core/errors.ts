@@ -1,3 +1,5 @@
+import { InvalidAmountError, NetworkError, ProblemError, TimeoutError } from "@gpuc/sdk";
+
 /** Base of every error the gpuc CLI reports itself; `exitCode` is what the process exits with. */
 export class CliError extends Error {
   readonly exitCode: number = 1;
@@ -95,4 +97,25 @@ export class DeploymentMissingError extends CliError {
       `No GPUC deployment at ${path}; run \`npm start\` (it deploys to its devnet and writes it there) or set GPUC_DEPLOYMENT_FILE`,
     );
   }
+}
+
+/**
+ * The CLI's error for a failure @gpuc/sdk reports, so it exits and reads as it always has: a problem answer is
+ * `ApiError` (exit 3), an unreachable or silent service `UnreachableError` (exit 4), a malformed amount
+ * `UsageError` (exit 2). Anything else is returned as it is.
+ */
+export function fromSdkError(error: unknown): unknown {
+  if (error instanceof ProblemError)
+    return new ApiError(error.status, error.problem, `${error.method} ${error.path}`);
+  if (error instanceof TimeoutError) {
+    return new UnreachableError(
+      error.service,
+      error.baseUrl,
+      new Error(`no answer within ${error.timeoutMs} ms`),
+    );
+  }
+  if (error instanceof NetworkError)
+    return new UnreachableError(error.service, error.baseUrl, error.cause ?? error);
+  if (error instanceof InvalidAmountError) return new UsageError(error.message, { cause: error });
+  return error;
 }

@@ -6,15 +6,23 @@ import {
   parseEscrowBox,
   splitFee,
 } from "@gpuc/offchain";
+import {
+  ENDED_STATES,
+  formatGpuc,
+  GPUC_UNIT,
+  type Instance,
+  isOneOf,
+  type Listing,
+  NANOERG,
+} from "@gpuc/sdk";
 import type { Gpuc } from "../actions/context.ts";
 import { drawCredit, openCredit } from "../actions/credit.ts";
 import { listProvider, stakeProvider } from "../actions/provider.ts";
 import { instanceLogs, rentGpu, stopInstance, waitForInstance } from "../actions/rentals.ts";
 import { ChainContext, gpucIn } from "../core/chain.ts";
 import { CliError } from "../core/errors.ts";
-import { type Instance, type Listing, Marketplace } from "../core/market.ts";
+import { marketplaceFor } from "../core/market.ts";
 import type { Output } from "../core/output.ts";
-import { formatGpuc, GPUC_UNIT, NANOERG } from "../core/units.ts";
 import { waitUntil } from "../core/wait.ts";
 import type { Wallet } from "../core/wallet-file.ts";
 
@@ -89,7 +97,7 @@ export async function runReferenceWorkflow(options: WorkflowOptions): Promise<Wo
   const session = (wallet: Wallet): Gpuc => ({
     wallet,
     chain: new ChainContext(options.nodeUrl, options.deployment, quiet, timeoutMs),
-    market: new Marketplace(options.marketplaceUrl, wallet.signer),
+    market: marketplaceFor(options.marketplaceUrl, wallet.signer),
     output: quiet,
   });
   const alice = session(options.alice);
@@ -147,7 +155,7 @@ export async function runReferenceWorkflow(options: WorkflowOptions): Promise<Wo
   const offer = await waitUntil(
     "Bob's offer to be online (his executor's heartbeat)",
     async () =>
-      (await alice.market.searchGpus({ max_price: String(GPUC_UNIT), available: "true" })).items.find(
+      (await alice.market.searchGpus({ max_price: GPUC_UNIT, available: true })).items.find(
         (item) => item.providerId === provider.id,
       ),
     (found) => found !== undefined,
@@ -228,7 +236,7 @@ export async function runReferenceWorkflow(options: WorkflowOptions): Promise<Wo
   const ended = await waitForInstance(
     alice,
     running.id,
-    (i) => ["Completed", "Failed"].includes(i.state),
+    (i) => isOneOf(i.state, ENDED_STATES),
     "to end",
     timeoutMs,
   );

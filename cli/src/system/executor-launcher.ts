@@ -3,7 +3,8 @@ import { request } from "node:http";
 import { join } from "node:path";
 import { executorEnvSchema, loadExecutorConfig, type RunningExecutor, startExecutor } from "@gpuc/executor";
 import type { Logger } from "@gpuc/platform";
-import { Marketplace } from "../core/market.ts";
+import type { MarketplaceClient } from "@gpuc/sdk";
+import { marketplaceFor } from "../core/market.ts";
 import { readWalletFile } from "../core/wallet-file.ts";
 import { writePrivate } from "./keys.ts";
 
@@ -96,8 +97,8 @@ export class ExecutorLauncher {
 
   async #attempt(): Promise<void> {
     const wallet = readWalletFile(this.#options.walletPath);
-    const market = new Marketplace(this.#options.marketplaceUrl, wallet.signer);
-    const [provider] = await market.providers();
+    const market = marketplaceFor(this.#options.marketplaceUrl, wallet.signer);
+    const [provider] = await market.myProviders();
     if (!provider) {
       if (!this.#waitingLogged) {
         this.#options.log.info("EXECUTOR_WAITING", {
@@ -118,13 +119,13 @@ export class ExecutorLauncher {
     this.#resolveStarted(this.#executor);
   }
 
-  async #apiKey(market: Marketplace, providerId: string): Promise<string> {
+  async #apiKey(market: MarketplaceClient, providerId: string): Promise<string> {
     const path = join(this.#options.keysDir, "executor-api-key.json");
     if (existsSync(path)) {
       const saved = JSON.parse(readFileSync(path, "utf8")) as { providerId: string; key: string };
       if (saved.providerId === providerId) return saved.key;
     }
-    const { key } = await market.createApiKey("npm-start-executor", ["provider"]);
+    const { key } = await market.createApiKey({ name: "npm-start-executor", scopes: ["provider"] });
     writePrivate(path, `${JSON.stringify({ providerId, key })}\n`);
     return key;
   }

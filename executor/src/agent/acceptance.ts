@@ -1,6 +1,6 @@
+import type { Rental } from "@gpuc/sdk";
 import type { GpuStatus } from "../gpu/gpu-probe.ts";
 import type { LedgerRental } from "../ledger/ledger.ts";
-import type { Rental } from "../marketplace/rental.ts";
 
 /** A set of allowed container ports, parsed from "8000-8999,22" style lists. */
 export function parsePortRanges(spec: string): (port: number) => boolean {

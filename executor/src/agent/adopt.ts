@@ -1,6 +1,6 @@
+import { type Rental, rentalSchema } from "@gpuc/sdk";
 import type { ContainerInspectInfo } from "dockerode";
 import { LABELS } from "../docker/labels.ts";
-import { type Rental, rentalSchema } from "../marketplace/rental.ts";
 
 const MIB = 1024 * 1024;
 

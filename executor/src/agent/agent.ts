@@ -1,4 +1,5 @@
 import type { Logger } from "@gpuc/platform";
+import type { ExecutorReason, InstanceEvent, Rental } from "@gpuc/sdk";
 import { runningSeconds, runWindow } from "../billing/metering.ts";
 import { type BillingTerms, billedSeconds, isExhausted } from "../billing/terms.ts";
 import { type ContainerPolicy, containerCreateOptions } from "../docker/container-spec.ts";
@@ -9,8 +10,7 @@ import type { GpuProbe, GpuStatus } from "../gpu/gpu-probe.ts";
 import type { ProviderSigner } from "../keys/provider-signer.ts";
 import type { Ledger, LedgerRental } from "../ledger/ledger.ts";
 import { signHeartbeat } from "../marketplace/heartbeat.ts";
-import type { InstanceEvent, MarketplaceClient } from "../marketplace/marketplace-client.ts";
-import type { Rental, StopReason } from "../marketplace/rental.ts";
+import type { AgentMarketplace } from "../marketplace/marketplace-client.ts";
 import type { ExecutorMetrics } from "../metrics.ts";
 import { EscrowRefusedError } from "../settlement/errors.ts";
 import type { Settlement } from "../settlement/settlement.ts";
@@ -53,7 +53,7 @@ export interface AgentDeps {
   readonly runtime: ContainerRuntime;
   readonly images: ImageStore;
   readonly settlement: Settlement;
-  readonly marketplace: MarketplaceClient;
+  readonly marketplace: AgentMarketplace;
   readonly probe: GpuProbe;
   readonly signer: ProviderSigner;
   readonly metrics: ExecutorMetrics;
@@ -190,7 +190,7 @@ export class Agent {
   }
 
   /** The consumer's (or marketplace's) stop: SIGTERM, kill after the grace period, then settle. */
-  async requestStop(instanceId: string, reason: StopReason): Promise<StopResult> {
+  async requestStop(instanceId: string, reason: ExecutorReason): Promise<StopResult> {
     const rental = await this.#d.ledger.get(instanceId);
     if (!rental) return "unknown";
     const changed = await this.#markStopping(rental, reason);
@@ -419,7 +419,11 @@ export class Agent {
     }
   }
 
-  async #markStopping(rental: LedgerRental, reason: StopReason | null, detail?: string): Promise<boolean> {
+  async #markStopping(
+    rental: LedgerRental,
+    reason: ExecutorReason | null,
+    detail?: string,
+  ): Promise<boolean> {
     const { ledger, log } = this.#d;
     return ledger.transaction(async () => {
       const changed = await ledger.requestStop(rental.instanceId, reason, detail);

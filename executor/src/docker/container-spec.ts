@@ -1,5 +1,5 @@
+import type { Rental } from "@gpuc/sdk";
 import type { ContainerCreateOptions } from "dockerode";
-import type { Rental } from "../marketplace/rental.ts";
 import { WritableRootfsRefusedError } from "./errors.ts";
 import { LABELS, MANAGED_BY } from "./labels.ts";
 

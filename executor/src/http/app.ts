@@ -1,7 +1,7 @@
 import { pipeline } from "node:stream";
 import type { Logger } from "@gpuc/platform";
+import { execRequest, logsQuery } from "@gpuc/sdk";
 import express, { type Express, type Request, type Response } from "express";
-import { z } from "zod";
 import type { Agent } from "../agent/agent.ts";
 import type { ContainerRuntime } from "../docker/containers.ts";
 import type { ExecutorMetrics } from "../metrics.ts";
@@ -32,24 +32,6 @@ export interface AppDeps {
  * line a long rental ever wrote.
  */
 export const DEFAULT_LOG_TAIL = 10_000;
-
-const logsQuery = z.object({
-  follow: z
-    .enum(["true", "false", "1", "0"])
-    .optional()
-    .transform((value) => value === "true" || value === "1"),
-  tail: z.coerce.number().int().min(0).max(100_000).optional(),
-  since: z.coerce.number().int().min(0).optional(),
-  timestamps: z
-    .enum(["true", "false", "1", "0"])
-    .optional()
-    .transform((value) => value === "true" || value === "1"),
-});
-
-const execBody = z.object({
-  cmd: z.array(z.string().max(4096)).min(1).max(256),
-  timeoutSeconds: z.number().positive().optional(),
-});
 
 const idOf = (req: Request): string => String(req.params.id);
 
@@ -105,7 +87,7 @@ export function createApp(deps: AppDeps): Express {
   });
 
   app.post("/instances/:id/exec", requireCredential(verifier, "exec"), async (req, res) => {
-    const body = execBody.parse(req.body);
+    const body = execRequest.parse(req.body);
     holdSlot(req, res);
     const containerId = await agent.containerOf(idOf(req));
     const info = await runtime.inspect(containerId);

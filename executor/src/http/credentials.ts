@@ -1,13 +1,11 @@
+import { CREDENTIAL_AUDIENCE, CREDENTIAL_ISSUER, CREDENTIAL_SCOPES, type CredentialScope } from "@gpuc/sdk";
 import type { RequestHandler } from "express";
 import { errors, type JWTVerifyGetKey, jwtVerify } from "jose";
 import { HttpProblem } from "./problem.ts";
 
-/** What a consumer's credential may allow. */
-export const ACTIONS = ["logs", "exec", "ports", "stop"] as const;
-export type Action = (typeof ACTIONS)[number];
-
-export const CREDENTIAL_ISSUER = "gpuc-marketplace";
-export const CREDENTIAL_AUDIENCE = "gpuc-executor";
+/** What a consumer's credential may allow (the wire contract's credential scopes). */
+export const ACTIONS = CREDENTIAL_SCOPES;
+export type Action = CredentialScope;
 
 /** A verified marketplace credential. */
 export interface Credential {

@@ -1,5 +1,6 @@
+import { heartbeatMessage } from "@gpuc/sdk";
 import { describe, expect, it } from "vitest";
-import { heartbeatMessage, signHeartbeat } from "../marketplace/heartbeat.ts";
+import { signHeartbeat } from "../marketplace/heartbeat.ts";
 import {
   ProviderKeyError,
   signerFromMnemonic,

@@ -1,11 +1,21 @@
 import type { Database } from "@gpuc/platform";
+import {
+  type ExecutorReason,
+  type ExecutorState,
+  type InstanceEvent,
+  LIVE_STATES,
+  type LiveState,
+  type Rental,
+} from "@gpuc/sdk";
 import type { BillingTerms } from "../billing/terms.ts";
-import type { InstanceEvent } from "../marketplace/marketplace-client.ts";
-import type { InstanceState, Rental, StopReason } from "../marketplace/rental.ts";
 import type { ClaimItem } from "../settlement/settlement.ts";
 
-export type LedgerState = Exclude<InstanceState, "Funded">;
-export const ACTIVE_STATES: readonly LedgerState[] = ["Starting", "Running", "Stopping"];
+/** A rental once the executor took it on: each state it reports. */
+export type LedgerState = ExecutorState;
+/** A container runs (or winds down) for it: the live states, once the executor took the rental on. */
+export const ACTIVE_STATES: readonly LedgerState[] = LIVE_STATES.filter(
+  (state): state is Exclude<LiveState, "Funded"> => state !== "Funded",
+);
 
 /** A rental as the executor's ledger holds it. */
 export interface LedgerRental {
@@ -19,7 +29,7 @@ export interface LedgerRental {
   readonly finishedAt: Date | null;
   readonly runningSeconds: number;
   readonly billedSeconds: number;
-  readonly stopReason: StopReason | null;
+  readonly stopReason: ExecutorReason | null;
   readonly detail: string | null;
 }
 
@@ -48,7 +58,7 @@ interface RentalRow {
   finished_at: Date | null;
   running_seconds: number;
   billed_seconds: number;
-  stop_reason: StopReason | null;
+  stop_reason: ExecutorReason | null;
   detail: string | null;
 }
 
@@ -151,7 +161,7 @@ export class Ledger {
   }
 
   /** Marks a rental as stopping for `reason`; the first reason wins. False if it was not running or starting. */
-  async requestStop(instanceId: string, reason: StopReason | null, detail?: string): Promise<boolean> {
+  async requestStop(instanceId: string, reason: ExecutorReason | null, detail?: string): Promise<boolean> {
     const rows = await this.#db.query(
       `UPDATE executor_rentals
        SET state = 'Stopping', stop_reason = COALESCE(stop_reason, $2), detail = COALESCE(detail, $3),
@@ -303,7 +313,7 @@ export class Ledger {
     billedSeconds: number;
     providerAmount: bigint;
     consumerRefund: bigint;
-    reason: StopReason | null;
+    reason: ExecutorReason | null;
   }): Promise<void> {
     await this.#db.query(
       `INSERT INTO executor_closes (instance_id, billed_seconds, provider_amount, consumer_refund, reason, status)

@@ -1,21 +1,12 @@
+import { type Heartbeat, heartbeatMessage, type SignedHeartbeat } from "@gpuc/sdk";
+import type { GpuStatus } from "../gpu/gpu-probe.ts";
 import type { ProviderSigner } from "../keys/provider-signer.ts";
-import { canonicalJson } from "./canonical-json.ts";
-import type { Heartbeat, SignedHeartbeat } from "./marketplace-client.ts";
 
-/** The bytes a heartbeat's signature covers: UTF-8 of the canonical JSON of the body without `signature`. */
-export function heartbeatMessage(heartbeat: Heartbeat): Uint8Array {
-  const { providerId, timestamp, gpus, instances, endpoint } = heartbeat;
-  return new TextEncoder().encode(
-    canonicalJson({
-      ...(providerId === undefined ? {} : { providerId }),
-      timestamp,
-      gpus: gpus.map((gpu) => ({ ...gpu })),
-      instances: instances.map((instance) => ({ ...instance })),
-      ...(endpoint === undefined ? {} : { endpoint }),
-    }),
-  );
-}
+/** A heartbeat as the agent assembles it: the probe's GPUs as they are. */
+export type AgentHeartbeat = Omit<Heartbeat, "gpus"> & { readonly gpus: readonly GpuStatus[] };
 
-export function signHeartbeat(signer: ProviderSigner, heartbeat: Heartbeat): SignedHeartbeat {
-  return { ...heartbeat, signature: signer.sign(heartbeatMessage(heartbeat)) };
+/** Signs `heartbeatMessage` (@gpuc/sdk: the bytes the marketplace verifies) with the provider wallet. */
+export function signHeartbeat(signer: ProviderSigner, heartbeat: AgentHeartbeat): SignedHeartbeat {
+  const body: Heartbeat = { ...heartbeat, gpus: heartbeat.gpus.map((gpu) => ({ ...gpu })) };
+  return { ...body, signature: signer.sign(heartbeatMessage(body)) };
 }

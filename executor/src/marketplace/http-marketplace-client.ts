@@ -1,33 +1,21 @@
 import { createLogger, type Logger } from "@gpuc/platform";
-import { z } from "zod";
+import {
+  type CallOptions,
+  type InstanceEvent,
+  MarketplaceClient,
+  ProblemError,
+  type Rental,
+  type SignedHeartbeat,
+} from "@gpuc/sdk";
 import { ExecutorError } from "../errors.ts";
-import type { InstanceEvent, MarketplaceClient, SignedHeartbeat } from "./marketplace-client.ts";
-import { type Rental, rentalSchema } from "./rental.ts";
+import type { AgentMarketplace } from "./marketplace-client.ts";
 
-/** The marketplace answered with an error status. */
-export class MarketplaceHttpError extends ExecutorError {
-  constructor(
-    readonly method: string,
-    readonly path: string,
-    readonly status: number,
-    readonly body: string,
-  ) {
-    super(
-      `Marketplace ${method} ${path} answered ${status}: ${body.slice(0, 300)}${status === 401 || status === 403 ? " — check GPUC_API_KEY (a provider-scoped key of this provider)" : ""}`,
-    );
-  }
-}
-
-/** The marketplace could not be reached at all. */
-export class MarketplaceUnreachableError extends ExecutorError {
-  constructor(
-    readonly url: string,
-    cause: unknown,
-  ) {
-    super(
-      `Marketplace at ${url} is unreachable (${cause instanceof Error ? cause.message : String(cause)}); check GPUC_MARKETPLACE_URL; the executor retries`,
-      { cause },
-    );
+/** The marketplace refused this executor's API key (401/403): the provider must fix GPUC_API_KEY. */
+export class MarketplaceCredentialsError extends ExecutorError {
+  constructor(readonly problem: ProblemError) {
+    super(`${problem.message} — check GPUC_API_KEY (a provider-scoped key of this provider)`, {
+      cause: problem,
+    });
   }
 }
 
@@ -40,71 +28,48 @@ export interface HttpMarketplaceClientOptions {
   readonly logger?: Logger;
 }
 
-const ACTIVE_STATES = "Funded,Starting,Running,Stopping";
-// Accept a bare array or the usual list envelopes, so the executor does not break on a paging wrapper.
-const listSchema = z.union([
-  z.array(z.unknown()),
-  z.object({ items: z.array(z.unknown()) }).transform((body) => body.items),
-  z.object({ instances: z.array(z.unknown()) }).transform((body) => body.instances),
-  z.object({ data: z.array(z.unknown()) }).transform((body) => body.data),
-]);
-
-/** The marketplace's provider API (`/api/v1/providers/{id}/…`, `/api/v1/instances/{id}/events`) over fetch. */
-export class HttpMarketplaceClient implements MarketplaceClient {
-  readonly #options: HttpMarketplaceClientOptions;
+/**
+ * The agent's marketplace over @gpuc/sdk's `MarketplaceClient`, bound to this provider and its API key.
+ * Failures are the sdk's typed errors (`ProblemError`, `NetworkError`); a refused key is
+ * `MarketplaceCredentialsError`. The agent's loops retry; the client itself retries only the idempotent poll.
+ */
+export class HttpMarketplaceClient implements AgentMarketplace {
+  readonly #client: MarketplaceClient;
+  readonly #providerId: string;
   readonly #log: Logger;
+  readonly #call: CallOptions;
 
   constructor(options: HttpMarketplaceClientOptions) {
-    this.#options = options;
+    this.#client = new MarketplaceClient({ baseUrl: options.baseUrl, auth: options.apiKey });
+    this.#providerId = options.providerId;
     this.#log = options.logger ?? createLogger("executor.marketplace");
+    this.#call = { timeoutMs: options.timeoutMs ?? 10_000 };
   }
 
   async sendHeartbeat(heartbeat: SignedHeartbeat): Promise<void> {
-    await this.#request("POST", `/api/v1/providers/${this.#provider}/heartbeats`, heartbeat);
+    await credentials(this.#client.sendHeartbeat(this.#providerId, heartbeat, this.#call));
   }
 
   async assignedRentals(): Promise<readonly Rental[]> {
-    const body = await this.#request(
-      "GET",
-      `/api/v1/providers/${this.#provider}/instances?state=${ACTIVE_STATES}`,
+    const { rentals, unreadable } = await credentials(
+      this.#client.assignedRentals(this.#providerId, this.#call),
     );
-    const list = listSchema.parse(body);
-    const rentals: Rental[] = [];
-    for (const item of list) {
-      const parsed = rentalSchema.safeParse(item);
-      if (parsed.success) rentals.push(parsed.data);
-      else this.#log.warn("RENTAL_UNREADABLE", { item, issues: parsed.error.issues.map((i) => i.message) });
-    }
+    for (const { item, issues } of unreadable) this.#log.warn("RENTAL_UNREADABLE", { item, issues });
     return rentals;
   }
 
   async reportEvent(instanceId: string, event: InstanceEvent): Promise<void> {
-    await this.#request("POST", `/api/v1/instances/${encodeURIComponent(instanceId)}/events`, event);
+    await credentials(this.#client.reportEvent(instanceId, event, this.#call));
   }
+}
 
-  get #provider(): string {
-    return encodeURIComponent(this.#options.providerId);
-  }
-
-  async #request(method: "GET" | "POST", path: string, body?: unknown): Promise<unknown> {
-    const url = new URL(path, this.#options.baseUrl).toString();
-    let response: Response;
-    try {
-      response = await fetch(url, {
-        method,
-        headers: {
-          authorization: `Bearer ${this.#options.apiKey}`,
-          accept: "application/json",
-          ...(body === undefined ? {} : { "content-type": "application/json" }),
-        },
-        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-        signal: AbortSignal.timeout(this.#options.timeoutMs ?? 10_000),
-      });
-    } catch (error) {
-      throw new MarketplaceUnreachableError(url, error);
+async function credentials<T>(call: Promise<T>): Promise<T> {
+  try {
+    return await call;
+  } catch (error) {
+    if (error instanceof ProblemError && (error.status === 401 || error.status === 403)) {
+      throw new MarketplaceCredentialsError(error);
     }
-    const text = await response.text();
-    if (!response.ok) throw new MarketplaceHttpError(method, path, response.status, text);
-    return text.length > 0 ? JSON.parse(text) : undefined;
+    throw error;
   }
 }

@@ -1,4 +1,4 @@
-import type { StopReason } from "../marketplace/rental.ts";
+import type { ExecutorReason } from "@gpuc/sdk";
 
 /** The escrow of one rental, as the executor knows it from the marketplace listing. */
 export interface EscrowRef {
@@ -35,7 +35,7 @@ export interface CloseRequest {
   readonly claimedPeriods: number;
   readonly providerAmount: bigint;
   readonly consumerRefund: bigint;
-  readonly reason: StopReason | null;
+  readonly reason: ExecutorReason | null;
 }
 
 /** What the chain (or its stand-in) says about an escrow. */

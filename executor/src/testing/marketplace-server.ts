@@ -1,9 +1,8 @@
 import type { AddressInfo } from "node:net";
+import { heartbeatMessage, type InstanceEvent, type Rental, type SignedHeartbeat } from "@gpuc/sdk";
 import express from "express";
 import { verifyProviderSignature } from "../keys/provider-signer.ts";
-import { heartbeatMessage } from "../marketplace/heartbeat.ts";
-import type { InstanceEvent, SignedHeartbeat } from "../marketplace/marketplace-client.ts";
-import type { Rental } from "../marketplace/rental.ts";
+import { heartbeatReceipt, instanceReply } from "./marketplace-replies.ts";
 
 export interface TestMarketplace {
   readonly url: string;
@@ -49,7 +48,7 @@ export async function startTestMarketplace(options: {
       return void res.status(400).json({ title: "bad signature" });
     }
     state.heartbeats.push(heartbeat);
-    res.status(202).json({});
+    res.json(heartbeatReceipt());
   });
   app.get(`/api/v1/providers/${options.providerId}/instances`, (req, res) => {
     const wanted = String(req.query.state ?? "").split(",");
@@ -60,8 +59,10 @@ export async function startTestMarketplace(options: {
     const event = req.body as InstanceEvent;
     state.events.push({ instanceId: req.params.id, event });
     const rental = state.rentals.get(req.params.id);
-    if (rental) state.rentals.set(rental.id, { ...rental, state: event.state });
-    res.status(204).end();
+    if (!rental)
+      return void res.status(404).json({ title: "Not Found", detail: `no rental ${req.params.id}` });
+    state.rentals.set(rental.id, { ...rental, state: event.state });
+    res.json(instanceReply(rental, event.state));
   });
   const server = app.listen(0, "127.0.0.1");
   await new Promise<void>((resolve) => server.once("listening", resolve));

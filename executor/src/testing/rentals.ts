@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import type { Rental } from "../marketplace/rental.ts";
+import type { Rental } from "@gpuc/sdk";
 
 /** A CPU-only rental of the local busybox test image; override any field. */
 export function testRental(overrides: Partial<Rental> = {}): Rental {

@@ -1,10 +1,10 @@
 import { randomUUID } from "node:crypto";
 import type { Logger } from "@gpuc/platform";
+import type { ApiKey } from "@gpuc/sdk";
 import type { Clock } from "../core/clock.ts";
 import { assert } from "../core/errors.ts";
 import type { Principal, Scope } from "../core/route.ts";
 import type { ApiKeyRow, ApiKeysRepository } from "./api-keys.repository.ts";
-import type { ApiKey } from "./auth.schema.ts";
 import { hashToken, newToken } from "./tokens.ts";
 
 /** API keys for scripts and executors: shown once, stored as sha256, scoped, revocable. */

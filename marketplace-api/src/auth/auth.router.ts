@@ -1,6 +1,3 @@
-import { z } from "zod";
-import { defineRoute, type Route } from "../core/route.ts";
-import type { ApiKeysService } from "./api-keys.service.ts";
 import {
   apiKeyListSchema,
   apiKeySchema,
@@ -11,7 +8,10 @@ import {
   idParams,
   sessionResponse,
   verifyRequest,
-} from "./auth.schema.ts";
+} from "@gpuc/sdk";
+import { z } from "zod";
+import { defineRoute, type Route } from "../core/route.ts";
+import type { ApiKeysService } from "./api-keys.service.ts";
 import type { AuthService } from "./auth.service.ts";
 
 export function authRoutes(auth: AuthService, apiKeys: ApiKeysService): Route[] {

@@ -1,15 +1,15 @@
 import { ConfigError } from "@gpuc/platform";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { loadConfig } from "../core/config.ts";
-import { type Harness, ok, problemOf, startHarness } from "../testing/harness.ts";
-import { TestWallet } from "../testing/wallet.ts";
 import {
   apiKeyListSchema,
   apiKeySchema,
   challengeResponse,
   createdApiKeySchema,
   sessionResponse,
-} from "./auth.schema.ts";
+} from "@gpuc/sdk";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { loadConfig } from "../core/config.ts";
+import { type Harness, ok, problemOf, startHarness } from "../testing/harness.ts";
+import { TestWallet } from "../testing/wallet.ts";
 
 describe("Wallet sign-in and API keys", () => {
   let h: Harness;

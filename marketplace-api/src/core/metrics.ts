@@ -1,9 +1,9 @@
 import { NodeChainClient } from "@gpuc/offchain";
 import type { Database, Logger } from "@gpuc/platform";
+import { INSTANCE_STATES } from "@gpuc/sdk";
 import type { NextFunction, Request, RequestHandler, Response } from "express";
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
 import { z } from "zod";
-import { INSTANCE_STATES } from "../instances/state-machine.ts";
 import { defineRoute, type Route } from "./route.ts";
 
 export interface MarketplaceMetricsOptions {

@@ -1,5 +1,5 @@
+import { challengeResponse } from "@gpuc/sdk";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { challengeResponse } from "../auth/auth.schema.ts";
 import { type Harness, ok, problemOf, startHarness } from "../testing/harness.ts";
 import { TestWallet } from "../testing/wallet.ts";
 

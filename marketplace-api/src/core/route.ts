@@ -1,12 +1,9 @@
+import type { Scope } from "@gpuc/sdk";
 import type { Request, Response } from "express";
 import type { z } from "zod";
 
-/**
- * What an API key may do. A wallet session holds the consumer, provider and read scopes; `arbiter` (resolving
- * disputes) belongs only to the marketplace's arbiter address (the key of `ARBITER_SECRET_HEX`).
- */
-export type Scope = "consumer" | "provider" | "read" | "arbiter";
-export const SCOPES = ["consumer", "provider", "read", "arbiter"] as const satisfies readonly Scope[];
+// What an API key may do is wire contract (@gpuc/sdk's SCOPES); `arbiter` belongs only to the key of ARBITER_SECRET_HEX.
+export type { Scope };
 /** The scopes any signed-in wallet holds. */
 export const WALLET_SCOPES = ["consumer", "provider", "read"] as const satisfies readonly Scope[];
 

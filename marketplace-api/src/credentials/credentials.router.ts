@@ -1,5 +1,5 @@
+import { jwksSchema } from "@gpuc/sdk";
 import { defineRoute, type Route } from "../core/route.ts";
-import { jwksSchema } from "./credentials.schema.ts";
 import type { CredentialsService } from "./credentials.service.ts";
 
 export function jwksRoutes(credentials: CredentialsService): Route[] {

@@ -1,10 +1,7 @@
+import { CREDENTIAL_AUDIENCE, CREDENTIAL_ISSUER, type Credential, type CredentialScope } from "@gpuc/sdk";
 import { SignJWT } from "jose";
 import type { Clock } from "../core/clock.ts";
-import type { Credential, CredentialScope } from "./credentials.schema.ts";
 import type { SigningKey } from "./signing-key.ts";
-
-export const CREDENTIAL_ISSUER = "gpuc-marketplace";
-export const CREDENTIAL_AUDIENCE = "gpuc-executor";
 
 export interface CredentialSubject {
   instanceId: string;

@@ -1,6 +1,5 @@
 import type { Database } from "@gpuc/platform";
-import type { Gpu, SearchQuery } from "./gpus.schema.ts";
-import { modelKey } from "./performance.ts";
+import { type Gpu, modelKey, type SearchQuery } from "@gpuc/sdk";
 
 export interface GpuRow {
   id: string;

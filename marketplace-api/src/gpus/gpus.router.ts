@@ -1,8 +1,8 @@
+import { gpuPage, gpuSchema, searchQuery } from "@gpuc/sdk";
 import { z } from "zod";
 import { assert } from "../core/errors.ts";
 import { defineRoute, type Route } from "../core/route.ts";
 import { type GpusRepository, toGpu } from "./gpus.repository.ts";
-import { gpuPage, gpuSchema, searchQuery } from "./gpus.schema.ts";
 
 // Search is a query and a mapping: the repository is the service.
 export function gpusRoutes(gpus: GpusRepository): Route[] {

@@ -1,8 +1,8 @@
+import { gpuPage, gpuSchema, modelKey } from "@gpuc/sdk";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { registerProvider, sampleListing } from "../testing/fixtures.ts";
 import { type Harness, ok, problemOf, startHarness } from "../testing/harness.ts";
-import { gpuPage, gpuSchema } from "./gpus.schema.ts";
-import { modelKey, tflopsOf, UNKNOWN_MODEL_TFLOPS } from "./performance.ts";
+import { tflopsOf, UNKNOWN_MODEL_TFLOPS } from "./performance.ts";
 
 describe("GPU search", () => {
   let h: Harness;

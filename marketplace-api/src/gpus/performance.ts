@@ -1,3 +1,5 @@
+import { modelKey } from "@gpuc/sdk";
+
 /**
  * Relative performance of GPU models: peak FP32 TFLOPS from the vendors' data sheets. Used for the
  * "price per performance" sort; an approximation, as any single number is.
@@ -31,14 +33,6 @@ const FP32_TFLOPS: Readonly<Record<string, number>> = {
 
 /** Used for models missing from the table, so they still sort (conservatively). */
 export const UNKNOWN_MODEL_TFLOPS = 10;
-
-/** `"NVIDIA GeForce RTX 4090"` → `"rtx4090"`: lowercase letters and digits, vendor words dropped. */
-export function modelKey(model: string): string {
-  return model
-    .toLowerCase()
-    .replace(/\b(nvidia|geforce|tesla|quadro)\b/g, "")
-    .replace(/[^a-z0-9]/g, "");
-}
 
 /** FP32 TFLOPS of one GPU of this model. */
 export function tflopsOf(model: string): number {

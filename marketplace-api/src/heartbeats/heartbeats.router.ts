@@ -1,6 +1,5 @@
+import { heartbeatRequest, heartbeatResponse, providerIdParams } from "@gpuc/sdk";
 import { defineRoute, type Route } from "../core/route.ts";
-import { providerIdParams } from "../providers/providers.schema.ts";
-import { heartbeatRequest, heartbeatResponse } from "./heartbeats.schema.ts";
 import type { HeartbeatsService } from "./heartbeats.service.ts";
 
 export function heartbeatsRoutes(heartbeats: HeartbeatsService): Route[] {

@@ -1,12 +1,11 @@
 import type { Logger } from "@gpuc/platform";
+import { CanonicalJsonError, heartbeatMessage, type Json, LIVE_STATES } from "@gpuc/sdk";
 import { verifyWalletSignature } from "../auth/signature.ts";
-import { canonicalJson, type Json } from "../chain/canonical-json.ts";
 import type { Clock } from "../core/clock.ts";
 import { HttpError } from "../core/errors.ts";
 import type { Principal } from "../core/route.ts";
 import type { InstancesRepository } from "../instances/instances.repository.ts";
 import type { InstancesService } from "../instances/instances.service.ts";
-import { LIVE_STATES } from "../instances/state-machine.ts";
 import type { ProvidersService } from "../providers/providers.service.ts";
 import type { HeartbeatsRepository } from "./heartbeats.repository.ts";
 
@@ -28,6 +27,20 @@ const MAX_LAG_MS = 5 * 60_000;
 const MAX_LEAD_MS = 60_000;
 /** Created instances whose escrow has not confirmed by then are failed, freeing their GPU. */
 const FUNDING_TIMEOUT_MS = 30 * 60_000;
+
+/**
+ * The bytes the heartbeat's signature must cover, derived by the same function the executor signs with (sdk's
+ * `heartbeatMessage`); a body canonical JSON refuses (nested too deep to sign) is a 400, not a crash.
+ */
+function signedBytes(body: Record<string, unknown>): Uint8Array {
+  try {
+    return heartbeatMessage(body as { readonly [member: string]: Json });
+  } catch (error) {
+    if (error instanceof CanonicalJsonError)
+      throw new HttpError(400, `The heartbeat cannot be verified: ${error.message}`);
+    throw error;
+  }
+}
 
 /** Signed executor heartbeats, provider liveness and reliability, and closing rentals of silent providers. */
 export class HeartbeatsService {
@@ -56,9 +69,8 @@ export class HeartbeatsService {
     const sentAt = new Date(String(body.timestamp));
     this.checkClock(sentAt, now);
     this.checkBound(providerId, body.providerId);
-    const { signature, ...signed } = body;
-    const message = Buffer.from(canonicalJson(signed as Json), "utf8");
-    if (!verifyWalletSignature(provider.owner_address, message, Buffer.from(String(signature), "hex"))) {
+    const message = signedBytes(body);
+    if (!verifyWalletSignature(provider.owner_address, message, Buffer.from(String(body.signature), "hex"))) {
       throw new HttpError(
         401,
         "The heartbeat signature does not verify with the provider's address; sign the canonical JSON of the body without 'signature'",

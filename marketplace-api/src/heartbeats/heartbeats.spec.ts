@@ -1,10 +1,8 @@
+import { canonicalJson, heartbeatResponse, type Json, providerSchema } from "@gpuc/sdk";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { canonicalJson, type Json } from "../chain/canonical-json.ts";
-import { providerSchema } from "../providers/providers.schema.ts";
 import { createServices } from "../services.ts";
 import { registerProvider, sampleListing, seedStake } from "../testing/fixtures.ts";
 import { type Harness, ok, problemOf, startHarness } from "../testing/harness.ts";
-import { heartbeatResponse } from "./heartbeats.schema.ts";
 
 describe("Signed executor heartbeats", () => {
   let h: Harness;
@@ -81,5 +79,16 @@ describe("Signed executor heartbeats", () => {
     expect(await strict.heartbeats.record(principal, siblingId, bound)).toMatchObject({
       providerId: siblingId,
     });
+  });
+
+  it("Should answer a GPU entry nested too deep to sign with a 400, not a crash", async () => {
+    h.clock.advance(10_000);
+    const depth = 100_000;
+    const raw = `{"timestamp":"${h.clock.now().toISOString()}","gpus":[{"x":${"[".repeat(depth)}${"]".repeat(depth)}}],"instances":[],"signature":"ab"}`;
+    const reply = await h.request("POST", `/api/v1/providers/${rig.provider.id}/heartbeats`, {
+      token: rig.apiKey,
+      raw,
+    });
+    expect(problemOf(reply, 400).detail).toContain("nesting deeper than 256 levels");
   });
 });

@@ -2,8 +2,8 @@ import { ErgoAddress, OutputBuilder, SAFE_MIN_BOX_VALUE, TransactionBuilder } fr
 import { Signer } from "@gpuc/offchain";
 import { type TestWallet as ChainWallet, startTestChain, type TestChain } from "@gpuc/offchain/testing";
 import { createLogger } from "@gpuc/platform";
+import { statusSchema } from "@gpuc/sdk";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { statusSchema } from "../status/status.router.ts";
 import { type Harness, ok, startHarness } from "../testing/harness.ts";
 import { BoxClassifier, type IndexedDeployment } from "./classify.ts";
 import { indexerHooks } from "./hooks.ts";

@@ -18,27 +18,31 @@ import {
   stakeRegisters,
 } from "@gpuc/offchain";
 import { createLogger } from "@gpuc/platform";
+import {
+  canonicalJson,
+  createdApiKeySchema,
+  createdInstanceSchema,
+  credentialSchema,
+  executorInstanceSchema,
+  heartbeatResponse,
+  instanceSchema,
+  listingHash,
+  providerSchema,
+} from "@gpuc/sdk";
 import { decodeJwt } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
-import { createdApiKeySchema } from "../auth/auth.schema.ts";
 import { ArbiterSettlement } from "../chain/arbiter-settlement.ts";
-import { canonicalJson } from "../chain/canonical-json.ts";
 import { rentalIdOf, type Settlement } from "../chain/gateway.ts";
 import { NodeRentalChain } from "../chain/node-rental-chain.ts";
-import { credentialSchema } from "../credentials/credentials.schema.ts";
-import { listingHash } from "../gpus/listing.ts";
-import { heartbeatResponse } from "../heartbeats/heartbeats.schema.ts";
 import { BoxClassifier } from "../indexer/classify.ts";
 import { indexerHooks } from "../indexer/hooks.ts";
 import { ChainIndexer } from "../indexer/indexer.ts";
-import { providerSchema } from "../providers/providers.schema.ts";
 import { createServices } from "../services.ts";
 import { registerProvider, sampleListing } from "../testing/fixtures.ts";
 import { type Harness, ok, problemOf, startHarness } from "../testing/harness.ts";
 import { type ProtocolChain, startProtocolChain } from "../testing/protocol.ts";
 import { TestWallet } from "../testing/wallet.ts";
-import { createdInstanceSchema, executorInstanceSchema, instanceSchema } from "./instances.schema.ts";
 
 const GPUC = 1_000_000n;
 const PRICE = 20n * GPUC;

@@ -1,5 +1,5 @@
 import type { Database } from "@gpuc/platform";
-import type { CloseReason, InstanceState } from "./state-machine.ts";
+import type { CloseReason, InstanceState } from "@gpuc/sdk";
 
 export interface InstanceRow {
   id: string;

@@ -1,16 +1,10 @@
-import { z } from "zod";
-import { defineRoute, type Route } from "../core/route.ts";
 import {
   CREDENTIAL_SCOPES,
-  credentialSchema,
-  issueCredentialRequest,
-} from "../credentials/credentials.schema.ts";
-import { providerIdParams } from "../providers/providers.schema.ts";
-import {
   createdInstanceSchema,
   createInstanceRequest,
+  credentialSchema,
   disputeRequest,
-  executorInstanceSchema,
+  executorInstanceListSchema,
   executorInstancesQuery,
   extendRequest,
   fundingRequest,
@@ -18,11 +12,14 @@ import {
   instanceIdParams,
   instancePage,
   instanceSchema,
+  issueCredentialRequest,
+  LIVE_STATES,
   listInstancesQuery,
+  providerIdParams,
   resolveRequest,
-} from "./instances.schema.ts";
+} from "@gpuc/sdk";
+import { defineRoute, type Route } from "../core/route.ts";
 import type { InstancesService } from "./instances.service.ts";
-import { LIVE_STATES } from "./state-machine.ts";
 
 export function instancesRoutes(instances: InstancesService): Route[] {
   return [
@@ -170,7 +167,7 @@ export function instancesRoutes(instances: InstancesService): Route[] {
       auth: "provider",
       params: providerIdParams,
       query: executorInstancesQuery,
-      response: z.object({ items: z.array(executorInstanceSchema) }),
+      response: executorInstanceListSchema,
       errors: [404],
       handle: async ({ principal, params, query }) => ({
         items: await instances.forExecutor(principal!, params.providerId, query.state ?? LIVE_STATES),

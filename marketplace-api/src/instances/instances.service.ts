@@ -2,6 +2,17 @@ import { randomUUID } from "node:crypto";
 import type { EIP12UnsignedTransaction } from "@fleet-sdk/common";
 import type { EscrowState, OpeningTerms } from "@gpuc/offchain";
 import type { Database, Logger } from "@gpuc/platform";
+import {
+  type CloseReason,
+  type Credential,
+  type CredentialScope,
+  ENDED_STATES,
+  type ExecutorInstance,
+  type ExecutorReason,
+  type Instance,
+  type InstanceState,
+  LIVE_STATES,
+} from "@gpuc/sdk";
 import { type NetworkName, p2pkTree } from "../chain/address.ts";
 import { SettlementBoxMissingError } from "../chain/arbiter-settlement.ts";
 import {
@@ -14,7 +25,6 @@ import {
 import type { Clock } from "../core/clock.ts";
 import { assert, HttpError, InsufficientFundsError, TooManyUnfundedRentalsError } from "../core/errors.ts";
 import type { Principal } from "../core/route.ts";
-import type { Credential, CredentialScope } from "../credentials/credentials.schema.ts";
 import type { CredentialsService } from "../credentials/credentials.service.ts";
 import type { GpuRow, GpusRepository } from "../gpus/gpus.repository.ts";
 import type { IndexedBox, IndexRepository } from "../indexer/index.repository.ts";
@@ -22,14 +32,7 @@ import type { ProvidersRepository } from "../providers/providers.repository.ts";
 import type { EscrowRefunds } from "./escrow-refunds.ts";
 import type { IndexedEscrows } from "./indexed-escrows.ts";
 import type { InstanceRow, InstancesRepository, TransitionFields } from "./instances.repository.ts";
-import type { ExecutorInstance, Instance } from "./instances.schema.ts";
-import {
-  assertTransition,
-  type CloseReason,
-  type ExecutorReason,
-  type InstanceState,
-  isClosing,
-} from "./state-machine.ts";
+import { assertTransition, isClosing } from "./state-machine.ts";
 
 export interface CreateInstanceInput {
   gpuId: string;
@@ -66,8 +69,9 @@ export interface InstancesDeps {
   refunds: EscrowRefunds;
 }
 
-const TERMINAL: readonly InstanceState[] = ["Completed", "Failed", "Resolved"];
-const CREDENTIAL_STATES: readonly InstanceState[] = ["Funded", "Starting", "Running"];
+const TERMINAL: readonly InstanceState[] = ENDED_STATES;
+/** A credential is issued while the rental runs or is about to; a stopping one needs none. */
+const CREDENTIAL_STATES: readonly InstanceState[] = LIVE_STATES.filter((state) => state !== "Stopping");
 
 /** Rentals: creation with the escrow transaction, funding from the index, the state machine, settlement. */
 export class InstancesService {

@@ -2,26 +2,26 @@ import { compileDeployment } from "@gpuc/ergoscript";
 import { type ChainClient, Signer } from "@gpuc/offchain";
 import { startTestChain, type TestChain } from "@gpuc/offchain/testing";
 import { createLogger } from "@gpuc/platform";
+import {
+  canonicalJson,
+  createdInstanceSchema,
+  credentialSchema,
+  executorInstanceSchema,
+  gpuSchema,
+  heartbeatResponse,
+  instancePage,
+  instanceSchema,
+} from "@gpuc/sdk";
 import { createRemoteJWKSet, jwtVerify } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
-import { canonicalJson } from "../chain/canonical-json.ts";
 import { NodeRentalChain } from "../chain/node-rental-chain.ts";
-import { credentialSchema } from "../credentials/credentials.schema.ts";
-import { gpuSchema } from "../gpus/gpus.schema.ts";
-import { heartbeatResponse } from "../heartbeats/heartbeats.schema.ts";
 import { BoxClassifier } from "../indexer/classify.ts";
 import { indexerHooks } from "../indexer/hooks.ts";
 import { ChainIndexer } from "../indexer/indexer.ts";
 import { registerProvider, sampleListing } from "../testing/fixtures.ts";
 import { type Harness, ok, problemOf, startHarness } from "../testing/harness.ts";
 import { TestWallet } from "../testing/wallet.ts";
-import {
-  createdInstanceSchema,
-  executorInstanceSchema,
-  instancePage,
-  instanceSchema,
-} from "./instances.schema.ts";
 
 const GPUC = 1_000_000n;
 

@@ -1,6 +1,7 @@
+import { INSTANCE_STATES } from "@gpuc/sdk";
 import { describe, expect, it } from "vitest";
 import { IllegalTransitionError } from "../core/errors.ts";
-import { assertTransition, canTransition, INSTANCE_STATES } from "./state-machine.ts";
+import { assertTransition, canTransition } from "./state-machine.ts";
 
 describe("Instance state machine", () => {
   it("Should allow the happy path and the dispute path", () => {

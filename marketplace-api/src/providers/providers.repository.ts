@@ -1,6 +1,6 @@
 import type { Database } from "@gpuc/platform";
-import type { Listing } from "../gpus/listing.ts";
-import { modelKey, tflopsOf } from "../gpus/performance.ts";
+import { type Listing, modelKey } from "@gpuc/sdk";
+import { tflopsOf } from "../gpus/performance.ts";
 
 export interface ProviderRow {
   id: string;

@@ -1,13 +1,15 @@
-import { z } from "zod";
-import { defineRoute, type Route } from "../core/route.ts";
-import { listingHash, listingSchema, totalGpus } from "../gpus/listing.ts";
 import {
+  listingHash,
   listingHashResponse,
+  listingSchema,
   providerIdParams,
+  providerListSchema,
   providerSchema,
   registerProviderRequest,
+  totalGpus,
   updateListingRequest,
-} from "./providers.schema.ts";
+} from "@gpuc/sdk";
+import { defineRoute, type Route } from "../core/route.ts";
 import type { ProvidersService } from "./providers.service.ts";
 
 export function providersRoutes(providers: ProvidersService): Route[] {
@@ -39,7 +41,7 @@ export function providersRoutes(providers: ProvidersService): Route[] {
       tag: "providers",
       summary: "List the providers you own",
       auth: "read",
-      response: z.object({ items: z.array(providerSchema) }),
+      response: providerListSchema,
       handle: async ({ principal }) => ({ items: await providers.listOwn(principal!) }),
     }),
     defineRoute({

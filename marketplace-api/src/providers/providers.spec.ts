@@ -1,9 +1,7 @@
+import { gpuPage, listingHash, listingHashResponse, providerSchema } from "@gpuc/sdk";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { gpuPage } from "../gpus/gpus.schema.ts";
-import { listingHash } from "../gpus/listing.ts";
 import { recreateStake, registerProvider, sampleListing, seedStake } from "../testing/fixtures.ts";
 import { type Harness, ok, problemOf, startHarness } from "../testing/harness.ts";
-import { listingHashResponse, providerSchema } from "./providers.schema.ts";
 
 describe("Providers and their listings", () => {
   let h: Harness;

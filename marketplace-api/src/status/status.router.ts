@@ -1,16 +1,6 @@
-import { z } from "zod";
+import { statusSchema } from "@gpuc/sdk";
 import { defineRoute, type Route } from "../core/route.ts";
 import type { IndexRepository } from "../indexer/index.repository.ts";
-
-export const statusSchema = z.object({
-  status: z.literal("ok"),
-  network: z.enum(["mainnet", "testnet"]),
-  indexer: z.object({
-    enabled: z.boolean(),
-    height: z.number().int().nullable().describe("Height of the last indexed block"),
-    headerId: z.string().nullable(),
-  }),
-});
 
 export function statusRoutes(
   index: IndexRepository,

@@ -1,8 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { BONDED, sigmaPropRegister, stakeRegisters } from "@gpuc/offchain";
-import { createdApiKeySchema } from "../auth/auth.schema.ts";
-import { type Listing, listingHash } from "../gpus/listing.ts";
-import { providerSchema } from "../providers/providers.schema.ts";
+import { createdApiKeySchema, type Listing, listingHash, providerSchema } from "@gpuc/sdk";
 import { type Harness, ok } from "./harness.ts";
 import type { TestWallet } from "./wallet.ts";
 

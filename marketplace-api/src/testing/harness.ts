@@ -1,9 +1,9 @@
 import type { AddressInfo } from "node:net";
 import { createLogger, createPool, Database } from "@gpuc/platform";
 import { createTestDatabase, type TestDatabase } from "@gpuc/platform/testing";
+import { challengeResponse, sessionResponse } from "@gpuc/sdk";
 import { z } from "zod";
 import { createApp } from "../app.ts";
-import { challengeResponse, sessionResponse } from "../auth/auth.schema.ts";
 import { ManualClock } from "../core/clock.ts";
 import { defaultConfig, type MarketplaceConfig } from "../core/config.ts";
 import { migrateMarketplace } from "../core/database.ts";

@@ -1,12 +1,12 @@
 import { OutputBuilder, RECOMMENDED_MIN_FEE_VALUE, TransactionBuilder } from "@fleet-sdk/core";
 import { StakeAction } from "@gpuc/ergoscript";
+import { listingHash } from "@gpuc/sdk";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ChainBox } from "../../chain/types.ts";
 import { sigmaPropRegister } from "../config/sigmaProp.ts";
 import { type Party, type RentalsChain, startRentalsChain } from "../escrow/testChain.ts";
 import { nodeStakeView } from "../lineage/nodeView.ts";
 import type { LineageView } from "../lineage/view.ts";
-import { listingHash } from "../listing.ts";
 import { followStake } from "./lineage.ts";
 import { BONDED, parseStakeBox, type StakeState, stakeRegisters } from "./registers.ts";
 import { buildCreateStakeTx, buildSlashStakeTx, buildUpdateStakeTx, withdrawStake } from "./stake.ts";

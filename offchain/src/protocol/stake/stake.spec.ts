@@ -2,10 +2,10 @@ import type { EIP12UnsignedTransaction } from "@fleet-sdk/common";
 import { ErgoAddress, RECOMMENDED_MIN_FEE_VALUE, TransactionBuilder } from "@fleet-sdk/core";
 import { SByte, SInt, SLong } from "@fleet-sdk/serializer";
 import { StakeAction, StakeVar } from "@gpuc/ergoscript";
+import { listingHash } from "@gpuc/sdk";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ChainBox } from "../../chain/types.ts";
 import { type Party, type RentalsChain, startRentalsChain } from "../escrow/testChain.ts";
-import { listingHash } from "../listing.ts";
 import { parseStakeBox } from "./registers.ts";
 import {
   buildCreateStakeTx,

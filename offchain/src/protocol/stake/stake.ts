@@ -17,7 +17,7 @@ export interface CreateStakeParams {
   readonly provider: string;
   /** Stake in nanoERG. */
   readonly amount: bigint;
-  /** `listingHash(listing)` of the provider's listing, hex (32 bytes). */
+  /** `listingHash(listing)` (@gpuc/sdk) of the provider's listing, hex (32 bytes). */
   readonly listingHash: string;
 }
 

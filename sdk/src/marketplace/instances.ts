@@ -1,5 +1,15 @@
-import { z } from "zod";
-import { CLOSE_REASONS, EXECUTOR_REASONS, INSTANCE_STATES } from "./state-machine.ts";
+import * as z from "zod";
+import { pageOf } from "./common.ts";
+import {
+  CLOSE_REASONS,
+  EXECUTOR_REASONS,
+  EXECUTOR_STATES,
+  INSTANCE_STATES,
+  type InstanceState,
+  isOneOf,
+  RENTAL_STATES,
+} from "./states.ts";
+import { signedTxSchema, unsignedTxSchema } from "./transactions.ts";
 
 const envName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]{0,127}$/, "must be a shell variable name");
 
@@ -50,49 +60,9 @@ export const instanceSchema = z.object({
 
 export const createdInstanceSchema = z.object({
   instance: instanceSchema,
-  unsignedTx: z
-    .record(z.string(), z.unknown())
-    .describe("EIP-12 unsigned transaction opening the escrow; sign with the wallet"),
-});
-
-const hex = z
-  .string()
-  .regex(/^([0-9a-fA-F]{2})*$/, "must be hex")
-  .max(20_000);
-const id32 = z.string().regex(/^[0-9a-fA-F]{64}$/, "must be a 32-byte hex id");
-const amount = z.union([z.string().regex(/^[0-9]{1,20}$/), z.number().int().nonnegative()]).transform(String);
-
-export const signedTxSchema = z.object({
-  id: id32,
-  inputs: z
-    .array(
-      z.object({
-        boxId: id32,
-        spendingProof: z.object({ proofBytes: hex, extension: z.record(z.string(), hex) }),
-      }),
-    )
-    .min(1)
-    .max(500),
-  dataInputs: z
-    .array(z.object({ boxId: id32 }))
-    .max(100)
-    .default([]),
-  outputs: z
-    .array(
-      z.object({
-        boxId: id32,
-        value: amount,
-        ergoTree: hex,
-        creationHeight: z.number().int().nonnegative(),
-        assets: z.array(z.object({ tokenId: id32, amount })).max(100),
-        additionalRegisters: z.record(z.string().regex(/^R[4-9]$/), hex),
-        transactionId: id32,
-        index: z.number().int().nonnegative(),
-      }),
-    )
-    .min(1)
-    .max(500),
-  size: z.number().int().optional(),
+  unsignedTx: unsignedTxSchema.describe(
+    "EIP-12 unsigned transaction opening the escrow; sign with the wallet",
+  ),
 });
 
 export const fundingRequest = z.object({
@@ -123,14 +93,7 @@ export const listInstancesQuery = z.object({
   limit: z.coerce.number().int().min(1).max(100).default(20),
 });
 
-export const instancePage = z.object({
-  items: z.array(instanceSchema),
-  page: z.number().int(),
-  limit: z.number().int(),
-  total: z.number().int(),
-});
-
-export const EXECUTOR_STATES = ["Starting", "Running", "Stopping", "Completed", "Failed"] as const;
+export const instancePage = pageOf(instanceSchema);
 
 export const instanceEventRequest = z.object({
   state: z.enum(EXECUTOR_STATES),
@@ -154,38 +117,61 @@ const stateList = z
   .max(200)
   .transform((text, ctx) => {
     const states = text.split(",").map((s) => s.trim());
-    const unknown = states.filter((s) => !(INSTANCE_STATES as readonly string[]).includes(s));
+    const unknown = states.filter((s) => !isOneOf(s, INSTANCE_STATES));
     if (unknown.length) ctx.addIssue({ code: "custom", message: `unknown states: ${unknown.join(", ")}` });
-    return states as (typeof INSTANCE_STATES)[number][];
+    return states.filter((s): s is InstanceState => isOneOf(s, INSTANCE_STATES));
   });
 
 export const executorInstancesQuery = z.object({
   state: stateList.optional().describe("Comma-separated states; default Funded,Starting,Running,Stopping"),
 });
 
+const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/** A rental as the provider's executor gets it (`GET /api/v1/providers/{id}/instances`): what it must run. */
 export const executorInstanceSchema = z.object({
   id: z.uuid(),
   state: z.enum(INSTANCE_STATES),
-  image: z.string(),
-  cmd: z.array(z.string()).optional(),
-  env: z.record(z.string(), z.string()).optional(),
-  ports: z.array(z.number().int()).optional(),
-  gpuIds: z.array(z.string()).describe("Device ids on the provider's machine"),
-  hours: z.number().int(),
-  pricePerHour: z.string(),
+  image: z.string().min(1).max(512),
+  cmd: z.array(z.string()).max(256).optional(),
+  env: z
+    .record(z.string().regex(ENV_NAME, "environment names are letters, digits and _"), z.string())
+    .optional(),
+  ports: z.array(z.number().int().min(1).max(65535)).max(16).optional(),
+  gpuIds: z.array(z.string().min(1)).describe("Device ids on the provider's machine"),
+  hours: z.number().int().positive(),
+  pricePerHour: z.string().regex(/^\d+$/, "pricePerHour is an integer amount of GPUC units"),
   escrowBoxId: z.string().nullable(),
   startHeight: z.number().int().nullable(),
   expiresAt: z.iso.datetime().nullable(),
   consumerAddress: z.string(),
-  limits: z.object({
-    cpus: z.number().int(),
-    memoryMb: z.number().int(),
-    pids: z.number().int(),
-    diskGb: z.number().int(),
-  }),
+  limits: z
+    .object({
+      cpus: z.number().positive(),
+      memoryMb: z.number().int().positive(),
+      pids: z.number().int().positive(),
+      diskGb: z.number().positive(),
+    })
+    .describe("What the container may use: CPUs (fractions allowed), memory, processes, disk"),
+});
+
+export const executorInstanceListSchema = z.object({ items: z.array(executorInstanceSchema) });
+
+/**
+ * A rental the executor runs: an executor instance whose escrow is on chain (so with its box and clock), in a
+ * state the executor knows. What it keeps, and what it rebuilds from a container's labels.
+ */
+export const rentalSchema = executorInstanceSchema.omit({ expiresAt: true, consumerAddress: true }).extend({
+  state: z.enum(RENTAL_STATES),
+  escrowBoxId: z.string().min(1),
+  startHeight: z.number().int().nonnegative(),
 });
 
 export const instanceIdParams = z.object({ id: z.uuid() });
 
+export type CreateInstanceRequest = z.input<typeof createInstanceRequest>;
 export type Instance = z.output<typeof instanceSchema>;
+export type CreatedInstance = z.output<typeof createdInstanceSchema>;
+export type InstanceEvent = z.input<typeof instanceEventRequest>;
 export type ExecutorInstance = z.output<typeof executorInstanceSchema>;
+export type Rental = z.output<typeof rentalSchema>;

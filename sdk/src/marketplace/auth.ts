@@ -1,5 +1,11 @@
-import { z } from "zod";
-import { SCOPES } from "../core/route.ts";
+import * as z from "zod";
+
+/**
+ * What an API key may do. A wallet session holds the consumer, provider and read scopes; `arbiter` (resolving
+ * disputes) belongs only to the marketplace's arbiter address.
+ */
+export const SCOPES = ["consumer", "provider", "read", "arbiter"] as const;
+export type Scope = (typeof SCOPES)[number];
 
 export const addressSchema = z
   .string()
@@ -65,4 +71,8 @@ export const createdApiKeySchema = apiKeySchema.extend({
 export const apiKeyListSchema = z.object({ items: z.array(apiKeySchema) });
 export const idParams = z.object({ id: z.uuid() });
 
+export type Challenge = z.output<typeof challengeResponse>;
+export type VerifyRequest = z.input<typeof verifyRequest>;
+export type Session = z.output<typeof sessionResponse>;
 export type ApiKey = z.output<typeof apiKeySchema>;
+export type CreatedApiKey = z.output<typeof createdApiKeySchema>;

@@ -1,10 +1,23 @@
-import { z } from "zod";
-import { modelKey } from "./performance.ts";
+import * as z from "zod";
+import { pageOf } from "./common.ts";
+
+/**
+ * `"NVIDIA GeForce RTX 4090"` → `"rtx4090"`: lowercase letters and digits, vendor words dropped. The key GPU
+ * models are compared by (the `gpu_name` filter, the performance table).
+ */
+export function modelKey(model: string): string {
+  return model
+    .toLowerCase()
+    .replace(/\b(nvidia|geforce|tesla|quadro)\b/g, "")
+    .replace(/[^a-z0-9]/g, "");
+}
 
 const flag = z.enum(["true", "false", "1", "0"]).transform((value) => value === "true" || value === "1");
 
 export const GPU_SORTS = ["price", "-price", "reliability", "price_per_performance"] as const;
+export type GpuSort = (typeof GPU_SORTS)[number];
 
+/** The query of `GET /api/v1/gpus` as the server reads it (strings in, typed values out). */
 export const searchQuery = z.object({
   gpu_name: z
     .string()
@@ -36,6 +49,23 @@ export const searchQuery = z.object({
 
 export type SearchQuery = z.output<typeof searchQuery>;
 
+/**
+ * The filters of a GPU search as a client writes them; unset ones are left out of the query. Strings pass through
+ * as typed (the server's message names what is wrong with them); `max_price` is GPUC units.
+ */
+export interface GpuSearch {
+  readonly gpu_name?: string;
+  readonly min_vram?: number | string;
+  readonly num_gpus?: number | string;
+  readonly max_price?: bigint | string;
+  readonly region?: string;
+  readonly min_reliability?: number | string;
+  readonly available?: boolean | string;
+  readonly sort?: GpuSort | (string & {});
+  readonly page?: number | string;
+  readonly limit?: number | string;
+}
+
 export const gpuSchema = z.object({
   id: z.uuid(),
   providerId: z.uuid(),
@@ -57,11 +87,6 @@ export const gpuSchema = z.object({
   available: z.boolean(),
 });
 
-export const gpuPage = z.object({
-  items: z.array(gpuSchema),
-  page: z.number().int(),
-  limit: z.number().int(),
-  total: z.number().int(),
-});
+export const gpuPage = pageOf(gpuSchema);
 
 export type Gpu = z.output<typeof gpuSchema>;

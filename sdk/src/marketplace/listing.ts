@@ -1,5 +1,6 @@
-import { type ListingValue, listingHash as protocolListingHash } from "@gpuc/offchain";
-import { z } from "zod";
+import { blake2b256, hex } from "@fleet-sdk/crypto";
+import * as z from "zod";
+import { canonicalJsonBytes, type Json } from "../canonical-json.ts";
 
 const units = z
   .string()
@@ -33,6 +34,7 @@ export const listingGpuSchema = z
     path: ["deviceIds"],
   });
 
+/** A provider's GPU listing: what its stake box's R5 commits to by `listingHash`. */
 export const listingSchema = z.object({
   region: z
     .string()
@@ -44,16 +46,21 @@ export const listingSchema = z.object({
 });
 
 export type Listing = z.output<typeof listingSchema>;
+export type ListingGpu = z.output<typeof listingGpuSchema>;
 
 /**
- * The listing hash a provider writes into its stake box's R5: `@gpuc/offchain`'s `listingHash` (blake2b256 of the
- * canonical JSON, keys sorted, no whitespace) of the listing as validated here, absent fields left out.
+ * The listing hash a Provider Stake box carries in R5: blake2b256 of the listing's canonical JSON (keys sorted,
+ * no whitespace, absent fields left out, bigints as decimal strings), hex. Hash the listing as `listingSchema`
+ * parsed it (trimmed), as the marketplace does.
+ *
+ * @example
+ * listingHash(listingSchema.parse(input)); // "c0461ee5…"
  */
-export function listingHash(listing: Listing): string {
-  const plain: ListingValue = JSON.parse(JSON.stringify(listing));
-  return protocolListingHash(plain);
+export function listingHash(listing: Listing | Json): string {
+  return hex.encode(blake2b256(canonicalJsonBytes(listing)));
 }
 
+/** How many GPUs a listing offers, over all its offers. */
 export function totalGpus(listing: Listing): number {
   return listing.gpus.reduce((sum, gpu) => sum + gpu.count, 0);
 }

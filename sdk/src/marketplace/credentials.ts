@@ -1,7 +1,12 @@
-import { z } from "zod";
+import * as z from "zod";
 
+/** What a consumer's instance credential may allow on the provider's executor. */
 export const CREDENTIAL_SCOPES = ["logs", "exec", "ports", "stop"] as const;
 export type CredentialScope = (typeof CREDENTIAL_SCOPES)[number];
+
+/** The `iss` and `aud` of every instance credential (an EdDSA JWT the marketplace signs for executors). */
+export const CREDENTIAL_ISSUER = "gpuc-marketplace";
+export const CREDENTIAL_AUDIENCE = "gpuc-executor";
 
 export const jwksSchema = z.object({
   keys: z.array(
@@ -28,4 +33,5 @@ export const credentialSchema = z.object({
   expiresAt: z.iso.datetime().describe("When the prepaid hours end"),
 });
 
+export type Jwks = z.output<typeof jwksSchema>;
 export type Credential = z.output<typeof credentialSchema>;

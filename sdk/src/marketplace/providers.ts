@@ -1,5 +1,5 @@
-import { z } from "zod";
-import { listingSchema } from "../gpus/listing.ts";
+import * as z from "zod";
+import { listingSchema } from "./listing.ts";
 
 export const boxIdSchema = z.string().regex(/^[0-9a-f]{64}$/, "must be a 64-character lowercase hex box id");
 
@@ -31,7 +31,11 @@ export const providerSchema = z.object({
     .describe("Whether its GPUs are searchable: stake bonded, covering minStakePerGpu × GPUs, hash matching"),
 });
 
+export const providerListSchema = z.object({ items: z.array(providerSchema) });
 export const listingHashResponse = z.object({ listingHash: z.string(), gpus: z.number().int() });
 export const providerIdParams = z.object({ providerId: z.uuid() });
 
+export type RegisterProviderRequest = z.input<typeof registerProviderRequest>;
+export type UpdateListingRequest = z.input<typeof updateListingRequest>;
 export type Provider = z.output<typeof providerSchema>;
+export type ListingHash = z.output<typeof listingHashResponse>;

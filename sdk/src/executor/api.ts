@@ -1,0 +1,54 @@
+import * as z from "zod";
+
+const flag = z
+  .enum(["true", "false", "1", "0"])
+  .optional()
+  .transform((value) => value === "true" || value === "1");
+
+/** The query of `GET /instances/{id}/logs` as the executor reads it. */
+export const logsQuery = z.object({
+  follow: flag,
+  tail: z.coerce.number().int().min(0).max(100_000).optional(),
+  since: z.coerce.number().int().min(0).optional(),
+  timestamps: flag,
+});
+
+/** What a client asks of the logs: keep the stream open (`follow`), the last `tail` lines, lines since (Unix s). */
+export interface LogsOptions {
+  readonly follow?: boolean;
+  readonly tail?: number;
+  readonly since?: number;
+  readonly timestamps?: boolean;
+}
+
+/** `POST /instances/{id}/exec`: a command run in the rental's container, within the executor's time limit. */
+export const execRequest = z.object({
+  cmd: z.array(z.string().max(4096)).min(1).max(256),
+  timeoutSeconds: z.number().positive().optional(),
+});
+
+export const execResponse = z.object({
+  /** Null when the command was still running at the timeout. */
+  exitCode: z.number().int().nullable(),
+  stdout: z.string(),
+  stderr: z.string(),
+  timedOut: z.boolean(),
+  /** True when output beyond the executor's byte limit was dropped. */
+  truncated: z.boolean(),
+});
+
+export const portsResponse = z.object({
+  ports: z.array(
+    z.object({ containerPort: z.number().int(), hostIp: z.string(), hostPort: z.number().int() }),
+  ),
+});
+
+/** `POST /instances/{id}/stop` answers 202: the executor stops the container and settles. */
+export const stopResponse = z.object({ state: z.literal("Stopping") });
+
+export const healthResponse = z.object({ status: z.literal("ok") });
+
+export type ExecRequest = z.input<typeof execRequest>;
+export type ExecResponse = z.output<typeof execResponse>;
+export type PortsResponse = z.output<typeof portsResponse>;
+export type StopResponse = z.output<typeof stopResponse>;

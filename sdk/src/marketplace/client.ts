@@ -1,0 +1,300 @@
+import * as z from "zod";
+import type { CallOptions, HttpClientOptions, TokenSource } from "../http/client.ts";
+import { HttpClient } from "../http/client.ts";
+import {
+  apiKeyListSchema,
+  apiKeySchema,
+  type Challenge,
+  challengeResponse,
+  createdApiKeySchema,
+  type Scope,
+  type Session,
+  sessionResponse,
+  type VerifyRequest,
+} from "./auth.ts";
+import { type CredentialScope, credentialSchema, jwksSchema } from "./credentials.ts";
+import { type GpuSearch, gpuPage, gpuSchema } from "./gpus.ts";
+import { heartbeatResponse, type SignedHeartbeat } from "./heartbeats.ts";
+import {
+  type CreateInstanceRequest,
+  createdInstanceSchema,
+  type InstanceEvent,
+  instancePage,
+  instanceSchema,
+  type Rental,
+  rentalSchema,
+} from "./instances.ts";
+import type { Listing } from "./listing.ts";
+import {
+  listingHashResponse,
+  providerListSchema,
+  providerSchema,
+  type RegisterProviderRequest,
+  type UpdateListingRequest,
+} from "./providers.ts";
+import { type InstanceState, LIVE_STATES } from "./states.ts";
+import { statusSchema } from "./status.ts";
+import type { SignedTxInput } from "./transactions.ts";
+
+export type MarketplaceClientOptions = HttpClientOptions;
+
+/** A wallet that proves its address by signing the marketplace's challenge text. */
+export interface ChallengeSigner {
+  readonly address: string;
+  /**
+   * The proof (hex or base64) of `message`: the signature of its UTF-8 bytes, or with EIP-12 `auth` (EIP-28) the
+   * signature and the `signedMessage` the wallet actually signed.
+   */
+  signChallenge(
+    message: string,
+  ): { proof: string; signedMessage?: string } | Promise<{ proof: string; signedMessage?: string }>;
+}
+
+/** The executor's rental list: the rentals it can run, and any it cannot read (logged, skipped). */
+export interface AssignedRentals {
+  readonly rentals: Rental[];
+  readonly unreadable: { readonly item: unknown; readonly issues: readonly string[] }[];
+}
+
+const id = (value: string) => encodeURIComponent(value);
+const itemsOfAnything = z.object({ items: z.array(z.unknown()) });
+const openApiDocument = z.record(z.string(), z.unknown());
+
+/**
+ * The marketplace API, one typed method per route, every response validated with the API's own schemas. Public
+ * routes send no credentials; the others send `auth` (a wallet session token from `signIn`, or an API key).
+ *
+ * @example
+ * const market = new MarketplaceClient({ baseUrl: "http://127.0.0.1:8080" });
+ * const { token } = await market.signIn(wallet);
+ * const mine = market.withAuth(token);
+ * const { items } = await mine.listInstances({ state: "Running" });
+ */
+export class MarketplaceClient {
+  readonly http: HttpClient;
+
+  constructor(options: MarketplaceClientOptions | HttpClient) {
+    this.http =
+      options instanceof HttpClient ? options : new HttpClient({ service: "The marketplace", ...options });
+  }
+
+  /** The same client with other credentials. */
+  withAuth(auth: string | TokenSource | undefined): MarketplaceClient {
+    return new MarketplaceClient(this.http.withAuth(auth));
+  }
+
+  status(options?: CallOptions) {
+    return this.#get("/api/v1/status", statusSchema, options, true);
+  }
+
+  openApi(options?: CallOptions) {
+    return this.#get("/api/v1/openapi.json", openApiDocument, options, true);
+  }
+
+  /** The keys instance credentials are signed with (executors verify with them). */
+  jwks(options?: CallOptions) {
+    return this.#get("/.well-known/jwks.json", jwksSchema, options, true);
+  }
+
+  // — Sign-in and API keys —
+
+  challenge(address: string, options?: CallOptions): Promise<Challenge> {
+    return this.#post("/api/v1/auth/challenge", { address }, challengeResponse, options, true);
+  }
+
+  verify(request: VerifyRequest, options?: CallOptions): Promise<Session> {
+    return this.#post("/api/v1/auth/verify", request, sessionResponse, options, true);
+  }
+
+  /** Challenge → the wallet's signature → a session (its `token` is the bearer credential). */
+  async signIn(signer: ChallengeSigner, options?: CallOptions): Promise<Session> {
+    const challenge = await this.challenge(signer.address, options);
+    const signed = await signer.signChallenge(challenge.message);
+    return this.verify({ address: signer.address, nonce: challenge.nonce, ...signed }, options);
+  }
+
+  /** Ends the session whose token this client sends. */
+  signOut(options?: CallOptions): Promise<void> {
+    return this.http.empty({ method: "POST", path: "/api/v1/auth/logout" }, options);
+  }
+
+  createApiKey(request: { name: string; scopes: readonly Scope[] }, options?: CallOptions) {
+    return this.#post("/api/v1/api-keys", request, createdApiKeySchema, options);
+  }
+
+  listApiKeys(options?: CallOptions) {
+    return this.#get("/api/v1/api-keys", apiKeyListSchema, options);
+  }
+
+  revokeApiKey(apiKeyId: string, options?: CallOptions) {
+    return this.http.json(
+      { method: "DELETE", path: `/api/v1/api-keys/${id(apiKeyId)}` },
+      apiKeySchema,
+      options,
+    );
+  }
+
+  // — Providers —
+
+  /** The hash to write into the stake box's R5 for `listing` (also `listingHash` here, offline). */
+  listingHash(listing: Listing, options?: CallOptions) {
+    return this.#post("/api/v1/listings/hash", listing, listingHashResponse, options, true);
+  }
+
+  registerProvider(request: RegisterProviderRequest, options?: CallOptions) {
+    return this.#post("/api/v1/providers", request, providerSchema, options);
+  }
+
+  /** The providers the caller's wallet owns. */
+  async myProviders(options?: CallOptions) {
+    return (await this.#get("/api/v1/providers", providerListSchema, options)).items;
+  }
+
+  provider(providerId: string, options?: CallOptions) {
+    return this.#get(`/api/v1/providers/${id(providerId)}`, providerSchema, options, true);
+  }
+
+  updateListing(providerId: string, request: UpdateListingRequest, options?: CallOptions) {
+    return this.http.json(
+      { method: "PUT", path: `/api/v1/providers/${id(providerId)}/listing`, body: request },
+      providerSchema,
+      options,
+    );
+  }
+
+  // — GPU offers —
+
+  searchGpus(search: GpuSearch = {}, options?: CallOptions) {
+    const query = Object.fromEntries(
+      Object.entries(search).map(([key, value]) => [key, value === undefined ? undefined : String(value)]),
+    );
+    return this.http.json({ method: "GET", path: "/api/v1/gpus", query, anonymous: true }, gpuPage, options);
+  }
+
+  gpu(gpuId: string, options?: CallOptions) {
+    return this.#get(`/api/v1/gpus/${id(gpuId)}`, gpuSchema, options, true);
+  }
+
+  // — Rentals (instances) —
+
+  /** Reserves the offer and returns the instance with the unsigned escrow transaction to sign. */
+  createInstance(request: CreateInstanceRequest, options?: CallOptions) {
+    return this.#post("/api/v1/instances", request, createdInstanceSchema, options);
+  }
+
+  /** Submits the wallet-signed escrow transaction. */
+  fundInstance(instanceId: string, signedTx: SignedTxInput, options?: CallOptions) {
+    return this.#post(`/api/v1/instances/${id(instanceId)}/funding`, { signedTx }, instanceSchema, options);
+  }
+
+  listInstances(filter: InstanceListFilter = {}, options?: CallOptions) {
+    const { state, page, limit } = filter;
+    return this.http.json(
+      { method: "GET", path: "/api/v1/instances", query: { state, page, limit } },
+      instancePage,
+      options,
+    );
+  }
+
+  instance(instanceId: string, options?: CallOptions) {
+    return this.#get(`/api/v1/instances/${id(instanceId)}`, instanceSchema, options);
+  }
+
+  stopInstance(instanceId: string, options?: CallOptions) {
+    return this.#post(`/api/v1/instances/${id(instanceId)}/stop`, undefined, instanceSchema, options);
+  }
+
+  /** A top-up: the unsigned transaction adding `hours` to the escrow. */
+  extendInstance(instanceId: string, hours: number, options?: CallOptions) {
+    return this.#post(
+      `/api/v1/instances/${id(instanceId)}/extend`,
+      { hours },
+      createdInstanceSchema,
+      options,
+    );
+  }
+
+  fundExtension(instanceId: string, signedTx: SignedTxInput, options?: CallOptions) {
+    return this.#post(
+      `/api/v1/instances/${id(instanceId)}/extend/funding`,
+      { signedTx },
+      instanceSchema,
+      options,
+    );
+  }
+
+  disputeInstance(instanceId: string, reason: string, options?: CallOptions) {
+    return this.#post(`/api/v1/instances/${id(instanceId)}/dispute`, { reason }, instanceSchema, options);
+  }
+
+  /** Arbiter only: settles a dispute on chain with `providerShare` GPUC units (gross) to the provider. */
+  resolveDispute(instanceId: string, providerShare: bigint | string, options?: CallOptions) {
+    const body = { providerShare: String(providerShare) };
+    return this.#post(`/api/v1/instances/${id(instanceId)}/resolve`, body, instanceSchema, options);
+  }
+
+  /** The credential the provider's executor accepts for this instance (all scopes unless `scope` names some). */
+  issueCredential(instanceId: string, scope?: readonly CredentialScope[], options?: CallOptions) {
+    const body = scope ? { scope } : {};
+    return this.#post(`/api/v1/instances/${id(instanceId)}/credentials`, body, credentialSchema, options);
+  }
+
+  // — The provider's executor —
+
+  /** What this provider's executor must run (Funded, Starting, Running, Stopping by default). */
+  async assignedRentals(
+    providerId: string,
+    options: CallOptions & { states?: readonly InstanceState[] } = {},
+  ): Promise<AssignedRentals> {
+    const { states = LIVE_STATES, ...call } = options;
+    const path = `/api/v1/providers/${id(providerId)}/instances`;
+    const page = await this.http.json(
+      { method: "GET", path, query: { state: states.join(",") } },
+      itemsOfAnything,
+      call,
+    );
+    const result: AssignedRentals = { rentals: [], unreadable: [] };
+    // One rental the executor cannot read must not stop it from running the others.
+    for (const item of page.items) {
+      const parsed = rentalSchema.safeParse(item);
+      if (parsed.success) result.rentals.push(parsed.data);
+      else result.unreadable.push({ item, issues: parsed.error.issues.map((issue) => issue.message) });
+    }
+    return result;
+  }
+
+  /** Reports a rental's new state (with the close reason and billed seconds). */
+  reportEvent(instanceId: string, event: InstanceEvent, options?: CallOptions) {
+    return this.#post(`/api/v1/instances/${id(instanceId)}/events`, event, instanceSchema, options);
+  }
+
+  sendHeartbeat(providerId: string, heartbeat: SignedHeartbeat, options?: CallOptions) {
+    return this.#post(
+      `/api/v1/providers/${id(providerId)}/heartbeats`,
+      heartbeat,
+      heartbeatResponse,
+      options,
+    );
+  }
+
+  #get<S extends z.ZodType>(path: string, schema: S, options?: CallOptions, anonymous = false) {
+    return this.http.json({ method: "GET", path, anonymous }, schema, options);
+  }
+
+  #post<S extends z.ZodType>(
+    path: string,
+    body: unknown,
+    schema: S,
+    options?: CallOptions,
+    anonymous = false,
+  ) {
+    return this.http.json({ method: "POST", path, body, anonymous }, schema, options);
+  }
+}
+
+/** The filters of `listInstances`; unset ones are left out (the server defaults to page 1 of 20). */
+export interface InstanceListFilter {
+  readonly state?: InstanceState;
+  readonly page?: number;
+  readonly limit?: number;
+}
