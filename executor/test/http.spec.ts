@@ -209,14 +209,14 @@ describe("Credential refusals", () => {
   async function refusal(path: string, token: string | undefined, init: RequestInit = {}) {
     const response = await call(path, token, init);
     expect(response.headers.get("content-type")).toMatch(/application\/problem\+json/);
-    return { status: response.status, body: (await response.json()) as { title: string; detail: string } };
+    return { status: response.status, body: (await response.json()) as { type: string; detail: string } };
   }
   const logs = `/instances/${rental.id}/logs`;
 
   it("Should refuse a request without a credential", async () => {
     const { status, body } = await refusal(logs, undefined);
     expect(status).toBe(401);
-    expect(body.title).toBe("Credential required");
+    expect(body.type).toBe("urn:gpuc:problem:credential-required");
   });
 
   it("Should refuse an expired credential and say how to get a new one", async () => {
@@ -225,14 +225,14 @@ describe("Credential refusals", () => {
       await credential({ exp: Math.floor(Date.now() / 1000) - 120 }),
     );
     expect(status).toBe(401);
-    expect(body.title).toBe("Credential expired");
+    expect(body.type).toBe("urn:gpuc:problem:credential-expired");
     expect(body.detail).toMatch(/top up/);
   });
 
   it("Should refuse a credential for another instance", async () => {
     const { status, body } = await refusal(logs, await credential({ instance: randomUUID() }));
     expect(status).toBe(403);
-    expect(body.title).toBe("Credential is for another instance");
+    expect(body.type).toBe("urn:gpuc:problem:credential-for-another-instance");
   });
 
   it("Should refuse a credential without the action in its scope", async () => {
@@ -251,7 +251,7 @@ describe("Credential refusals", () => {
   it("Should refuse a credential signed by another key under the marketplace's key id", async () => {
     const { status, body } = await refusal(logs, await credential({}, impostorKey));
     expect(status).toBe(401);
-    expect(body.title).toBe("Credential invalid");
+    expect(body.type).toBe("urn:gpuc:problem:credential-invalid");
   });
 
   it("Should refuse a credential for another audience or provider", async () => {
@@ -297,7 +297,7 @@ describe("ExecutorClient (@gpuc/sdk) against the executor", () => {
     ).rejects.toMatchObject({
       name: "ProblemError",
       status: 403,
-      title: "Credential lacks this scope",
+      type: "urn:gpuc:problem:credential-lacks-scope",
     });
     expect(await executor.stop(chatty.id)).toEqual({ state: "Stopping" });
     await h.tickUntil(handle.agent, async () => (await handle.ledger.get(chatty.id))?.state === "Completed");

@@ -1,11 +1,17 @@
+import {
+  accessLog,
+  buildOpenApi,
+  errorHandler,
+  ipRateLimit,
+  mountRoutes,
+  notFound,
+  requestId,
+} from "@gpuc/platform/http";
 import express, { type Express } from "express";
 import { z } from "zod";
 import { authRoutes } from "./auth/auth.router.ts";
-import { errorHandler, notFoundHandler } from "./core/error-handler.ts";
 import { MarketplaceMetrics, metricsRoute, nodeHeight } from "./core/metrics.ts";
-import { mountRoutes } from "./core/mount.ts";
-import { buildOpenApi } from "./core/openapi.ts";
-import { ipRateLimit } from "./core/rate-limit.ts";
+import { scopeAuthorizer } from "./core/mount.ts";
 import { defineRoute, type Route } from "./core/route.ts";
 import { jwksRoutes } from "./credentials/credentials.router.ts";
 import { gpusRoutes } from "./gpus/gpus.router.ts";
@@ -30,11 +36,15 @@ export function apiRoutes(
     ...heartbeatsRoutes(services.heartbeats),
     ...jwksRoutes(services.credentials),
   ];
-  const document = buildOpenApi([...routes, openApiRoute(() => document)], {
-    title: "GPUC marketplace API",
-    version: "1.0.0",
-    description: "Rent GPUs paid in GPUC on Ergo. Errors are application/problem+json.",
-  });
+  const document = buildOpenApi(
+    [...routes, openApiRoute(() => document)],
+    {
+      title: "GPUC marketplace API",
+      version: "1.0.0",
+      description: "Rent GPUs paid in GPUC on Ergo. Errors are application/problem+json.",
+    },
+    { bearerDescription: "A wallet session token (from /api/v1/auth/verify) or an API key (gpuc_...)" },
+  );
   return [...routes, openApiRoute(() => document)];
 }
 
@@ -53,7 +63,7 @@ function openApiRoute(document: () => Record<string, unknown>): Route {
 const SIGN_IN_PATHS = ["/api/v1/auth/challenge", "/api/v1/auth/verify"];
 
 /**
- * The Express app over the services: JSON bodies (1 MB), sign-in rate-limited per IP, the routes, Prometheus metrics at `/metrics`, 404 and
+ * The Express app over the services: request ids and access logs, JSON bodies (1 MB), sign-in rate-limited per IP, the routes, Prometheus metrics at `/metrics`, 404 and
  * problem+json errors.
  *
  * @example
@@ -75,12 +85,12 @@ export function createApp(
   app.disable("x-powered-by");
   app.set("query parser", "simple");
   app.set("trust proxy", services.config.trustProxy);
-  app.use(metrics.middleware());
+  app.use(requestId(), accessLog({ log: services.log, level: "debug" }), metrics.middleware());
   for (const path of SIGN_IN_PATHS) app.use(path, ipRateLimit(services.config.authRateLimit));
   app.use(express.json({ limit: "1mb" }));
   const routes = apiRoutes(services, { indexerEnabled: options.indexerEnabled ?? false, metrics });
-  mountRoutes(app, routes, (req) => services.auth.authenticate(req.headers.authorization));
-  app.use(notFoundHandler);
-  app.use(errorHandler(services.log));
+  const authorize = scopeAuthorizer((req) => services.auth.authenticate(req.headers.authorization));
+  mountRoutes(app, routes, { authorize });
+  app.use(notFound({ docsPath: "/api/v1/openapi.json" }), errorHandler({ log: services.log }));
   return app;
 }

@@ -1,13 +1,35 @@
 import { pipeline } from "node:stream";
 import type { Logger } from "@gpuc/platform";
-import { execRequest, logsQuery } from "@gpuc/sdk";
-import express, { type Express, type Request, type Response } from "express";
+import {
+  accessLog,
+  buildOpenApi,
+  createRouteKit,
+  errorHandler,
+  mountRoutes,
+  notFound,
+  type Route,
+  requestId,
+} from "@gpuc/platform/http";
+import { execRequest, execResponse, healthResponse, logsQuery, portsResponse, stopResponse } from "@gpuc/sdk";
+import express, { type Express, type Response } from "express";
+import { z } from "zod";
 import type { Agent } from "../agent/agent.ts";
 import type { ContainerRuntime } from "../docker/containers.ts";
+import { ContainerNotFoundError } from "../docker/errors.ts";
 import type { ExecutorMetrics } from "../metrics.ts";
 import { CallLimiter } from "./call-limiter.ts";
-import { type CredentialVerifier, requireCredential } from "./credentials.ts";
-import { assertHttp, problemHandler } from "./problem.ts";
+import {
+  type Action,
+  type Credential,
+  type CredentialVerifier,
+  credentialAuthorizer,
+} from "./credentials.ts";
+import {
+  InstanceAlreadyEndedError,
+  InstanceNotHereError,
+  InstanceNotRunningError,
+  TooManyCallsError,
+} from "./errors.ts";
 
 export interface ExecLimits {
   /** Longest an exec may run before the response returns without an exit code. */
@@ -33,111 +55,182 @@ export interface AppDeps {
  */
 export const DEFAULT_LOG_TAIL = 10_000;
 
-const idOf = (req: Request): string => String(req.params.id);
+type ExecutorRoute = Route<Action, Credential>;
+const { defineRoute } = createRouteKit<Credential, Action>();
+const instanceParams = z.object({ id: z.string().min(1).max(128) });
 
 /**
- * The executor's HTTP API: the consumer's logs, exec, ports and stop (each behind a marketplace credential
- * for that instance and action), `/metrics` for Prometheus and `/healthz`.
+ * Every route of the executor's API, in one list: mounted on Express and described by its OpenAPI document.
+ * The consumer's logs, exec, ports and stop each need a marketplace credential for that instance and action.
  */
-export function createApp(deps: AppDeps): Express {
-  const { agent, runtime, verifier, metrics, log } = deps;
+export function executorRoutes(deps: AppDeps): ExecutorRoute[] {
+  const { agent, runtime, metrics, log } = deps;
   const limiter = new CallLimiter(deps.maxCallsPerInstance ?? 4);
   /** Holds one of the instance's call slots until the response closes; 429 when none is free. */
-  const holdSlot = (req: Request, res: Response) => {
-    const release = limiter.tryAcquire(idOf(req));
-    assertHttp(
-      release,
-      429,
-      "Too many calls for this instance",
-      `Instance ${idOf(req)} already has ${limiter.max} logs streams or commands open; close one and retry`,
-    );
+  const holdSlot = (instanceId: string, res: Response) => {
+    const release = limiter.tryAcquire(instanceId);
+    if (!release) throw new TooManyCallsError(instanceId, limiter.max);
     res.on("close", release);
   };
+  const routes: ExecutorRoute[] = [
+    defineRoute({
+      method: "get",
+      path: "/healthz",
+      tag: "meta",
+      summary: "Liveness",
+      response: healthResponse,
+      handle: async () => ({ status: "ok" as const }),
+    }),
+    defineRoute({
+      method: "get",
+      path: "/metrics",
+      tag: "meta",
+      summary: "Prometheus metrics (text exposition format)",
+      contentType: metrics.registry.contentType,
+      response: z.string(),
+      handle: async ({ res }) => {
+        res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
+      },
+    }),
+    defineRoute({
+      method: "get",
+      path: "/instances/{id}/logs",
+      tag: "instances",
+      summary: "The instance's log, optionally followed as it grows",
+      auth: "logs",
+      params: instanceParams,
+      query: logsQuery,
+      contentType: "text/plain; charset=utf-8",
+      response: z.string(),
+      errors: [404, 429],
+      handle: async ({ params, query, res }) => {
+        holdSlot(params.id, res);
+        const logs = await runtime.logs(await agent.containerOf(params.id), {
+          follow: query.follow,
+          tail: query.tail ?? DEFAULT_LOG_TAIL,
+          ...(query.since !== undefined ? { since: query.since } : {}),
+          timestamps: query.timestamps,
+        });
+        res.status(200).type("text/plain; charset=utf-8");
+        res.setHeader("cache-control", "no-store");
+        res.setHeader("x-content-type-options", "nosniff");
+        res.flushHeaders();
+        res.on("close", () => logs.close());
+        // pipeline passes the client's backpressure on to Docker and handles errors of either side.
+        pipeline(logs.stream, res, (error) => {
+          if (error && !res.destroyed) log.warn("LOGS_STREAM_FAILED", { instanceId: params.id, error });
+        });
+      },
+    }),
+    defineRoute({
+      method: "post",
+      path: "/instances/{id}/exec",
+      tag: "instances",
+      summary: "Run a command in the instance's container",
+      auth: "exec",
+      params: instanceParams,
+      body: execRequest,
+      response: execResponse,
+      errors: [404, 409, 429],
+      handle: async ({ params, body, res }) => {
+        holdSlot(params.id, res);
+        const containerId = await agent.containerOf(params.id);
+        const info = await runtime.inspect(containerId);
+        if (!info?.State.Running) throw new InstanceNotRunningError(params.id);
+        const timeoutSeconds = Math.min(
+          body.timeoutSeconds ?? deps.exec.maxTimeoutSeconds,
+          deps.exec.maxTimeoutSeconds,
+        );
+        const result = await runtime.exec(containerId, body.cmd, {
+          timeoutMs: timeoutSeconds * 1000,
+          maxBytes: deps.exec.maxOutputBytes,
+        });
+        log.info("INSTANCE_EXEC", {
+          instanceId: params.id,
+          exitCode: result.exitCode,
+          timedOut: result.timedOut,
+        });
+        return result;
+      },
+    }),
+    defineRoute({
+      method: "get",
+      path: "/instances/{id}/ports",
+      tag: "instances",
+      summary: "The instance's published ports",
+      auth: "ports",
+      params: instanceParams,
+      response: portsResponse,
+      errors: [404],
+      handle: async ({ params }) => {
+        const info = await runtime.inspect(await agent.containerOf(params.id));
+        const bindings = info?.NetworkSettings?.Ports ?? {};
+        const ports = Object.entries(bindings).flatMap(([key, hosts]) =>
+          (hosts ?? []).map((host: { HostIp: string; HostPort: string }) => ({
+            containerPort: Number(key.split("/")[0]),
+            hostIp: host.HostIp,
+            hostPort: Number(host.HostPort),
+          })),
+        );
+        return { ports };
+      },
+    }),
+    defineRoute({
+      method: "post",
+      path: "/instances/{id}/stop",
+      tag: "instances",
+      summary: "Stop the instance; the executor settles its final usage",
+      auth: "stop",
+      params: instanceParams,
+      response: stopResponse,
+      status: 202,
+      errors: [404, 409],
+      handle: async ({ params }) => {
+        const result = await agent.requestStop(params.id, "user_stopped");
+        if (result === "unknown") throw new InstanceNotHereError(params.id);
+        if (result === "already-ended") throw new InstanceAlreadyEndedError(params.id);
+        return { state: "Stopping" as const };
+      },
+    }),
+  ];
+  const document = buildOpenApi(
+    [...routes, openApiRoute(() => document)],
+    {
+      title: "GPUC executor API",
+      version: "1.0.0",
+      description:
+        "A provider's executor: a rental's logs, exec, ports and stop. Errors are application/problem+json.",
+    },
+    {
+      bearerDescription: "The rental's credential from the marketplace (an EdDSA JWT scoped to the instance)",
+    },
+  );
+  return [...routes, openApiRoute(() => document)];
+}
+
+function openApiRoute(document: () => Record<string, unknown>): ExecutorRoute {
+  return defineRoute({
+    method: "get",
+    path: "/openapi.json",
+    tag: "meta",
+    summary: "This OpenAPI 3.1 document",
+    response: z.record(z.string(), z.unknown()),
+    handle: async () => document(),
+  });
+}
+
+/** A domain error safe to show the caller, with its status. */
+function statusOf(error: unknown): number | undefined {
+  return error instanceof ContainerNotFoundError ? 404 : undefined;
+}
+
+/** The executor's HTTP API over the agent and the container runtime: request ids, access logs, the routes, problem+json. */
+export function createApp(deps: AppDeps): Express {
   const app = express();
   app.disable("x-powered-by");
-  app.use(express.json({ limit: "256kb" }));
-
-  app.get("/healthz", (_req, res) => {
-    res.json({ status: "ok" });
-  });
-
-  app.get("/metrics", async (_req, res) => {
-    res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
-  });
-
-  app.get("/instances/:id/logs", requireCredential(verifier, "logs"), async (req, res) => {
-    const query = logsQuery.parse(req.query);
-    holdSlot(req, res);
-    const containerId = await agent.containerOf(idOf(req));
-    const logs = await runtime.logs(containerId, {
-      follow: query.follow,
-      tail: query.tail ?? DEFAULT_LOG_TAIL,
-      ...(query.since !== undefined ? { since: query.since } : {}),
-      timestamps: query.timestamps,
-    });
-    res.status(200).type("text/plain; charset=utf-8");
-    res.setHeader("cache-control", "no-store");
-    res.setHeader("x-content-type-options", "nosniff");
-    res.flushHeaders();
-    res.on("close", () => logs.close());
-    // pipeline passes the client's backpressure on to Docker and handles errors of either side.
-    pipeline(logs.stream, res, (error) => {
-      if (error && !res.destroyed) log.warn("LOGS_STREAM_FAILED", { instanceId: idOf(req), error });
-    });
-  });
-
-  app.post("/instances/:id/exec", requireCredential(verifier, "exec"), async (req, res) => {
-    const body = execRequest.parse(req.body);
-    holdSlot(req, res);
-    const containerId = await agent.containerOf(idOf(req));
-    const info = await runtime.inspect(containerId);
-    assertHttp(info?.State.Running, 409, "Instance not running", "Commands run only while the instance runs");
-    const timeoutSeconds = Math.min(
-      body.timeoutSeconds ?? deps.exec.maxTimeoutSeconds,
-      deps.exec.maxTimeoutSeconds,
-    );
-    const result = await runtime.exec(containerId, body.cmd, {
-      timeoutMs: timeoutSeconds * 1000,
-      maxBytes: deps.exec.maxOutputBytes,
-    });
-    log.info("INSTANCE_EXEC", {
-      instanceId: idOf(req),
-      exitCode: result.exitCode,
-      timedOut: result.timedOut,
-    });
-    res.json(result);
-  });
-
-  app.get("/instances/:id/ports", requireCredential(verifier, "ports"), async (req, res) => {
-    const info = await runtime.inspect(await agent.containerOf(idOf(req)));
-    const bindings = info?.NetworkSettings?.Ports ?? {};
-    const ports = Object.entries(bindings).flatMap(([key, hosts]) =>
-      (hosts ?? []).map((host: { HostIp: string; HostPort: string }) => ({
-        containerPort: Number(key.split("/")[0]),
-        hostIp: host.HostIp,
-        hostPort: Number(host.HostPort),
-      })),
-    );
-    res.json({ ports });
-  });
-
-  app.post("/instances/:id/stop", requireCredential(verifier, "stop"), async (req, res) => {
-    const result = await agent.requestStop(idOf(req), "user_stopped");
-    assertHttp(
-      result !== "unknown",
-      404,
-      "Instance not found",
-      `Instance ${idOf(req)} does not run on this executor`,
-    );
-    assertHttp(
-      result !== "already-ended",
-      409,
-      "Instance already ended",
-      `Instance ${idOf(req)} has already ended`,
-    );
-    res.status(202).json({ state: "Stopping" });
-  });
-
-  app.use(problemHandler(log));
+  app.set("query parser", "simple");
+  app.use(requestId(), accessLog({ log: deps.log, level: "debug" }), express.json({ limit: "256kb" }));
+  mountRoutes(app, executorRoutes(deps), { authorize: credentialAuthorizer(deps.verifier) });
+  app.use(notFound({ docsPath: "/openapi.json" }), errorHandler({ log: deps.log, statusOf }));
   return app;
 }

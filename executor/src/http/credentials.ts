@@ -1,7 +1,15 @@
+import type { Authorize } from "@gpuc/platform/http";
 import { CREDENTIAL_AUDIENCE, CREDENTIAL_ISSUER, CREDENTIAL_SCOPES, type CredentialScope } from "@gpuc/sdk";
-import type { RequestHandler } from "express";
 import { errors, type JWTVerifyGetKey, jwtVerify } from "jose";
-import { HttpProblem } from "./problem.ts";
+import {
+  CredentialExpiredError,
+  CredentialForAnotherInstanceError,
+  CredentialForAnotherProviderError,
+  CredentialInvalidError,
+  CredentialLacksScopeError,
+  CredentialRequiredError,
+  MarketplaceKeysUnavailableError,
+} from "./errors.ts";
 
 /** What a consumer's credential may allow (the wire contract's credential scopes). */
 export const ACTIONS = CREDENTIAL_SCOPES;
@@ -39,25 +47,13 @@ export class CredentialVerifier {
     const payload = await this.#verifySignature(token);
     const scope = Array.isArray(payload.scope) ? payload.scope.filter(isAction) : [];
     if (payload.instance !== instanceId) {
-      throw new HttpProblem(
-        403,
-        "Credential is for another instance",
-        `This credential is for instance ${String(payload.instance)}, not ${instanceId}; use the credential the marketplace issued for ${instanceId}`,
-      );
+      throw new CredentialForAnotherInstanceError(String(payload.instance), instanceId);
     }
     if (payload.provider !== this.#options.providerId) {
-      throw new HttpProblem(
-        403,
-        "Credential is for another provider",
-        "This credential was issued for a rental on another provider's executor",
-      );
+      throw new CredentialForAnotherProviderError();
     }
     if (!scope.includes(action)) {
-      throw new HttpProblem(
-        403,
-        "Credential lacks this scope",
-        `This credential allows [${scope.join(", ")}], not "${action}"; ask the marketplace for a credential with the "${action}" scope`,
-      );
+      throw new CredentialLacksScopeError(scope, action);
     }
     return {
       consumer: String(payload.sub),
@@ -84,57 +80,29 @@ export class CredentialVerifier {
   }
 }
 
-function toProblem(error: unknown): HttpProblem {
-  if (error instanceof errors.JWTExpired) {
-    const exp = Number(error.payload.exp);
-    return new HttpProblem(
-      401,
-      "Credential expired",
-      `The credential expired at ${new Date(exp * 1000).toISOString()} with the prepaid time; top up the rental on the marketplace for a new one`,
-    );
-  }
+function toProblem(error: unknown): Error {
+  if (error instanceof errors.JWTExpired)
+    return new CredentialExpiredError(new Date(Number(error.payload.exp) * 1000));
   if (error instanceof errors.JWKSTimeout || (error instanceof TypeError && /fetch/i.test(error.message))) {
-    return new HttpProblem(
-      503,
-      "Marketplace keys unavailable",
-      "The executor cannot reach the marketplace's keys to check credentials; try again shortly",
-    );
+    return new MarketplaceKeysUnavailableError();
   }
-  if (error instanceof errors.JWTClaimValidationFailed) {
-    return new HttpProblem(
-      401,
-      "Credential invalid",
-      `The credential's "${error.claim}" claim is not valid for this executor (${error.reason})`,
-    );
-  }
-  return new HttpProblem(
-    401,
-    "Credential invalid",
-    "The credential is malformed or not signed by the marketplace; use the credential the marketplace issued for this rental",
-  );
+  if (error instanceof errors.JWTClaimValidationFailed)
+    return new CredentialInvalidError(error.claim, error.reason);
+  return new CredentialInvalidError();
 }
 
 const isAction = (value: unknown): value is Action => ACTIONS.includes(value as Action);
 
 /**
- * Middleware that admits only a valid credential for `req.params.id` and `action`, and puts it in
- * `res.locals.credential`.
+ * The executor's admission rule for routes with `auth`: a valid credential for the route's `{id}` and action.
  *
  * @example
- * app.post("/instances/:id/stop", requireCredential(verifier, "stop"), stopHandler);
+ * mountRoutes(app, routes, { authorize: credentialAuthorizer(verifier) });
  */
-export function requireCredential(verifier: CredentialVerifier, action: Action): RequestHandler {
-  return async function requireCredential(req, res, next) {
-    const header = req.headers.authorization ?? "";
-    const match = /^Bearer\s+(\S+)$/i.exec(header);
-    if (!match) {
-      throw new HttpProblem(
-        401,
-        "Credential required",
-        "Send the rental's credential from the marketplace as `Authorization: Bearer <token>`",
-      );
-    }
-    res.locals.credential = await verifier.verify(match[1]!, String(req.params.id), action);
-    next();
+export function credentialAuthorizer(verifier: CredentialVerifier): Authorize<Action, Credential> {
+  return async (req, action) => {
+    const match = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? "");
+    if (!match?.[1]) throw new CredentialRequiredError();
+    return verifier.verify(match[1], String(req.params.id), action);
   };
 }

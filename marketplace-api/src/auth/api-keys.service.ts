@@ -1,8 +1,8 @@
 import { randomUUID } from "node:crypto";
 import type { Logger } from "@gpuc/platform";
+import { assert } from "@gpuc/platform/http";
 import type { ApiKey } from "@gpuc/sdk";
 import type { Clock } from "../core/clock.ts";
-import { assert } from "../core/errors.ts";
 import type { Principal, Scope } from "../core/route.ts";
 import type { ApiKeyRow, ApiKeysRepository } from "./api-keys.repository.ts";
 import { hashToken, newToken } from "./tokens.ts";

@@ -1,8 +1,8 @@
 import { randomBytes } from "node:crypto";
 import type { Logger } from "@gpuc/platform";
+import { HttpError } from "@gpuc/platform/http";
 import { type NetworkName, p2pkTree } from "../chain/address.ts";
 import type { Clock } from "../core/clock.ts";
-import { HttpError } from "../core/errors.ts";
 import { type Principal, type Scope, WALLET_SCOPES } from "../core/route.ts";
 import type { ApiKeysRepository } from "./api-keys.repository.ts";
 import type { AuthRepository } from "./auth.repository.ts";

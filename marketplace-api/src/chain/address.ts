@@ -1,5 +1,5 @@
 import { AddressType, ErgoAddress, Network } from "@fleet-sdk/core";
-import { HttpError } from "../core/errors.ts";
+import { HttpError } from "@gpuc/platform/http";
 
 export type NetworkName = "mainnet" | "testnet";
 

@@ -5,7 +5,7 @@ import {
   InvalidRentalArgumentError,
   type Signer,
 } from "@gpuc/offchain";
-import { HttpError } from "../core/errors.ts";
+import { HttpError } from "@gpuc/platform/http";
 import type { Settlement, SettlementStatus } from "./gateway.ts";
 
 /** Thrown when a box the settlement needs is not (or no longer) unspent on chain. */

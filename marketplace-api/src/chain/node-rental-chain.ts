@@ -1,7 +1,7 @@
 import type { EIP12UnsignedTransaction } from "@fleet-sdk/common";
 import type { Deployment } from "@gpuc/ergoscript";
 import { buildExtendTx, buildOpenEscrowTx, type ChainClient, GpucProtocolError } from "@gpuc/offchain";
-import { HttpError } from "../core/errors.ts";
+import { HttpError } from "@gpuc/platform/http";
 import type { ExtendEscrowRequest, OpenEscrowRequest, RentalChain, SignedTx } from "./gateway.ts";
 
 type RentalChainClient = Pick<

@@ -1,31 +1,4 @@
-/**
- * Base of every expected failure of the API: it carries the HTTP status and a message that tells the caller
- * what to do. The error handler turns it into `application/problem+json`.
- */
-export class HttpError extends Error {
-  constructor(
-    readonly status: number,
-    message: string,
-    readonly extensions: Readonly<Record<string, unknown>> = {},
-  ) {
-    super(message);
-    this.name = new.target.name;
-  }
-}
-
-/** The request does not match the route's schema (body, path parameters or query). */
-export class ValidationError extends HttpError {
-  constructor(
-    readonly location: "body" | "params" | "query",
-    readonly issues: readonly { path: string; message: string }[],
-  ) {
-    super(
-      400,
-      `Invalid request ${location}: ${issues.map((issue) => `${issue.path || location}: ${issue.message}`).join("; ")}`,
-      { issues },
-    );
-  }
-}
+import { HttpError } from "@gpuc/platform/http";
 
 /** A state transition that the instance state machine does not allow. */
 export class IllegalTransitionError extends HttpError {
@@ -67,15 +40,4 @@ export class TooManyUnfundedRentalsError extends HttpError {
       { pending, limit },
     );
   }
-}
-
-/**
- * Throws an `HttpError` with `status` and `message` unless `condition` holds; narrows the condition's type.
- *
- * @example
- * const rental = await repo.find(id);
- * assert(rental, 404, `Instance ${id} not found`);
- */
-export function assert(condition: unknown, status: number, message: string): asserts condition {
-  if (!condition) throw new HttpError(status, message);
 }

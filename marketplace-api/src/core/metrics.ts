@@ -291,7 +291,6 @@ export function metricsRoute(metrics: MarketplaceMetrics): Route {
       await metrics.refresh();
       const text = await metrics.registry.metrics();
       res.type(metrics.registry.contentType).send(text);
-      return text;
     },
   });
 }

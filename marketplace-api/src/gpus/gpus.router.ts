@@ -1,6 +1,6 @@
+import { assert } from "@gpuc/platform/http";
 import { gpuPage, gpuSchema, searchQuery } from "@gpuc/sdk";
 import { z } from "zod";
-import { assert } from "../core/errors.ts";
 import { defineRoute, type Route } from "../core/route.ts";
 import { type GpusRepository, toGpu } from "./gpus.repository.ts";
 

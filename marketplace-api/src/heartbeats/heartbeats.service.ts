@@ -1,8 +1,8 @@
 import type { Logger } from "@gpuc/platform";
+import { HttpError } from "@gpuc/platform/http";
 import { CanonicalJsonError, heartbeatMessage, type Json, LIVE_STATES } from "@gpuc/sdk";
 import { verifyWalletSignature } from "../auth/signature.ts";
 import type { Clock } from "../core/clock.ts";
-import { HttpError } from "../core/errors.ts";
 import type { Principal } from "../core/route.ts";
 import type { InstancesRepository } from "../instances/instances.repository.ts";
 import type { InstancesService } from "../instances/instances.service.ts";

@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { EIP12UnsignedTransaction } from "@fleet-sdk/common";
 import type { EscrowState, OpeningTerms } from "@gpuc/offchain";
 import type { Database, Logger } from "@gpuc/platform";
+import { assert, HttpError } from "@gpuc/platform/http";
 import {
   type CloseReason,
   type Credential,
@@ -23,7 +24,7 @@ import {
   type SignedTx,
 } from "../chain/gateway.ts";
 import type { Clock } from "../core/clock.ts";
-import { assert, HttpError, InsufficientFundsError, TooManyUnfundedRentalsError } from "../core/errors.ts";
+import { InsufficientFundsError, TooManyUnfundedRentalsError } from "../core/errors.ts";
 import type { Principal } from "../core/route.ts";
 import type { CredentialsService } from "../credentials/credentials.service.ts";
 import type { GpuRow, GpusRepository } from "../gpus/gpus.repository.ts";

@@ -7,11 +7,11 @@ import {
   type StakeDeployment,
 } from "@gpuc/offchain";
 import type { Database, Logger } from "@gpuc/platform";
+import { assert, HttpError } from "@gpuc/platform/http";
 import { type Listing, listingHash, type Provider, totalGpus } from "@gpuc/sdk";
 import { type NetworkName, p2pkTree } from "../chain/address.ts";
 import { indexedLineage, toFleetBox } from "../chain/indexed-lineage.ts";
 import type { Clock } from "../core/clock.ts";
-import { assert, HttpError } from "../core/errors.ts";
 import type { Principal } from "../core/route.ts";
 import type { IndexedBox, IndexRepository } from "../indexer/index.repository.ts";
 import type { ProviderRow, ProvidersRepository, StakeState } from "./providers.repository.ts";

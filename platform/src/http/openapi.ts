@@ -1,13 +1,18 @@
 import { z } from "zod";
-import type { Route } from "./route.ts";
+import type { RouteInfo } from "./route.ts";
 
 type JsonSchema = Record<string, unknown>;
 type Operation = Record<string, unknown>;
 
 export interface OpenApiInfo {
-  title: string;
-  version: string;
-  description?: string;
+  readonly title: string;
+  readonly version: string;
+  readonly description?: string;
+}
+
+export interface OpenApiOptions {
+  /** How a caller of a route with `auth` authenticates: the description of the `bearer` security scheme. */
+  readonly bearerDescription?: string;
 }
 
 const problemSchema: JsonSchema = {
@@ -18,14 +23,23 @@ const problemSchema: JsonSchema = {
     title: { type: "string" },
     status: { type: "integer" },
     detail: { type: "string" },
+    instance: { type: "string" },
   },
 };
 
 /**
  * Builds the OpenAPI 3.1 document from the same route list that is mounted on Express: paths, parameters,
- * request bodies and responses all come from the routes' zod schemas (`z.toJSONSchema`).
+ * request bodies and responses all come from the routes' zod schemas (`z.toJSONSchema`); a route's `auth`
+ * becomes `security: bearer` and `x-required-scope`.
+ *
+ * @example
+ * const document = buildOpenApi(routes, { title: "GPUC executor API", version: "1.0.0" });
  */
-export function buildOpenApi(routes: readonly Route[], info: OpenApiInfo): JsonSchema {
+export function buildOpenApi(
+  routes: readonly RouteInfo[],
+  info: OpenApiInfo,
+  { bearerDescription = "A bearer token" }: OpenApiOptions = {},
+): JsonSchema {
   const paths: Record<string, Record<string, Operation>> = {};
   for (const route of routes) {
     paths[route.path] ??= {};
@@ -37,18 +51,12 @@ export function buildOpenApi(routes: readonly Route[], info: OpenApiInfo): JsonS
     paths,
     components: {
       schemas: { Problem: problemSchema },
-      securitySchemes: {
-        bearer: {
-          type: "http",
-          scheme: "bearer",
-          description: "A wallet session token (from /api/v1/auth/verify) or an API key (gpuc_...)",
-        },
-      },
+      securitySchemes: { bearer: { type: "http", scheme: "bearer", description: bearerDescription } },
     },
   };
 }
 
-function operation(route: Route): Operation {
+function operation(route: RouteInfo): Operation {
   const op: Operation = {
     operationId: `${route.method}${route.path.replace(/[^a-zA-Z0-9]+(.)?/g, (_m, c: string | undefined) => (c ?? "").toUpperCase())}`,
     summary: route.summary,
@@ -83,7 +91,7 @@ function parameters(schema: z.ZodObject | undefined, location: "path" | "query")
   }));
 }
 
-function responses(route: Route): Record<string, JsonSchema> {
+function responses(route: RouteInfo): Record<string, JsonSchema> {
   const status = String(route.status ?? 200);
   const contentType = route.contentType ?? "application/json";
   const out: Record<string, JsonSchema> = {

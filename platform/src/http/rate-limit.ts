@@ -23,9 +23,9 @@ export interface RateLimitOptions {
 }
 
 /**
- * Per-IP rate limit (express-rate-limit, in-memory: each marketplace process counts on its own) answering 429
- * problem+json with `RateLimit` and `Retry-After` headers. Behind a reverse proxy set MARKETPLACE_TRUST_PROXY so
- * the client's address, not the proxy's, is counted.
+ * Per-IP rate limit (express-rate-limit, in memory: each process counts on its own) answering 429
+ * problem+json (`RateLimitedError`, through the error handler) with `RateLimit` and `Retry-After` headers.
+ * Behind a reverse proxy set Express's `trust proxy` so the client's address, not the proxy's, is counted.
  *
  * @example
  * app.use("/api/v1/auth/challenge", ipRateLimit({ limit: 30, windowS: 60 }));
