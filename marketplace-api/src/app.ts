@@ -1,18 +1,17 @@
 import {
   accessLog,
-  buildOpenApi,
   errorHandler,
   ipRateLimit,
   mountRoutes,
   notFound,
   requestId,
+  withOpenApi,
 } from "@gpuc/platform/http";
 import express, { type Express } from "express";
-import { z } from "zod";
 import { authRoutes } from "./auth/auth.router.ts";
 import { MarketplaceMetrics, metricsRoute, nodeHeight } from "./core/metrics.ts";
 import { scopeAuthorizer } from "./core/mount.ts";
-import { defineRoute, type Route } from "./core/route.ts";
+import type { Route } from "./core/route.ts";
 import { jwksRoutes } from "./credentials/credentials.router.ts";
 import { gpusRoutes } from "./gpus/gpus.router.ts";
 import { heartbeatsRoutes } from "./heartbeats/heartbeats.router.ts";
@@ -36,8 +35,9 @@ export function apiRoutes(
     ...heartbeatsRoutes(services.heartbeats),
     ...jwksRoutes(services.credentials),
   ];
-  const document = buildOpenApi(
-    [...routes, openApiRoute(() => document)],
+  return withOpenApi(
+    routes,
+    "/api/v1/openapi.json",
     {
       title: "GPUC marketplace API",
       version: "1.0.0",
@@ -45,18 +45,6 @@ export function apiRoutes(
     },
     { bearerDescription: "A wallet session token (from /api/v1/auth/verify) or an API key (gpuc_...)" },
   );
-  return [...routes, openApiRoute(() => document)];
-}
-
-function openApiRoute(document: () => Record<string, unknown>): Route {
-  return defineRoute({
-    method: "get",
-    path: "/api/v1/openapi.json",
-    tag: "meta",
-    summary: "This OpenAPI 3.1 document",
-    response: z.record(z.string(), z.unknown()),
-    handle: async () => document(),
-  });
 }
 
 /** The unauthenticated sign-in routes: rate-limited per client IP (each writes a row). */

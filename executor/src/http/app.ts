@@ -2,13 +2,14 @@ import { pipeline } from "node:stream";
 import type { Logger } from "@gpuc/platform";
 import {
   accessLog,
-  buildOpenApi,
   createRouteKit,
   errorHandler,
+  metricsRoute,
   mountRoutes,
   notFound,
   type Route,
   requestId,
+  withOpenApi,
 } from "@gpuc/platform/http";
 import { execRequest, execResponse, healthResponse, logsQuery, portsResponse, stopResponse } from "@gpuc/sdk";
 import express, { type Express, type Response } from "express";
@@ -81,17 +82,7 @@ export function executorRoutes(deps: AppDeps): ExecutorRoute[] {
       response: healthResponse,
       handle: async () => ({ status: "ok" as const }),
     }),
-    defineRoute({
-      method: "get",
-      path: "/metrics",
-      tag: "meta",
-      summary: "Prometheus metrics (text exposition format)",
-      contentType: metrics.registry.contentType,
-      response: z.string(),
-      handle: async ({ res }) => {
-        res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
-      },
-    }),
+    metricsRoute(metrics.registry),
     defineRoute({
       method: "get",
       path: "/instances/{id}/logs",
@@ -193,8 +184,9 @@ export function executorRoutes(deps: AppDeps): ExecutorRoute[] {
       },
     }),
   ];
-  const document = buildOpenApi(
-    [...routes, openApiRoute(() => document)],
+  return withOpenApi(
+    routes,
+    "/openapi.json",
     {
       title: "GPUC executor API",
       version: "1.0.0",
@@ -205,18 +197,6 @@ export function executorRoutes(deps: AppDeps): ExecutorRoute[] {
       bearerDescription: "The rental's credential from the marketplace (an EdDSA JWT scoped to the instance)",
     },
   );
-  return [...routes, openApiRoute(() => document)];
-}
-
-function openApiRoute(document: () => Record<string, unknown>): ExecutorRoute {
-  return defineRoute({
-    method: "get",
-    path: "/openapi.json",
-    tag: "meta",
-    summary: "This OpenAPI 3.1 document",
-    response: z.record(z.string(), z.unknown()),
-    handle: async () => document(),
-  });
 }
 
 /** A domain error safe to show the caller, with its status. */

@@ -1,10 +1,10 @@
 import { NodeChainClient } from "@gpuc/offchain";
 import type { Database, Logger } from "@gpuc/platform";
+import { metricsRoute as prometheusRoute } from "@gpuc/platform/http";
 import { INSTANCE_STATES } from "@gpuc/sdk";
 import type { NextFunction, Request, RequestHandler, Response } from "express";
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
-import { z } from "zod";
-import { defineRoute, type Route } from "./route.ts";
+import type { Route } from "./route.ts";
 
 export interface MarketplaceMetricsOptions {
   readonly db: Database;
@@ -275,22 +275,7 @@ export function nodeHeight(url: string | undefined): (() => Promise<number>) | u
   return () => client.height();
 }
 
-/**
- * `GET /metrics`: the Prometheus text exposition, after refreshing the database figures if stale. Public, like
- * the executor's: serve it on a private interface or behind the proxy's access rules in production.
- */
+/** `GET /metrics`: the Prometheus text exposition, after refreshing the database figures if stale. */
 export function metricsRoute(metrics: MarketplaceMetrics): Route {
-  return defineRoute({
-    method: "get",
-    path: "/metrics",
-    tag: "meta",
-    summary: "Prometheus metrics (text exposition format)",
-    contentType: metrics.registry.contentType,
-    response: z.string(),
-    handle: async ({ res }) => {
-      await metrics.refresh();
-      const text = await metrics.registry.metrics();
-      res.type(metrics.registry.contentType).send(text);
-    },
-  });
+  return prometheusRoute(metrics.registry, { refresh: () => metrics.refresh() });
 }

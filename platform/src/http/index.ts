@@ -7,6 +7,7 @@ export {
   sendProblem,
 } from "./error-handler.ts";
 export { assert, HttpError, ValidationError, type ValidationIssue } from "./errors.ts";
+export { type MetricsSource, metricsRoute, withOpenApi } from "./meta-routes.ts";
 export { type MountOptions, mountRoutes } from "./mount.ts";
 export { buildOpenApi, type OpenApiInfo, type OpenApiOptions } from "./openapi.ts";
 export { PROBLEM_TYPE_PREFIX, type Problem, problem, problemKind } from "./problem.ts";
