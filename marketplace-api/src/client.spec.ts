@@ -51,7 +51,10 @@ describe("MarketplaceClient against the marketplace", () => {
       { configNftId: "aa".repeat(32), bankNftId: "bb".repeat(32), gpucTokenId: tokenIds[0]! },
       "testnet",
     );
-    h = await startHarness({ billingHourS: 3600 }, { chain: new NodeRentalChain(chain.client, deployment) });
+    h = await startHarness(
+      { billingHourS: 3600 },
+      { chain: new NodeRentalChain(chain.client, deployment), deployment },
+    );
     indexer = new ChainIndexer(
       chain.client,
       h.db,
