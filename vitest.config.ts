@@ -6,6 +6,7 @@ const workspaces = [
   "sdk",
   "ergoscript",
   "offchain",
+  "indexer",
   "devnet",
   "marketplace-api",
   "executor",

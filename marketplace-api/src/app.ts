@@ -31,7 +31,7 @@ export function apiRoutes(
     ...authRoutes(services.auth, services.apiKeys),
     ...providersRoutes(services.providers),
     ...gpusRoutes(services.gpus),
-    ...instancesRoutes(services.instances),
+    ...instancesRoutes(services),
     ...heartbeatsRoutes(services.heartbeats),
     ...jwksRoutes(services.credentials),
   ];

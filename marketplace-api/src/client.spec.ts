@@ -12,9 +12,7 @@ import {
 } from "@gpuc/sdk";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { NodeRentalChain } from "./chain/node-rental-chain.ts";
-import { BoxClassifier } from "./indexer/classify.ts";
-import { indexerHooks } from "./indexer/hooks.ts";
-import { ChainIndexer } from "./indexer/indexer.ts";
+import { createMarketplaceIndexer } from "./indexing.ts";
 import { sampleListing, seedStake } from "./testing/fixtures.ts";
 import { type Harness, startHarness } from "./testing/harness.ts";
 import { TestWallet } from "./testing/wallet.ts";
@@ -34,7 +32,7 @@ const challengeSigner = (wallet: TestWallet): ChallengeSigner => ({
 describe("MarketplaceClient against the marketplace", () => {
   let chain: TestChain;
   let h: Harness;
-  let indexer: ChainIndexer;
+  let indexer: ReturnType<typeof createMarketplaceIndexer>;
   let anonymous: MarketplaceClient;
   const called = new Set<string>();
   const consumerWallet = new TestWallet();
@@ -55,15 +53,12 @@ describe("MarketplaceClient against the marketplace", () => {
       { billingHourS: 3600 },
       { chain: new NodeRentalChain(chain.client, deployment), deployment },
     );
-    indexer = new ChainIndexer(
-      chain.client,
-      h.db,
-      h.services.index,
-      new BoxClassifier(deployment),
-      indexerHooks(h.services),
-      { startHeight: 1, pollMs: 50 },
-      createLogger("indexer", { level: "error" }),
-    );
+    indexer = createMarketplaceIndexer(h.services, chain.client, {
+      deployment: deployment,
+      startHeight: 1,
+      pollMs: 50,
+      log: createLogger("indexer", { level: "error" }),
+    });
     // Every request the client sends, to check below that it has a method for every documented route.
     const recording: typeof fetch = (input, init) => {
       called.add(`${init?.method ?? "GET"} ${new URL(String(input)).pathname}`);

@@ -1,6 +1,7 @@
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Deployment } from "@gpuc/ergoscript";
+import type { ChainIndexer } from "@gpuc/indexer";
 import { NodeChainClient, readDeployment, Signer } from "@gpuc/offchain";
 import { createLogger, createPool, Database, type Logger, startEmbeddedPostgres } from "@gpuc/platform";
 import { createApp } from "./app.ts";
@@ -10,9 +11,7 @@ import { NodeRentalChain } from "./chain/node-rental-chain.ts";
 import type { Clock } from "./core/clock.ts";
 import type { MarketplaceConfig } from "./core/config.ts";
 import { migrateMarketplace } from "./core/database.ts";
-import { BoxClassifier } from "./indexer/classify.ts";
-import { indexerHooks } from "./indexer/hooks.ts";
-import { ChainIndexer } from "./indexer/indexer.ts";
+import { createMarketplaceIndexer } from "./indexing.ts";
 import { createServices, type Services } from "./services.ts";
 
 export interface RunningMarketplace {
@@ -74,18 +73,12 @@ export async function startMarketplace(
 
   const indexer =
     client && deployment
-      ? new ChainIndexer(
-          client,
-          db,
-          services.index,
-          new BoxClassifier(deployment),
-          indexerHooks(services),
-          {
-            startHeight: Math.max(config.indexer.startHeight, deployment.createdAtHeight),
-            pollMs: config.indexer.pollMs,
-          },
-          log.child({ part: "indexer" }),
-        )
+      ? createMarketplaceIndexer(services, client, {
+          deployment,
+          startHeight: Math.max(config.indexer.startHeight, deployment.createdAtHeight),
+          pollMs: config.indexer.pollMs,
+          log: log.child({ part: "indexer" }),
+        })
       : undefined;
   indexer?.start();
   const monitor = setInterval(() => {

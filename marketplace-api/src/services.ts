@@ -1,3 +1,4 @@
+import { IndexStore } from "@gpuc/indexer";
 import { type EscrowDeployment, Signer, type StakeDeployment } from "@gpuc/offchain";
 import { createLogger, type Database, type Logger } from "@gpuc/platform";
 import { ApiKeysRepository } from "./auth/api-keys.repository.ts";
@@ -12,12 +13,17 @@ import { loadSigningKey, type SigningKey } from "./credentials/signing-key.ts";
 import { GpusRepository } from "./gpus/gpus.repository.ts";
 import { HeartbeatsRepository } from "./heartbeats/heartbeats.repository.ts";
 import { HeartbeatsService } from "./heartbeats/heartbeats.service.ts";
-import { IndexRepository } from "./indexer/index.repository.ts";
+import { ArbiterService } from "./instances/arbiter.service.ts";
+import { DisputesService } from "./instances/disputes.service.ts";
+import { EscrowFollower } from "./instances/escrow-follower.ts";
 import { EscrowRefunds } from "./instances/escrow-refunds.ts";
+import { ExecutorReportsService } from "./instances/executor-reports.service.ts";
+import { FundingService } from "./instances/funding.service.ts";
 import { IndexedEscrows } from "./instances/indexed-escrows.ts";
 import { InstancesRepository } from "./instances/instances.repository.ts";
 import { InstancesService } from "./instances/instances.service.ts";
 import { EscrowRefundsRepository } from "./instances/refunds.repository.ts";
+import { InstanceTransitions } from "./instances/transitions.ts";
 import { ProvidersRepository } from "./providers/providers.repository.ts";
 import { ProvidersService } from "./providers/providers.service.ts";
 import { ChainParams } from "./providers/stake.ts";
@@ -53,7 +59,7 @@ export function createServices(deps: MarketplaceDeps) {
   const deployment = deps.deployment ?? NO_DEPLOYMENT;
   const log = deps.log ?? createLogger("marketplace-api");
   const signingKey = deps.signingKey ?? loadSigningKey(config.jwt, log);
-  const index = new IndexRepository(db);
+  const index = new IndexStore(db);
   const apiKeysRepo = new ApiKeysRepository(db);
   const providersRepo = new ProvidersRepository(db);
   const params = new ChainParams(index, config.minStakePerGpu);
@@ -69,34 +75,23 @@ export function createServices(deps: MarketplaceDeps) {
     config.network,
     log,
   );
-  const instancesRepo = new InstancesRepository(db);
-  const refundsRepo = new EscrowRefundsRepository(db);
-  const escrowRefunds = new EscrowRefunds(refundsRepo, clock, log, config.network, deps.settlement);
-  const instances = new InstancesService({
+  const rentals = createRentalServices(deps, {
     db,
-    repo: instancesRepo,
-    gpus,
-    providers: providersRepo,
-    index,
-    escrows: new IndexedEscrows(index, deployment),
-    credentials,
     clock,
     log,
-    network: config.network,
-    billingHourS: config.billingHourS,
-    escrowStartSlackBlocks: config.escrowStartSlackBlocks,
-    failedEscrowRefundAfterBlocks: config.failedEscrowRefundAfterBlocks,
-    maxUnfundedRentals: config.maxUnfundedRentals,
-    chain: deps.chain,
-    settlement: deps.settlement,
-    refunds: escrowRefunds,
+    deployment,
+    index,
+    gpus,
+    providersRepo,
+    credentials,
   });
   const heartbeatsRepo = new HeartbeatsRepository(db);
   const heartbeats = new HeartbeatsService(
     heartbeatsRepo,
     providers,
-    instancesRepo,
-    instances,
+    rentals.instancesRepo,
+    rentals.disputes,
+    rentals.escrowFollower,
     clock,
     config.heartbeats,
     log,
@@ -120,16 +115,92 @@ export function createServices(deps: MarketplaceDeps) {
     providers,
     providersRepo,
     credentials,
-    instances,
-    instancesRepo,
-    escrowRefunds,
-    refundsRepo,
+    ...rentals,
     heartbeats,
     heartbeatsRepo,
   };
 }
 
 export type Services = ReturnType<typeof createServices>;
+
+interface Shared {
+  db: Database;
+  clock: Clock;
+  log: Logger;
+  deployment: RentalDeployment;
+  index: IndexStore;
+  gpus: GpusRepository;
+  providersRepo: ProvidersRepository;
+  credentials: CredentialsService;
+}
+
+/**
+ * The rental services, one job each. Funding needs a chain and the arbiter needs a settlement key: without them
+ * they are not built (the routes that need them answer 503), rather than built and asserting in every method.
+ */
+function createRentalServices(deps: MarketplaceDeps, shared: Shared) {
+  const { config } = deps;
+  const { db, clock, log, index, gpus } = shared;
+  const instancesRepo = new InstancesRepository(db);
+  const refundsRepo = new EscrowRefundsRepository(db);
+  const providers = shared.providersRepo;
+  const transitions = new InstanceTransitions({ db, repo: instancesRepo, gpus, providers, clock, log });
+  const arbiter =
+    deps.settlement &&
+    new ArbiterService({
+      repo: instancesRepo,
+      refunds: refundsRepo,
+      transitions,
+      settlement: deps.settlement,
+      clock,
+      log,
+      failedEscrowRefundAfterBlocks: config.failedEscrowRefundAfterBlocks,
+    });
+  const funding =
+    deps.chain &&
+    new FundingService({
+      db,
+      repo: instancesRepo,
+      gpus,
+      providers,
+      index,
+      transitions,
+      chain: deps.chain,
+      clock,
+      log,
+      network: config.network,
+      maxUnfundedRentals: config.maxUnfundedRentals,
+    });
+  const escrowFollower = new EscrowFollower({
+    db,
+    repo: instancesRepo,
+    providers,
+    index,
+    escrows: new IndexedEscrows(index, shared.deployment),
+    refunds: new EscrowRefunds(refundsRepo, clock, log, config.network),
+    transitions,
+    clock,
+    log,
+    network: config.network,
+    billingHourS: config.billingHourS,
+    escrowStartSlackBlocks: config.escrowStartSlackBlocks,
+  });
+  return {
+    instancesRepo,
+    refundsRepo,
+    instances: new InstancesService({
+      repo: instancesRepo,
+      transitions,
+      credentials: shared.credentials,
+      clock,
+    }),
+    funding,
+    escrowFollower,
+    executorReports: new ExecutorReportsService({ repo: instancesRepo, gpus, providers, transitions }),
+    disputes: new DisputesService({ repo: instancesRepo, index, transitions, arbiter, clock, log }),
+    arbiter,
+  };
+}
 
 /** The address of the ARBITER_SECRET_HEX key: the one wallet that holds the `arbiter` scope. */
 function arbiterAddress(config: MarketplaceConfig): string | undefined {

@@ -1,6 +1,6 @@
 import type { Box } from "@fleet-sdk/common";
+import type { IndexedBox, IndexStore } from "@gpuc/indexer";
 import type { KnownBox, LineageView } from "@gpuc/offchain";
-import type { BoxKind, IndexedBox, IndexRepository } from "../indexer/index.repository.ts";
 
 /** An indexed box as offchain's decoders and lineage walkers read boxes. */
 export function toFleetBox(box: IndexedBox): Box<string> {
@@ -25,10 +25,7 @@ export function toFleetBox(box: IndexedBox): Box<string> {
  * @example
  * const { escrow } = await followEscrow(indexedLineage(index, "escrow"), opening, { deployment });
  */
-export function indexedLineage(
-  index: Pick<IndexRepository, "box" | "createdBy">,
-  kind: BoxKind,
-): LineageView {
+export function indexedLineage(index: Pick<IndexStore, "box" | "createdBy">, kind: string): LineageView {
   const known = (box: IndexedBox): KnownBox => ({
     box: toFleetBox(box),
     inclusionHeight: box.inclusionHeight,

@@ -1,9 +1,15 @@
 import { fileURLToPath } from "node:url";
+import { migrateIndex } from "@gpuc/indexer";
 import { type Database, loadMigrations, migrate } from "@gpuc/platform";
 
 const MIGRATIONS = fileURLToPath(new URL("../../migrations", import.meta.url));
 
-/** Applies the marketplace's migrations (`marketplace-api/migrations/*.sql`); idempotent. */
+/**
+ * Applies the chain index's migrations, then the marketplace's own (`marketplace-api/migrations/*.sql`): the
+ * marketplace reads its boxes from the index in the same database. Idempotent.
+ */
 export async function migrateMarketplace(db: Database): Promise<string[]> {
-  return migrate(db.pool, "marketplace", await loadMigrations(MIGRATIONS));
+  const index = await migrateIndex(db);
+  const own = await migrate(db.pool, "marketplace", await loadMigrations(MIGRATIONS));
+  return [...index.map((id) => `indexer/${id}`), ...own];
 }

@@ -4,8 +4,9 @@ import { CanonicalJsonError, heartbeatMessage, type Json, LIVE_STATES } from "@g
 import { verifyWalletSignature } from "../auth/signature.ts";
 import type { Clock } from "../core/clock.ts";
 import type { Principal } from "../core/route.ts";
+import type { DisputesService } from "../instances/disputes.service.ts";
+import type { EscrowFollower } from "../instances/escrow-follower.ts";
 import type { InstancesRepository } from "../instances/instances.repository.ts";
-import type { InstancesService } from "../instances/instances.service.ts";
 import type { ProvidersService } from "../providers/providers.service.ts";
 import type { HeartbeatsRepository } from "./heartbeats.repository.ts";
 
@@ -51,7 +52,8 @@ export class HeartbeatsService {
     private readonly repo: HeartbeatsRepository,
     private readonly providers: ProvidersService,
     private readonly instancesRepo: InstancesRepository,
-    private readonly instances: InstancesService,
+    private readonly disputes: DisputesService,
+    private readonly follower: EscrowFollower,
     private readonly clock: Clock,
     private readonly settings: HeartbeatSettings,
     private readonly log: Logger,
@@ -109,13 +111,13 @@ export class HeartbeatsService {
     const closed: string[] = [];
     for (const row of silent) {
       try {
-        await this.instances.closeProviderDown(row.id);
+        await this.disputes.closeProviderDown(row.id);
         closed.push(row.id);
       } catch (error) {
         this.log.error("PROVIDER_DOWN_CLOSE_FAILED", { instanceId: row.id, error });
       }
     }
-    await this.instances.expireUnfunded(FUNDING_TIMEOUT_MS);
+    await this.follower.expireUnfunded(FUNDING_TIMEOUT_MS);
     for (const provider of await this.providers.allIds()) await this.refreshReliability(provider, now);
     await this.repo.prune(new Date(now.getTime() - this.settings.reliabilityWindowS * 1000));
     return { offline, closed };

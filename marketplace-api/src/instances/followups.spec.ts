@@ -35,9 +35,7 @@ import { z } from "zod";
 import { ArbiterSettlement } from "../chain/arbiter-settlement.ts";
 import { rentalIdOf, type Settlement } from "../chain/gateway.ts";
 import { NodeRentalChain } from "../chain/node-rental-chain.ts";
-import { BoxClassifier } from "../indexer/classify.ts";
-import { indexerHooks } from "../indexer/hooks.ts";
-import { ChainIndexer } from "../indexer/indexer.ts";
+import { createMarketplaceIndexer } from "../indexing.ts";
 import { createServices } from "../services.ts";
 import { registerProvider, sampleListing } from "../testing/fixtures.ts";
 import { type Harness, ok, problemOf, startHarness } from "../testing/harness.ts";
@@ -52,7 +50,7 @@ const quiet = createLogger("marketplace-api", { level: "error" });
 describe("Rental follow-ups on a deployed protocol", () => {
   let pc: ProtocolChain;
   let h: Harness;
-  let indexer: ChainIndexer;
+  let indexer: ReturnType<typeof createMarketplaceIndexer>;
   let consumer: TestWallet;
   let consumerToken: string;
   let consumerSigner: Signer;
@@ -260,15 +258,12 @@ describe("Rental follow-ups on a deployed protocol", () => {
         deployment: pc.deployment,
       },
     );
-    indexer = new ChainIndexer(
-      pc.chain.client,
-      h.db,
-      h.services.index,
-      new BoxClassifier(pc.deployment),
-      indexerHooks(h.services),
-      { startHeight: 1, pollMs: 50 },
-      quiet,
-    );
+    indexer = createMarketplaceIndexer(h.services, pc.chain.client, {
+      deployment: pc.deployment,
+      startHeight: 1,
+      pollMs: 50,
+      log: quiet,
+    });
     await indexer.syncOnce();
     consumerToken = (await h.signIn(consumer)).token;
   });
@@ -717,7 +712,7 @@ describe("Rental follow-ups on a deployed protocol", () => {
       tx_id: expect.stringMatching(/^[0-9a-f]{64}$/),
     });
     // The next block's sync sees the refund pending and does not resolve again.
-    expect(await h.services.escrowRefunds.refundPending()).toBe(0);
+    expect(await h.services.arbiter!.refundPending()).toBe(0);
     await mineAndIndex();
 
     expect(await pc.chain.client.transaction(refund!.tx_id!)).toBeDefined();
@@ -807,7 +802,7 @@ describe("Rental follow-ups on a deployed protocol", () => {
       }),
       409,
     );
-    expect(await h.services.instances.refundFailedEscrows(await pc.chain.client.height())).toEqual([]);
+    expect(await h.services.arbiter!.refundFailedEscrows(await pc.chain.client.height())).toEqual([]);
   });
 
   it("Should not let one wallet reserve GPUs beyond its GPUC or more than 2 awaiting funding", async () => {

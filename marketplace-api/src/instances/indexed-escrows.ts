@@ -1,3 +1,4 @@
+import type { IndexedBox, IndexStore } from "@gpuc/indexer";
 import {
   checkOpening,
   type EscrowDeployment,
@@ -10,7 +11,6 @@ import {
   verifySuccessor,
 } from "@gpuc/offchain";
 import { indexedLineage, toFleetBox } from "../chain/indexed-lineage.ts";
-import type { IndexedBox, IndexRepository } from "../indexer/index.repository.ts";
 
 /**
  * Escrows as the marketplace's index holds them, read and followed by `@gpuc/offchain` (its decoder, lineage
@@ -18,7 +18,7 @@ import type { IndexedBox, IndexRepository } from "../indexer/index.repository.ts
  */
 export class IndexedEscrows {
   constructor(
-    private readonly index: Pick<IndexRepository, "box" | "createdBy">,
+    private readonly index: Pick<IndexStore, "box" | "createdBy">,
     /** The deployment's escrow contract and GPUC token: what an escrow box is. */
     private readonly deployment: EscrowDeployment,
   ) {}

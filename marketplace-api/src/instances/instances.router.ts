@@ -1,3 +1,4 @@
+import { HttpError } from "@gpuc/platform/http";
 import {
   CREDENTIAL_SCOPES,
   createdInstanceSchema,
@@ -19,9 +20,37 @@ import {
   resolveRequest,
 } from "@gpuc/sdk";
 import { defineRoute, type Route } from "../core/route.ts";
+import type { ArbiterService } from "./arbiter.service.ts";
+import type { DisputesService } from "./disputes.service.ts";
+import type { ExecutorReportsService } from "./executor-reports.service.ts";
+import type { FundingService } from "./funding.service.ts";
 import type { InstancesService } from "./instances.service.ts";
 
-export function instancesRoutes(instances: InstancesService): Route[] {
+export interface RentalServices {
+  instances: InstancesService;
+  /** Absent without a chain connection: renting and topping up answer 503. */
+  funding: FundingService | undefined;
+  executorReports: ExecutorReportsService;
+  disputes: DisputesService;
+  /** Absent without an arbiter key: resolving answers 503. */
+  arbiter: ArbiterService | undefined;
+}
+
+/** A service the marketplace runs without (no chain, no arbiter key), or the 503 that says what to configure. */
+function configured<T>(service: T | undefined, missing: string): T {
+  if (!service) throw new HttpError(503, missing);
+  return service;
+}
+
+export function instancesRoutes(rentals: RentalServices): Route[] {
+  const { instances, executorReports, disputes } = rentals;
+  const funding = () =>
+    configured(
+      rentals.funding,
+      "The marketplace has no chain connection configured; set ERGO_NODE_URL and GPUC_DEPLOYMENT_FILE",
+    );
+  const arbiter = () =>
+    configured(rentals.arbiter, "The marketplace has no arbiter key configured; set ARBITER_SECRET_HEX");
   return [
     defineRoute({
       method: "post",
@@ -34,7 +63,7 @@ export function instancesRoutes(instances: InstancesService): Route[] {
       status: 201,
       errors: [402, 404, 409, 503],
       handle: async ({ principal, body }) => {
-        const { instance, unsignedTx } = await instances.create(principal!, body);
+        const { instance, unsignedTx } = await funding().create(principal!, body);
         return { instance, unsignedTx: { ...unsignedTx } };
       },
     }),
@@ -48,7 +77,7 @@ export function instancesRoutes(instances: InstancesService): Route[] {
       body: fundingRequest,
       response: instanceSchema,
       errors: [404, 409, 422, 503],
-      handle: ({ principal, params, body }) => instances.fund(principal!, params.id, body.signedTx),
+      handle: ({ principal, params, body }) => funding().fund(principal!, params.id, body.signedTx),
     }),
     defineRoute({
       method: "get",
@@ -93,7 +122,7 @@ export function instancesRoutes(instances: InstancesService): Route[] {
       response: createdInstanceSchema,
       errors: [402, 404, 409, 503],
       handle: async ({ principal, params, body }) => {
-        const { instance, unsignedTx } = await instances.extendTx(principal!, params.id, body.hours);
+        const { instance, unsignedTx } = await funding().extendTx(principal!, params.id, body.hours);
         return { instance, unsignedTx: { ...unsignedTx } };
       },
     }),
@@ -107,7 +136,7 @@ export function instancesRoutes(instances: InstancesService): Route[] {
       body: fundingRequest,
       response: instanceSchema,
       errors: [404, 409, 422, 503],
-      handle: ({ principal, params, body }) => instances.extendFunding(principal!, params.id, body.signedTx),
+      handle: ({ principal, params, body }) => funding().extendFunding(principal!, params.id, body.signedTx),
     }),
     defineRoute({
       method: "post",
@@ -119,7 +148,7 @@ export function instancesRoutes(instances: InstancesService): Route[] {
       body: disputeRequest,
       response: instanceSchema,
       errors: [404, 409],
-      handle: ({ principal, params, body }) => instances.dispute(principal!, params.id, body.reason),
+      handle: ({ principal, params, body }) => disputes.dispute(principal!, params.id, body.reason),
     }),
     defineRoute({
       method: "post",
@@ -131,7 +160,7 @@ export function instancesRoutes(instances: InstancesService): Route[] {
       body: resolveRequest,
       response: instanceSchema,
       errors: [404, 409, 503],
-      handle: ({ params, body }) => instances.resolve(params.id, body.providerShare),
+      handle: ({ params, body }) => arbiter().resolve(params.id, body.providerShare),
     }),
     defineRoute({
       method: "post",
@@ -157,7 +186,7 @@ export function instancesRoutes(instances: InstancesService): Route[] {
       body: instanceEventRequest,
       response: instanceSchema,
       errors: [404, 409],
-      handle: ({ principal, params, body }) => instances.report(principal!, params.id, body),
+      handle: ({ principal, params, body }) => executorReports.report(principal!, params.id, body),
     }),
     defineRoute({
       method: "get",
@@ -170,7 +199,7 @@ export function instancesRoutes(instances: InstancesService): Route[] {
       response: executorInstanceListSchema,
       errors: [404],
       handle: async ({ principal, params, query }) => ({
-        items: await instances.forExecutor(principal!, params.providerId, query.state ?? LIVE_STATES),
+        items: await executorReports.forExecutor(principal!, params.providerId, query.state ?? LIVE_STATES),
       }),
     }),
   ];

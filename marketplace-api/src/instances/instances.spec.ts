@@ -16,9 +16,7 @@ import { createRemoteJWKSet, jwtVerify } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { NodeRentalChain } from "../chain/node-rental-chain.ts";
-import { BoxClassifier } from "../indexer/classify.ts";
-import { indexerHooks } from "../indexer/hooks.ts";
-import { ChainIndexer } from "../indexer/indexer.ts";
+import { createMarketplaceIndexer } from "../indexing.ts";
 import { registerProvider, sampleListing } from "../testing/fixtures.ts";
 import { type Harness, ok, problemOf, startHarness } from "../testing/harness.ts";
 import { TestWallet } from "../testing/wallet.ts";
@@ -31,7 +29,7 @@ describe("Rentals end to end on the devnet", () => {
   let consumer: TestWallet;
   let consumerToken: string;
   let signer: Signer;
-  let indexer: ChainIndexer;
+  let indexer: ReturnType<typeof createMarketplaceIndexer>;
   let provider: Awaited<ReturnType<typeof registerProvider>>;
   let gpuId: string;
 
@@ -91,15 +89,12 @@ describe("Rentals end to end on the devnet", () => {
       { billingHourS: 3600 },
       { chain: new NodeRentalChain(chain.client, deployment), deployment },
     );
-    indexer = new ChainIndexer(
-      chain.client,
-      h.db,
-      h.services.index,
-      new BoxClassifier(deployment),
-      indexerHooks(h.services),
-      { startHeight: 1, pollMs: 50 },
-      createLogger("indexer", { level: "error" }),
-    );
+    indexer = createMarketplaceIndexer(h.services, chain.client, {
+      deployment: deployment,
+      startHeight: 1,
+      pollMs: 50,
+      log: createLogger("indexer", { level: "error" }),
+    });
     await indexer.syncOnce();
     consumerToken = (await h.signIn(consumer)).token;
     provider = await registerProvider(h, sampleListing({ pricePerHour: String(20n * GPUC), maxHours: 100 }));

@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import type { IndexedBox, IndexStore } from "@gpuc/indexer";
 import {
   type StakeState as ChainStake,
   followStake,
@@ -13,7 +14,6 @@ import { type NetworkName, p2pkTree } from "../chain/address.ts";
 import { indexedLineage, toFleetBox } from "../chain/indexed-lineage.ts";
 import type { Clock } from "../core/clock.ts";
 import type { Principal } from "../core/route.ts";
-import type { IndexedBox, IndexRepository } from "../indexer/index.repository.ts";
 import type { ProviderRow, ProvidersRepository, StakeState } from "./providers.repository.ts";
 import type { ChainParams } from "./stake.ts";
 
@@ -22,7 +22,7 @@ export class ProvidersService {
   constructor(
     private readonly db: Database,
     private readonly repo: ProvidersRepository,
-    private readonly index: IndexRepository,
+    private readonly index: IndexStore,
     /** The deployment's Provider Stake contract: what a stake box is. */
     private readonly deployment: StakeDeployment,
     private readonly params: ChainParams,

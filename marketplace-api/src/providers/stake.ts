@@ -1,11 +1,11 @@
+import type { IndexStore } from "@gpuc/indexer";
 import { MalformedConfigBoxError, parseConfigBox } from "@gpuc/offchain";
 import { toFleetBox } from "../chain/indexed-lineage.ts";
-import type { IndexRepository } from "../indexer/index.repository.ts";
 
 /** Reads protocol parameters from the indexed Config box, falling back to configured values before it is seen. */
 export class ChainParams {
   constructor(
-    private readonly index: IndexRepository,
+    private readonly index: IndexStore,
     private readonly fallbackMinStakePerGpu: bigint,
   ) {}
 

@@ -1,9 +1,9 @@
+import type { IndexStore } from "@gpuc/indexer";
 import { statusSchema } from "@gpuc/sdk";
 import { defineRoute, type Route } from "../core/route.ts";
-import type { IndexRepository } from "../indexer/index.repository.ts";
 
 export function statusRoutes(
-  index: IndexRepository,
+  index: IndexStore,
   network: "mainnet" | "testnet",
   indexerEnabled: boolean,
 ): Route[] {

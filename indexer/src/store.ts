@@ -1,10 +1,9 @@
 import type { Database } from "@gpuc/platform";
 
-export type BoxKind = "config" | "bank" | "account" | "stake" | "escrow" | "wallet";
-
+/** A box a rule kept, as the index holds it. `kind` is the name of the rule that kept it. */
 export interface IndexedBox {
   boxId: string;
-  kind: BoxKind;
+  kind: string;
   txId: string;
   outputIndex: number;
   ergoTree: string;
@@ -28,7 +27,7 @@ export interface IndexedBlock {
 
 interface BoxRow {
   box_id: string;
-  kind: BoxKind;
+  kind: string;
   tx_id: string;
   output_index: number;
   ergo_tree: string;
@@ -58,8 +57,12 @@ const toBox = (row: BoxRow): IndexedBox => ({
   spentHeight: row.spent_height,
 });
 
-/** The chain index: followed blocks, and the project's boxes with their spends. */
-export class IndexRepository {
+/**
+ * The chain index: the followed blocks (the highest is the cursor) and the kept boxes with their spends. Every
+ * query runs in the enclosing `db.transaction`, so a subscriber reading it in a block's transaction sees that
+ * block already applied.
+ */
+export class IndexStore {
   constructor(private readonly db: Database) {}
 
   async tip(): Promise<IndexedBlock | undefined> {
@@ -144,7 +147,7 @@ export class IndexRepository {
     return rows[0] && toBox(rows[0]);
   }
 
-  async unspentByKind(kind: BoxKind): Promise<IndexedBox[]> {
+  async unspentByKind(kind: string): Promise<IndexedBox[]> {
     const rows = await this.db.query<BoxRow>(
       "SELECT * FROM chain_boxes WHERE kind = $1 AND spent_tx_id IS NULL ORDER BY inclusion_height, box_id",
       [kind],
@@ -153,7 +156,7 @@ export class IndexRepository {
   }
 
   /** The unspent box of `kind` whose register `register` equals `value` (e.g. a stake by its owner R4). */
-  async unspentByRegister(kind: BoxKind, register: string, value: string): Promise<IndexedBox[]> {
+  async unspentByRegister(kind: string, register: string, value: string): Promise<IndexedBox[]> {
     const rows = await this.db.query<BoxRow>(
       `SELECT * FROM chain_boxes WHERE kind = $1 AND spent_tx_id IS NULL AND registers ->> $2 = $3
        ORDER BY inclusion_height DESC, box_id`,
@@ -163,7 +166,7 @@ export class IndexRepository {
   }
 
   /** The boxes of `kind` that transaction `txId` created, in output order (a spend's successors). */
-  async createdBy(txId: string, kind: BoxKind): Promise<IndexedBox[]> {
+  async createdBy(txId: string, kind: string): Promise<IndexedBox[]> {
     const rows = await this.db.query<BoxRow>(
       "SELECT * FROM chain_boxes WHERE tx_id = $1 AND kind = $2 ORDER BY output_index",
       [txId, kind],
