@@ -6,9 +6,10 @@
 //   top-level file (`config.ts`, `services.ts`). This is the rule that matters for reading the code: `config.ts`
 //   may not import `agent/` when `agent/` imports `config.ts`, and a feature folder may not reach back into the
 //   composition root that wires it.
-// Specs and test harnesses (`*.spec.ts`, `testing/`) may import anything and are left out.
-import { readdirSync, statSync } from "node:fs";
-import { join } from "node:path";
+// Specs and test harnesses (`*.spec.ts`, `testing/`) may import anything and are left out of those two.
+// And across workspaces: every file (specs included) imports another workspace only through its `exports` map.
+import { readdirSync, readFileSync, statSync } from "node:fs";
+import { dirname, join, relative, resolve } from "node:path";
 import madge from "madge";
 
 const root = join(import.meta.dirname, "..");
@@ -123,10 +124,52 @@ async function check(workspace: string): Promise<string[]> {
   return problems.map((problem) => `${workspace}: ${problem}`);
 }
 
-const problems = (await Promise.all(workspaces().map(check))).flat();
+function sourceFiles(folder: string): string[] {
+  return readdirSync(folder, { withFileTypes: true }).flatMap((entry) => {
+    const path = join(folder, entry.name);
+    if (entry.isDirectory()) return entry.name === "node_modules" ? [] : sourceFiles(path);
+    return /\.tsx?$/.test(entry.name) ? [path] : [];
+  });
+}
+
+const exportsOf = (workspace: string): string[] => {
+  const manifest = JSON.parse(readFileSync(join(root, workspace, "package.json"), "utf8")) as {
+    exports?: Record<string, string>;
+  };
+  return Object.keys(manifest.exports ?? { ".": "" });
+};
+
+/** Imports that reach into another workspace's files instead of its `exports` map. */
+function reaches(workspace: string): string[] {
+  const names = new Map(workspaces().map((name) => [`@gpuc/${name}`, name]));
+  const problems: string[] = [];
+  for (const file of sourceFiles(join(root, workspace))) {
+    const text = readFileSync(file, "utf8");
+    for (const [, spec] of text.matchAll(/(?:from|import)\s*\(?\s*["']([^"']+)["']/g)) {
+      const where = relative(root, file);
+      if (spec.startsWith(".")) {
+        const target = relative(root, resolve(dirname(file), spec));
+        if (!target.startsWith(`${workspace}/`))
+          problems.push(`${where} imports ${spec} (another workspace's file)`);
+        continue;
+      }
+      const match = /^(@gpuc\/[^/]+)(\/.*)?$/.exec(spec);
+      const other = match && names.get(match[1]);
+      if (other && !exportsOf(other).includes(`.${match[2] ?? ""}`))
+        problems.push(`${where} imports ${spec}, which @gpuc/${other} does not export`);
+    }
+  }
+  return problems.map((problem) => `${workspace}: ${problem}`);
+}
+
+const problems = [...(await Promise.all(workspaces().map(check))).flat(), ...workspaces().flatMap(reaches)];
 if (problems.length > 0) {
-  console.error(`Import arrows must go one way inside a workspace; found ${problems.length} cycle(s):`);
+  console.error(
+    `Import arrows must go one way, and across workspaces only through exports; ${problems.length} problem(s):`,
+  );
   for (const problem of problems) console.error(`  ${problem}`);
   process.exit(1);
 }
-console.log(`imports: no cycles in ${workspaces().length} workspaces`);
+console.log(
+  `imports: no cycles and no reach into another workspace's files, in ${workspaces().length} workspaces`,
+);

@@ -3,6 +3,7 @@
 import { defaultConfig, startMarketplace } from "@gpuc/marketplace-api";
 import { createLogger, createPool, Database } from "@gpuc/platform";
 import { createTestDatabase } from "@gpuc/platform/testing";
+import { INSTANCE_STATES } from "@gpuc/sdk";
 
 const RENTALS = Number(process.argv[2] ?? 10_000);
 const COLD = 3;
@@ -54,11 +55,11 @@ async function seed(db: Database, n: number): Promise<void> {
     `INSERT INTO instances (id, consumer_address, provider_id, gpu_id, state, image, hours, price_per_hour, amount,
        close_reason, settlement_tx_id, escrow_box_id, created_at, updated_at)
      SELECT gen_random_uuid(), 'c', g.provider_id, g.id,
-       (ARRAY['Created','Funded','Starting','Running','Stopping','Completed','Failed','Disputed','Resolved'])[1 + i % 9],
+       ($2::text[])[1 + i % 9],
        'img', 1, 1, 1, CASE WHEN i % 9 = 6 THEN 'provider_down' WHEN i % 9 = 8 THEN 'arbiter' END,
        CASE WHEN i % 9 IN (6, 8) THEN md5(i::text) END, md5('e' || i), now(), now()
      FROM gpus g, generate_series(1, $1::int) i`,
-    [n],
+    [n, INSTANCE_STATES],
   );
   await db.query(
     `INSERT INTO chain_boxes (box_id, kind, tx_id, output_index, ergo_tree, value, assets, registers, creation_height,

@@ -7,7 +7,6 @@ import {
   parseStakeBox,
   type Signer,
   type StakeState,
-  sigmaPropRegister,
   toErgoTree,
   type WalletContext,
   waitForConfirmations,
@@ -64,11 +63,17 @@ export class ChainContext {
 
   /** The owner's Credit Account, if it has one (the newest when several). */
   async creditAccount(owner: string): Promise<CreditAccount | undefined> {
-    const register = sigmaPropRegister(owner);
+    const tree = toErgoTree(owner);
     const boxes = await this.client.unspentByErgoTree(this.deployment.contracts.creditAccount.ergoTree);
-    const mine = boxes.filter((box) => box.additionalRegisters.R4 === register);
-    const box = mine.at(-1);
-    return box ? parseCreditAccount(box, this.deployment) : undefined;
+    const accounts = boxes.flatMap((box) => {
+      try {
+        const account = parseCreditAccount(box, this.deployment);
+        return account.owner === tree ? [account] : [];
+      } catch {
+        return []; // a box someone sent to the Credit Account address without its registers
+      }
+    });
+    return accounts.at(-1);
   }
 
   /** The provider's stake box, if it has one (the newest when several). */
