@@ -145,7 +145,7 @@ function reaches(workspace: string): string[] {
   const problems: string[] = [];
   for (const file of sourceFiles(join(root, workspace))) {
     const text = readFileSync(file, "utf8");
-    for (const [, spec] of text.matchAll(/(?:from|import)\s*\(?\s*["']([^"']+)["']/g)) {
+    for (const [, spec = ""] of text.matchAll(/(?:from|import)\s*\(?\s*["']([^"']+)["']/g)) {
       const where = relative(root, file);
       if (spec.startsWith(".")) {
         const target = relative(root, resolve(dirname(file), spec));
@@ -154,7 +154,7 @@ function reaches(workspace: string): string[] {
         continue;
       }
       const match = /^(@gpuc\/[^/]+)(\/.*)?$/.exec(spec);
-      const other = match && names.get(match[1]);
+      const other = match?.[1] && names.get(match[1]);
       if (other && !exportsOf(other).includes(`.${match[2] ?? ""}`))
         problems.push(`${where} imports ${spec}, which @gpuc/${other} does not export`);
     }

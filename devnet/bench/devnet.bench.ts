@@ -1,6 +1,9 @@
 // `npm run bench:devnet`: simple transfers validated per second through the HTTP API (POST /transactions), through
 // the in-process `submit`, and raw ergo-lib `validate_tx`, in one run. Transfers are built and signed beforehand,
 // so signing is not measured. Prints one JSON object.
+import { chmod, mkdtemp } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
 import { OutputBuilder, RECOMMENDED_MIN_FEE_VALUE, TransactionBuilder } from "@fleet-sdk/core";
 import { createLogger } from "@gpuc/platform";
 import { createTestDatabase, type TestDatabase } from "@gpuc/platform/testing";
@@ -72,11 +75,10 @@ async function startDevnet(): Promise<{ devnet: Devnet; database?: TestDatabase;
       kind: "postgresql",
     };
   } catch {
-    // No PostgreSQL server here: the embedded PGlite database, in memory.
-    return {
-      devnet: await Devnet.start({ dataDir: "memory://", blockMs: 0, port: 0, logger }),
-      kind: "pglite",
-    };
+    // No PostgreSQL server here: the embedded one, in a throwaway folder.
+    const dataDir = join(await mkdtemp(join(tmpdir(), "gpuc-devnet-bench-")), "pg");
+    await chmod(dirname(dataDir), 0o755);
+    return { devnet: await Devnet.start({ dataDir, blockMs: 0, port: 0, logger }), kind: "embedded" };
   }
 }
 

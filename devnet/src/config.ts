@@ -6,7 +6,7 @@ const devnetEnv = z.object({
   DEVNET_HOST: z.string().min(1).default("127.0.0.1"),
   DEVNET_BLOCK_MS: z.coerce.number().int().min(0).default(2000),
   DEVNET_NETWORK: z.enum(["testnet", "mainnet"]).default("testnet"),
-  /** PostgreSQL; absent: embedded PGlite in DEVNET_DATA_DIR. */
+  /** PostgreSQL; absent: embedded PostgreSQL in DEVNET_DATA_DIR. */
   DATABASE_URL: z.string().url().optional(),
   DEVNET_DATA_DIR: z.string().min(1).default(".data/devnet-pg"),
 });

@@ -25,7 +25,7 @@ import { MAX_ITEMS } from "./http/params.ts";
 import type { Box } from "./tx/types.ts";
 
 export interface DevnetOptions {
-  /** PostgreSQL URL. Without one, an embedded PGlite database persists in `dataDir`. */
+  /** PostgreSQL URL. Without one, an embedded PostgreSQL server keeps it in `dataDir`. */
   readonly databaseUrl?: string;
   /** Folder of the embedded database when no `databaseUrl` is given (default `.data/devnet-pg`). */
   readonly dataDir?: string;

@@ -60,7 +60,7 @@ export interface ExecutorOverrides {
 }
 
 /**
- * Starts a whole executor from its configuration: database (embedded PGlite unless DATABASE_URL), migrations,
+ * Starts a whole executor from its configuration: database (embedded PostgreSQL unless DATABASE_URL), migrations,
  * Docker, GPU probe, provider key, agent loops and the HTTP API.
  *
  * @example

@@ -11,7 +11,7 @@ const level = z.enum(["debug", "info", "warn", "error"]);
 export const systemEnvSchema = z.object({
   /** Everything `npm start` keeps: embedded database, deployment, demo wallets, keys. */
   GPUC_DATA_DIR: z.string().default(".data"),
-  /** PostgreSQL for every part; unset: one embedded PGlite under `<GPUC_DATA_DIR>/pg`. */
+  /** PostgreSQL for every part; unset: one embedded PostgreSQL server under `<GPUC_DATA_DIR>/pg`. */
   DATABASE_URL: z.url().optional(),
   /** A real Ergo node (with extraIndex); unset: the in-process devnet. */
   ERGO_NODE_URL: z.url().optional(),

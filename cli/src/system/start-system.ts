@@ -33,7 +33,7 @@ interface Part {
 }
 
 /**
- * Starts the whole marketplace: database (embedded PGlite unless DATABASE_URL), chain (in-process devnet unless
+ * Starts the whole marketplace: database (embedded PostgreSQL unless DATABASE_URL), chain (in-process devnet unless
  * ERGO_NODE_URL), the protocol deployment (deployed on the devnet's first start), demo wallets funded by the faucet,
  * the marketplace API with its indexer, and an executor when a Docker engine answers. One log line per part.
  *
@@ -174,17 +174,26 @@ async function assemble(
   };
 }
 
+/** A database URL fit for a log line: the password is a secret. */
+function redacted(databaseUrl: string): string {
+  const url = new URL(databaseUrl);
+  if (url.password) url.password = "***";
+  return url.toString();
+}
+
 async function database(config: SystemConfig, log: Logger, parts: Part[]): Promise<string> {
   if (config.env.DATABASE_URL) {
-    const url = new URL(config.env.DATABASE_URL);
-    if (url.password) url.password = "***";
-    log.info("PART_STARTED", { part: "database", kind: "PostgreSQL", url: url.toString() });
+    log.info("PART_STARTED", {
+      part: "database",
+      kind: "PostgreSQL",
+      url: redacted(config.env.DATABASE_URL),
+    });
     return config.env.DATABASE_URL;
   }
   const dataDir = join(config.dataDir, "pg");
   const pg = await startEmbeddedPostgres({ dataDir });
   parts.push({ name: "database", stop: () => pg.stop() });
-  log.info("PART_STARTED", { part: "database", kind: "embedded PGlite", dataDir, url: pg.url });
+  log.info("PART_STARTED", { part: "database", kind: "embedded PostgreSQL", dataDir, url: redacted(pg.url) });
   return pg.url;
 }
 

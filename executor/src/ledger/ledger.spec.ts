@@ -1,3 +1,6 @@
+import { chmod, mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { createPool, Database, startEmbeddedPostgres } from "@gpuc/platform";
 import { createTestDatabase } from "@gpuc/platform/testing";
 import { describe, expect, it } from "vitest";
@@ -7,7 +10,7 @@ import { migrateExecutor } from "./migrations.ts";
 
 const terms = { periodSeconds: 60, prepaidPeriods: 5, pricePerPeriod: 1_000n };
 
-// The same ledger code runs on a PostgreSQL server (DATABASE_URL) and on the embedded PGlite default.
+// The same ledger code runs on a PostgreSQL server (DATABASE_URL) and on the embedded server (the default).
 const backends = [
   {
     name: "PostgreSQL server",
@@ -17,10 +20,18 @@ const backends = [
     },
   },
   {
-    name: "embedded PGlite",
+    name: "embedded PostgreSQL",
     open: async () => {
-      const embedded = await startEmbeddedPostgres({ dataDir: "memory://" });
-      return { url: embedded.url, stop: () => embedded.stop() };
+      const dataDir = await mkdtemp(join(tmpdir(), "gpuc-ledger-"));
+      await chmod(dataDir, 0o755);
+      const embedded = await startEmbeddedPostgres({ dataDir: join(dataDir, "pg") });
+      return {
+        url: embedded.url,
+        stop: async () => {
+          await embedded.stop();
+          await rm(dataDir, { recursive: true, force: true });
+        },
+      };
     },
   },
 ];

@@ -1,9 +1,5 @@
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "../testing.ts";
-import { startEmbeddedPostgres } from "./embedded.ts";
 import { migrate } from "./migrate.ts";
 import { createPool } from "./pool.ts";
 import { Database } from "./transaction.ts";
@@ -45,27 +41,5 @@ describe("Database on a real PostgreSQL server", () => {
       "SELECT id, balance FROM accounts ORDER BY id",
     );
     expect(rows).toEqual([{ id: "alice", balance: 9007199254740993n }]);
-  });
-});
-
-describe("Embedded PostgreSQL (PGlite over the wire)", () => {
-  it("Should serve pg clients and keep data across a restart", async () => {
-    const dataDir = await mkdtemp(join(tmpdir(), "gpuc-pglite-"));
-    try {
-      const first = await startEmbeddedPostgres({ dataDir });
-      const db1 = new Database(createPool(first.url, { max: 2 }));
-      await migrate(db1.pool, "embedded-test", migrations);
-      await db1.close();
-      await first.stop();
-
-      const second = await startEmbeddedPostgres({ dataDir });
-      const db2 = new Database(createPool(second.url, { max: 2 }));
-      const rows = await db2.query<{ balance: bigint }>("SELECT balance FROM accounts");
-      expect(rows).toEqual([{ balance: 9007199254740993n }]);
-      await db2.close();
-      await second.stop();
-    } finally {
-      await rm(dataDir, { recursive: true, force: true });
-    }
   });
 });
