@@ -74,7 +74,14 @@ export function createApp(
   app.set("query parser", "simple");
   app.set("trust proxy", services.config.trustProxy);
   app.use(requestId(), accessLog({ log: services.log, level: "debug" }), metrics.middleware());
-  for (const path of SIGN_IN_PATHS) app.use(path, ipRateLimit(services.config.authRateLimit));
+  // A caller already holding a valid session or API key is not anonymous sign-in traffic: it never counts.
+  const signedIn = (req: express.Request) =>
+    services.auth.authenticate(req.headers.authorization).then(
+      (principal) => principal !== undefined,
+      () => false,
+    );
+  for (const path of SIGN_IN_PATHS)
+    app.use(path, ipRateLimit({ ...services.config.authRateLimit, skip: signedIn }));
   app.use(express.json({ limit: "1mb" }));
   const routes = apiRoutes(services, { indexerEnabled: options.indexerEnabled ?? false, metrics });
   const authorize = scopeAuthorizer((req) => services.auth.authenticate(req.headers.authorization));

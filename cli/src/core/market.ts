@@ -11,9 +11,12 @@ export function challengeSigner(signer: Signer): ChallengeSigner {
   };
 }
 
+/** A session this close to its expiry is renewed before use. */
+const SESSION_RENEW_MS = 60_000;
+
 /**
  * The marketplace for a wallet: @gpuc/sdk's client, signed in with the wallet's key on the first call that needs
- * credentials (challenge → signature → session, once per process; a failed sign-in is tried again on the next
+ * credentials (challenge → signature → session, reused until a minute before it expires; a failed sign-in is tried again on the next
  * call). Without a signer, the public routes only.
  *
  * @example
@@ -23,15 +26,20 @@ export function challengeSigner(signer: Signer): ChallengeSigner {
 export function marketplaceFor(url: string, signer?: Signer): MarketplaceClient {
   const anonymous = new MarketplaceClient({ baseUrl: url });
   if (!signer) return anonymous;
-  let session: Promise<string> | undefined;
-  return anonymous.withAuth((signal) => {
-    if (!session) {
-      const attempt = anonymous.signIn(challengeSigner(signer), { signal }).then((s) => s.token);
+  // One sign-in per client, reused until a minute before it expires (sign-in is rate-limited per IP).
+  let session: Promise<{ token: string; expiresAt: string }> | undefined;
+  const fresh = async () => {
+    const current = await session?.catch(() => undefined);
+    return current && Date.parse(current.expiresAt) - Date.now() > SESSION_RENEW_MS;
+  };
+  return anonymous.withAuth(async (signal) => {
+    if (!session || !(await fresh())) {
+      const attempt = anonymous.signIn(challengeSigner(signer), { signal });
       attempt.catch(() => {
         if (session === attempt) session = undefined;
       });
       session = attempt;
     }
-    return session;
+    return (await session).token;
   });
 }

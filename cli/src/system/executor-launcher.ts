@@ -3,7 +3,7 @@ import { request } from "node:http";
 import { join } from "node:path";
 import { executorEnvSchema, loadExecutorConfig, type RunningExecutor, startExecutor } from "@gpuc/executor";
 import type { Logger } from "@gpuc/platform";
-import type { MarketplaceClient } from "@gpuc/sdk";
+import { type MarketplaceClient, ProblemError } from "@gpuc/sdk";
 import { marketplaceFor } from "../core/market.ts";
 import { readWalletFile } from "../core/wallet-file.ts";
 import { writePrivate } from "./keys.ts";
@@ -25,8 +25,12 @@ export interface ExecutorLaunchOptions {
   /** Short loops for a devnet (seconds-long hours). */
   readonly fast: boolean;
   readonly log: Logger;
+  /** How often to look for the provider's registration (default 5 s: one request, the session is reused). */
   readonly pollMs?: number;
 }
+
+/** The launcher asks the marketplace at most this often while it waits for the provider. */
+const DEFAULT_POLL_MS = 5_000;
 
 /** Answers whether a Docker engine listens on the socket (GET /_ping). */
 export function dockerReachable(socketPath: string, timeoutMs = 2000): Promise<boolean> {
@@ -57,6 +61,8 @@ export class ExecutorLauncher {
   #stopped = false;
   #starting: Promise<void> | undefined;
   #waitingLogged = false;
+  #rateLimitedLogged = false;
+  #market: MarketplaceClient | undefined;
   readonly #started: Promise<RunningExecutor>;
   #resolveStarted!: (executor: RunningExecutor) => void;
 
@@ -79,10 +85,13 @@ export class ExecutorLauncher {
   start(): void {
     const tick = () => {
       if (this.#stopped || this.#executor) return;
+      let wait = this.#options.pollMs ?? DEFAULT_POLL_MS;
       this.#starting = this.#attempt()
-        .catch((error: unknown) => this.#options.log.warn("EXECUTOR_START_FAILED", { error }))
+        .catch((error: unknown) => {
+          wait = Math.max(wait, this.#onFailure(error));
+        })
         .finally(() => {
-          if (!this.#stopped && !this.#executor) this.#timer = setTimeout(tick, this.#options.pollMs ?? 1000);
+          if (!this.#stopped && !this.#executor) this.#timer = setTimeout(tick, wait);
         });
     };
     tick();
@@ -95,9 +104,29 @@ export class ExecutorLauncher {
     await this.#executor?.stop();
   }
 
+  /** Logs a failed attempt (a 429 once, naming the limit); resolves to how long to wait before the next. */
+  #onFailure(error: unknown): number {
+    if (error instanceof ProblemError && error.status === 429) {
+      if (!this.#rateLimitedLogged)
+        this.#options.log.warn("RATE_LIMITED", {
+          caller: "executor launcher",
+          request: `${error.method} ${error.path}`,
+          limit: error.extensions.limit,
+          windowS: error.extensions.windowS,
+          detail: "waiting for the window to pass before asking again",
+        });
+      this.#rateLimitedLogged = true;
+      return error.retryAfterMs ?? 60_000;
+    }
+    this.#options.log.warn("EXECUTOR_START_FAILED", { error });
+    return 0;
+  }
+
   async #attempt(): Promise<void> {
     const wallet = readWalletFile(this.#options.walletPath);
-    const market = marketplaceFor(this.#options.marketplaceUrl, wallet.signer);
+    // One client for the launcher's life: it signs in once and reuses the session.
+    this.#market ??= marketplaceFor(this.#options.marketplaceUrl, wallet.signer);
+    const market = this.#market;
     const [provider] = await market.myProviders();
     if (!provider) {
       if (!this.#waitingLogged) {

@@ -34,3 +34,25 @@ describe("Sign-in rate limit and challenge pruning", () => {
     expect(left.map((row) => row.nonce)).toEqual([live.nonce]);
   });
 });
+
+describe("Sign-in rate limit for callers already signed in", () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness({ authRateLimit: { limit: 3, windowS: 60 } });
+  });
+  afterAll(() => h.close());
+
+  it("Should not count requests bearing a valid session, and still count anonymous ones", async () => {
+    const { token } = await h.signIn(); // one challenge: 1 of the 3 (verify counts on its own)
+    const challenge = (options: { token?: string } = {}) =>
+      h.request("POST", "/api/v1/auth/challenge", {
+        ...options,
+        body: { address: new TestWallet().address },
+      });
+    for (let i = 0; i < 5; i++) ok(await challenge({ token }), challengeResponse, 201);
+    // A forged bearer does not buy an exemption.
+    ok(await challenge({ token: "not-a-session" }), challengeResponse, 201);
+    ok(await challenge(), challengeResponse, 201);
+    expect(problemOf(await challenge(), 429)).toMatchObject({ limit: 3 });
+  });
+});

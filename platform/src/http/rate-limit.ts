@@ -1,4 +1,4 @@
-import type { RequestHandler } from "express";
+import type { Request, RequestHandler } from "express";
 import { rateLimit } from "express-rate-limit";
 import { HttpError } from "./errors.ts";
 
@@ -20,6 +20,8 @@ export interface RateLimitOptions {
   /** Requests one client IP may make per window. */
   readonly limit: number;
   readonly windowS: number;
+  /** Requests that never count (e.g. those bearing a valid credential: they are not anonymous sign-in spam). */
+  readonly skip?: (req: Request) => boolean | Promise<boolean>;
 }
 
 /**
@@ -30,8 +32,9 @@ export interface RateLimitOptions {
  * @example
  * app.use("/api/v1/auth/challenge", ipRateLimit({ limit: 30, windowS: 60 }));
  */
-export function ipRateLimit({ limit, windowS }: RateLimitOptions): RequestHandler {
+export function ipRateLimit({ limit, windowS, skip }: RateLimitOptions): RequestHandler {
   return rateLimit({
+    ...(skip ? { skip: (req: Request) => skip(req) } : {}),
     windowMs: windowS * 1000,
     limit,
     standardHeaders: "draft-8",
