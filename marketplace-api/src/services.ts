@@ -170,6 +170,7 @@ function createRentalServices(deps: MarketplaceDeps, shared: Shared) {
       log,
       network: config.network,
       maxUnfundedRentals: config.maxUnfundedRentals,
+      heartbeatIntervalS: config.heartbeats.intervalS,
     });
   const escrowFollower = new EscrowFollower({
     db,

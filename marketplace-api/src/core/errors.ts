@@ -41,3 +41,20 @@ export class TooManyUnfundedRentalsError extends HttpError {
     );
   }
 }
+
+/**
+ * The offer's executor has not sent a heartbeat within its interval: renting now would lock the consumer's GPUC in
+ * an escrow nobody serves, so no escrow transaction is built.
+ */
+export class ProviderOfflineError extends HttpError {
+  constructor(
+    readonly gpuId: string,
+    readonly lastHeartbeatAt: Date | null,
+  ) {
+    super(
+      409,
+      `provider offline: the executor serving GPU offer ${gpuId} has ${lastHeartbeatAt ? `not sent a heartbeat since ${lastHeartbeatAt.toISOString()}` : "never sent a heartbeat"}; pick another offer or retry once it is online`,
+      { gpuId, lastHeartbeatAt: lastHeartbeatAt?.toISOString() ?? null },
+    );
+  }
+}

@@ -7,7 +7,7 @@ import type { Instance } from "@gpuc/sdk";
 import { type NetworkName, p2pkTree } from "../chain/address.ts";
 import { type RentalChain, rentalIdOf, type SignedTx } from "../chain/gateway.ts";
 import type { Clock } from "../core/clock.ts";
-import { InsufficientFundsError, TooManyUnfundedRentalsError } from "../core/errors.ts";
+import { InsufficientFundsError, ProviderOfflineError, TooManyUnfundedRentalsError } from "../core/errors.ts";
 import type { Principal } from "../core/route.ts";
 import type { GpuRow, GpusRepository } from "../gpus/gpus.repository.ts";
 import type { ProvidersRepository } from "../providers/providers.repository.ts";
@@ -38,7 +38,12 @@ export interface FundingDeps {
   network: NetworkName;
   /** Rentals one consumer may hold awaiting funding (each reserves a GPU before any payment). */
   maxUnfundedRentals: number;
+  /** Seconds between an executor's heartbeats: an offer whose executor missed one is not rented. */
+  heartbeatIntervalS: number;
 }
+
+/** A heartbeat may be this late (in intervals) and its provider still count as online: one may be in flight. */
+const HEARTBEAT_GRACE = 1.5;
 
 /** Money in: renting an offer (the opening escrow) and topping a live rental up (the extended escrow). */
 export class FundingService {
@@ -57,6 +62,7 @@ export class FundingService {
     await this.assertCanRent(principal.address, amount);
     const provider = await this.d.providers.find(gpu.provider_id);
     assert(provider, 404, `Provider of GPU offer ${input.gpuId} not found`);
+    this.assertOnline(gpu, provider.last_heartbeat_at);
 
     const id = randomUUID();
     const unsignedTx = await this.d.chain.openEscrowTx({
@@ -148,17 +154,19 @@ export class FundingService {
   private async rentableOffer(input: CreateInstanceInput): Promise<GpuRow> {
     const gpu = await this.d.gpus.find(input.gpuId);
     assert(gpu && gpu.position >= 0 && gpu.listed, 404, `GPU offer ${input.gpuId} is not listed`);
-    assert(
-      gpu.online && gpu.rented_by === null,
-      409,
-      `GPU offer ${input.gpuId} is offline or rented; pick another`,
-    );
+    assert(gpu.rented_by === null, 409, `GPU offer ${input.gpuId} is rented; pick another`);
     assert(
       input.hours >= gpu.min_hours && input.hours <= gpu.max_hours,
       400,
       `This offer rents for ${gpu.min_hours} to ${gpu.max_hours} hours; ask for a number of hours in that range`,
     );
     return gpu;
+  }
+
+  private assertOnline(gpu: GpuRow, lastHeartbeatAt: Date | null): void {
+    const silentMs = lastHeartbeatAt ? this.d.clock.now().getTime() - lastHeartbeatAt.getTime() : Infinity;
+    if (!gpu.online || silentMs > this.d.heartbeatIntervalS * 1000 * HEARTBEAT_GRACE)
+      throw new ProviderOfflineError(gpu.id, lastHeartbeatAt);
   }
 
   private async submit(signedTx: SignedTx, what: string): Promise<string> {

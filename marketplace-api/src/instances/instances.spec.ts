@@ -117,6 +117,21 @@ describe("Rentals end to end on the devnet", () => {
     expect(ok(await h.request("GET", `/api/v1/gpus/${gpuId}`), gpuSchema).available).toBe(true);
   });
 
+  it("Should build no escrow for an offer whose executor missed its heartbeat, before the monitor notices", async () => {
+    h.clock.advance(91_000); // past 1.5 heartbeat intervals (60 s); the offer still reads online
+    expect(ok(await h.request("GET", `/api/v1/gpus/${gpuId}`), gpuSchema).available).toBe(true);
+    const reply = await h.request("POST", "/api/v1/instances", {
+      token: consumerToken,
+      body: { gpuId, hours: 1, image: "x" },
+    });
+    const problem = problemOf(reply, 409);
+    expect(problem.type).toBe("urn:gpuc:problem:provider-offline");
+    expect(problem.detail).toMatch(
+      /^provider offline: the executor serving GPU offer .* has not sent a heartbeat since/,
+    );
+    ok(await heartbeat(), heartbeatResponse);
+  });
+
   it("Should refuse a heartbeat signed by another key, replayed, or from a skewed clock", async () => {
     const body = { timestamp: h.clock.now().toISOString(), gpus: [], instances: [] };
     const forged = await h.request("POST", `/api/v1/providers/${provider.provider.id}/heartbeats`, {
