@@ -1,7 +1,13 @@
 // `npm run demo`: the reference workflow (consumer Alice, provider Bob) against a system started with `npm start`
 // at the default URLs, printing each step and each check. Uses the demo wallets `npm start` created and funded.
 import { join } from "node:path";
-import { createOutput, loadCliConfig, readWalletFile, runReferenceWorkflow } from "@gpuc/cli";
+import {
+  createOutput,
+  loadCliConfig,
+  NoExecutorError,
+  readWalletFile,
+  runReferenceWorkflow,
+} from "@gpuc/cli";
 import { readDeployment } from "@gpuc/offchain";
 import { formatGpuc } from "@gpuc/sdk";
 
@@ -25,8 +31,9 @@ async function main(): Promise<void> {
 
 main().catch((error: unknown) => {
   console.error(`Demo failed: ${error instanceof Error ? error.message : String(error)}`);
-  console.error(
-    "Is the system running (`npm start`)? The demo uses its data dir (GPUC_DATA_DIR, default .data).",
-  );
+  if (!(error instanceof NoExecutorError))
+    console.error(
+      "Is the system running (`npm start`)? The demo uses its data dir (GPUC_DATA_DIR, default .data).",
+    );
   process.exit(1);
 });

@@ -52,17 +52,7 @@ start_docker() {
     for _ in $(seq 100); do docker info >/dev/null 2>&1 && break; sleep 0.2; done
     docker info >/dev/null 2>&1 || { log "dockerd did not start; see /var/log/gpuc/dockerd.log"; exit 1; }
   fi
-  if ! docker image inspect "$DOCKER_IMAGE" >/dev/null 2>&1; then
-    log "importing $DOCKER_IMAGE from busybox-static"
-    local root; root=$(mktemp -d)
-    mkdir -p "$root/bin" "$root/tmp" "$root/etc"
-    cp /bin/busybox "$root/bin/busybox"
-    for applet in sh echo sleep cat ls env seq date yes true false printf kill trap dd; do ln -sf busybox "$root/bin/$applet"; done
-    echo "root:x:0:0:root:/root:/bin/sh" >"$root/etc/passwd"
-    echo "nobody:x:65534:65534:nobody:/:/bin/sh" >>"$root/etc/passwd"
-    tar -C "$root" -c . | docker import -c 'ENV PATH=/bin' -c 'CMD ["/bin/sh"]' - "$DOCKER_IMAGE" >/dev/null
-    rm -rf "$root"
-  fi
+  GPUC_TEST_IMAGE="$DOCKER_IMAGE" bash "$(dirname "$0")/demo-image.sh"
 }
 
 # Debian's package would start a system Prometheus on :9090; the tests run their own, so it must not run.

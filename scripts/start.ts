@@ -13,10 +13,10 @@ async function main(): Promise<void> {
 GPUC is up (data in ${config.dataDir}).
   chain        ${system.nodeUrl}${system.devnet ? " (devnet)" : ""}
   marketplace  ${system.marketplaceUrl}   (OpenAPI: ${system.marketplaceUrl}/api/v1/openapi.json)
-  executor     ${system.executor ? `starts once ${config.executorWallet} is a registered provider (the demo's step 2)` : "off (see the log line above)"}
+  executor     ${system.executor ? `starts once ${config.executorWallet} is a registered provider (the demo's step 2)` : `off: ${system.executorOff}`}
   deployment   ${system.deploymentFile}
   billing hour ${system.periodSeconds} s
-Try: npm run demo      or: GPUC_WALLET=${config.walletsDir}/alice.json npx gpuc wallet balance
+${system.executor ? "Try: npm run demo      or: " : "Without an executor the demo cannot run a rental. Try: "}GPUC_WALLET=${config.walletsDir}/alice.json npx gpuc wallet balance
 Ctrl-C to stop.`);
   system.executor?.started.then((executor) => console.log(`Executor running at ${executor.url}`));
 }

@@ -34,6 +34,7 @@ export { createOutput, type Output, toJson } from "./core/output.ts";
 export { waitUntil } from "./core/wait.ts";
 export { createWalletFile, ensureWalletFile, readWalletFile, type Wallet } from "./core/wallet-file.ts";
 export {
+  NoExecutorError,
   runReferenceWorkflow,
   WorkflowCheckError,
   type WorkflowOptions,

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from "node:fs";
+import { chmodSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { loadSystemConfig, type RunningSystem, startSystem } from "@gpuc/cli";
@@ -9,7 +9,8 @@ import { createTestDatabase, type TestDatabase } from "@gpuc/platform/testing";
 export interface TestSystem {
   readonly system: RunningSystem;
   readonly dataDir: string;
-  stop(): Promise<void>;
+  /** Stops every part; `keepData` leaves the data dir for a second start to resume. */
+  stop(options?: { keepData?: boolean }): Promise<void>;
 }
 
 /**
@@ -19,12 +20,18 @@ export interface TestSystem {
  * @example
  * const { system, stop } = await startTestSystem({ GPUC_EXECUTOR: "off" });
  */
-export async function startTestSystem(env: Record<string, string> = {}): Promise<TestSystem> {
-  const database: TestDatabase = await createTestDatabase("e2e");
-  const dataDir = mkdtempSync(join(tmpdir(), "gpuc-e2e-"));
+export async function startTestSystem(
+  env: Record<string, string> = {},
+  options: { embedded?: boolean; dataDir?: string } = {},
+): Promise<TestSystem> {
+  // `embedded`: no DATABASE_URL, as `npm start` runs on a fresh clone (the embedded server in <dataDir>/pg).
+  const database: TestDatabase | undefined = options.embedded ? undefined : await createTestDatabase("e2e");
+  const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), "gpuc-e2e-"));
+  // The embedded server runs as the postgres user when root: it must be able to enter the data dir.
+  chmodSync(dataDir, 0o755);
   const config = loadSystemConfig({
     GPUC_DATA_DIR: dataDir,
-    DATABASE_URL: database.url,
+    ...(database ? { DATABASE_URL: database.url } : {}),
     DEVNET_PORT: "0",
     MARKETPLACE_PORT: "0",
     GPUC_HTTP_PORT: "0",
@@ -38,10 +45,10 @@ export async function startTestSystem(env: Record<string, string> = {}): Promise
   return {
     system,
     dataDir,
-    async stop() {
+    async stop({ keepData = false } = {}) {
       await system.stop();
-      await database.drop();
-      rmSync(dataDir, { recursive: true, force: true });
+      await database?.drop();
+      if (!keepData) rmSync(dataDir, { recursive: true, force: true });
     },
   };
 }

@@ -20,7 +20,7 @@ import { drawCredit, openCredit } from "../actions/credit.ts";
 import { listProvider, stakeProvider } from "../actions/provider.ts";
 import { instanceLogs, rentGpu, stopInstance, waitForInstance } from "../actions/rentals.ts";
 import { ChainContext, gpucIn } from "../core/chain.ts";
-import { CliError } from "../core/errors.ts";
+import { CliError, WaitTimeoutError } from "../core/errors.ts";
 import { marketplaceFor } from "../core/market.ts";
 import type { Output } from "../core/output.ts";
 import { waitUntil } from "../core/wait.ts";
@@ -48,6 +48,25 @@ export interface WorkflowOptions {
   /** The container's command (a loop printing lines). */
   readonly command?: string;
   readonly timeoutMs?: number;
+  /** How long Bob's executor may take to come online after his listing (default 60 s). */
+  readonly executorTimeoutMs?: number;
+}
+
+/**
+ * The executor launcher polls every 5 s, starts the executor and sends a first heartbeat: well within a minute when
+ * one runs. Longer means none does.
+ */
+const EXECUTOR_ONLINE_TIMEOUT_MS = 60_000;
+
+/** Bob's offer never came online: no executor serves it, so the demo rents nothing (no escrow left unserved). */
+export class NoExecutorError extends CliError {
+  constructor(readonly providerId: string) {
+    super(
+      `No executor is online for Bob's offer (provider ${providerId}), so the demo rents nothing. npm start runs one ` +
+        "only when a Docker engine answers (its summary says so): start one with `bash scripts/services.sh docker`, " +
+        "then restart npm start and the demo.",
+    );
+  }
 }
 
 /** What the workflow observed; every amount was checked on chain and through the API. */
@@ -151,7 +170,8 @@ export async function runReferenceWorkflow(options: WorkflowOptions): Promise<Wo
   check("Bob's stake is bonded and covers the GPU (chain)", true, stake.nanoErgs >= needed);
   const provider = await listProvider(bob, { name: "bob-rig", listing: DEMO_LISTING });
   check("Bob's GPU is listed (API)", true, provider.listed);
-  // The offer is rentable once Bob's executor is online (its first signed heartbeat).
+  // The offer is rentable once Bob's executor is online (its first signed heartbeat). Nothing is rented before:
+  // without an executor Alice's escrow would sit unserved, so the demo stops here with what to do.
   const offer = await waitUntil(
     "Bob's offer to be online (his executor's heartbeat)",
     async () =>
@@ -160,8 +180,15 @@ export async function runReferenceWorkflow(options: WorkflowOptions): Promise<Wo
       ),
     (found) => found !== undefined,
     (found) => (found ? `offer ${found.id} online` : "waiting for Bob's executor to come online"),
-    { onChange: (text) => out.progress(`    ${text}`), timeoutMs, pollMs: 500 },
-  );
+    {
+      onChange: (text) => out.progress(`    ${text}`),
+      timeoutMs: Math.min(timeoutMs, options.executorTimeoutMs ?? EXECUTOR_ONLINE_TIMEOUT_MS),
+      pollMs: 500,
+    },
+  ).catch((error: unknown) => {
+    if (!(error instanceof WaitTimeoutError)) throw error;
+    throw new NoExecutorError(provider.id);
+  });
   check(
     "Bob's offer is found by search at ≤ 1 GPUC/h, online (API)",
     formatGpuc(GPUC_UNIT),

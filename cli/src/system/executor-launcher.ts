@@ -1,6 +1,9 @@
+import { execFile } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { request } from "node:http";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
 import { executorEnvSchema, loadExecutorConfig, type RunningExecutor, startExecutor } from "@gpuc/executor";
 import type { Logger } from "@gpuc/platform";
 import { type MarketplaceClient, ProblemError } from "@gpuc/sdk";
@@ -46,6 +49,52 @@ export function dockerReachable(socketPath: string, timeoutMs = 2000): Promise<b
     });
     req.end();
   });
+}
+
+/** The image the demo rents (made from busybox-static by scripts/demo-image.sh). */
+export const DEMO_IMAGE = "gpuc/busybox:test";
+
+const execFileAsync = promisify(execFile);
+const DEMO_IMAGE_SCRIPT = fileURLToPath(new URL("../../../scripts/demo-image.sh", import.meta.url));
+
+/** Whether the engine on `socketPath` has `image` (GET /images/{name}/json answers 200). */
+function dockerHasImage(socketPath: string, image: string): Promise<boolean> {
+  return new Promise((resolve) => {
+    const req = request(
+      { socketPath, path: `/images/${encodeURIComponent(image)}/json`, timeout: 5000 },
+      (res) => {
+        res.resume();
+        resolve(res.statusCode === 200);
+      },
+    );
+    req.on("error", () => resolve(false));
+    req.end();
+  });
+}
+
+/**
+ * Makes the demo image when the engine lacks it (scripts/demo-image.sh, the same script the tests' services.sh
+ * runs), so `npm run demo` works without `npm test` having run first. A failure is logged, not fatal: only the
+ * demo's rental needs that image.
+ */
+export async function ensureDemoImage(socketPath: string, log: Logger): Promise<void> {
+  if (await dockerHasImage(socketPath, DEMO_IMAGE)) return;
+  log.info("DEMO_IMAGE_BUILDING", {
+    image: DEMO_IMAGE,
+    detail: "importing it from busybox-static (a few seconds)",
+  });
+  try {
+    await execFileAsync("bash", [DEMO_IMAGE_SCRIPT], {
+      env: { ...process.env, GPUC_TEST_IMAGE: DEMO_IMAGE, DOCKER_HOST: `unix://${socketPath}` },
+    });
+    log.info("PART_STARTED", { part: "demo image", image: DEMO_IMAGE });
+  } catch (error) {
+    const stderr = (error as { stderr?: string }).stderr?.trim();
+    log.warn("DEMO_IMAGE_FAILED", {
+      image: DEMO_IMAGE,
+      detail: `${stderr || (error as Error).message}; the demo's rental will be refused (run bash scripts/demo-image.sh)`,
+    });
+  }
 }
 
 /**

@@ -6,7 +6,7 @@ import { type ChainClient, NodeChainClient } from "@gpuc/offchain";
 import { createLogger, type Logger, startEmbeddedPostgres } from "@gpuc/platform";
 import type { SystemConfig } from "./config.ts";
 import { confirmer, devnetSettings, ensureDeployment } from "./deployment.ts";
-import { dockerReachable, ExecutorLauncher } from "./executor-launcher.ts";
+import { dockerReachable, ExecutorLauncher, ensureDemoImage } from "./executor-launcher.ts";
 import { ensureJwtKeyFile, ensureSystemKeys, type SystemKeys } from "./keys.ts";
 
 /** A started system: where each part listens, the deployment, the devnet keys, and one `stop()`. */
@@ -22,6 +22,8 @@ export interface RunningSystem {
   readonly marketplace: RunningMarketplace;
   /** Starts the executor once the provider registers; absent when there is no Docker engine or it is off. */
   readonly executor?: ExecutorLauncher;
+  /** Why there is no executor, and what to do about it (set exactly when `executor` is absent). */
+  readonly executorOff?: string;
   /** Seconds of one billing hour. */
   readonly periodSeconds: number;
   stop(): Promise<void>;
@@ -147,7 +149,7 @@ async function assemble(
     indexer: marketplace.indexer !== undefined,
   });
 
-  const executor = await launchExecutor(config, {
+  const { launcher: executor, offReason: executorOff } = await launchExecutor(config, {
     marketplaceUrl: marketplace.url,
     nodeUrl,
     databaseUrl,
@@ -169,6 +171,7 @@ async function assemble(
     keys,
     marketplace,
     executor,
+    executorOff,
     periodSeconds,
     stop: stopAll,
   };
@@ -237,23 +240,21 @@ async function launchExecutor(
     log: Logger;
     executorLog: Logger;
   },
-): Promise<ExecutorLauncher | undefined> {
+): Promise<{ launcher?: ExecutorLauncher; offReason?: string }> {
   const { env } = config;
   if (env.GPUC_EXECUTOR === "off") {
     options.log.info("PART_STARTED", { part: "executor", kind: "off", detail: "GPUC_EXECUTOR=off" });
-    return undefined;
+    return { offReason: "GPUC_EXECUTOR=off" };
   }
   const socket = config.raw.GPUC_DOCKER_SOCKET ?? env.GPUC_DOCKER_SOCKET;
   if (!(await dockerReachable(socket))) {
     if (env.GPUC_EXECUTOR === "on")
       throw new Error(`No Docker engine answers on ${socket}; start Docker or set GPUC_DOCKER_SOCKET`);
-    options.log.warn("PART_STARTED", {
-      part: "executor",
-      kind: "off",
-      detail: `no Docker engine at ${socket}: rentals are taken but nothing runs them here (start Docker and restart)`,
-    });
-    return undefined;
+    const offReason = `no Docker engine answers on ${socket}, so nothing can run rentals here; start one with \`bash scripts/services.sh docker\` (or set GPUC_DOCKER_SOCKET) and restart`;
+    options.log.warn("PART_STARTED", { part: "executor", kind: "off", detail: offReason });
+    return { offReason };
   }
+  await ensureDemoImage(socket, options.log);
   const launcher = new ExecutorLauncher({
     raw: config.raw,
     dataDir: config.dataDir,
@@ -269,5 +270,5 @@ async function launchExecutor(
       options.log.info("PART_STARTED", { part: "executor", url: executor.url, provider: executor.address }),
     () => undefined,
   );
-  return launcher;
+  return { launcher };
 }
