@@ -1,11 +1,19 @@
 import { assert } from "@gpuc/platform/http";
-import type { Credential, CredentialScope, Instance, InstanceState } from "@gpuc/sdk";
+import {
+  type Credential,
+  type CredentialScope,
+  ENDED_STATES,
+  type Instance,
+  type InstanceState,
+} from "@gpuc/sdk";
 import type { Clock } from "../core/clock.ts";
 import type { Principal } from "../core/route.ts";
 import type { CredentialsService } from "../credentials/credentials.service.ts";
 import { CREDENTIAL_STATES, toInstance } from "./instance-views.ts";
 import type { InstancesRepository } from "./instances.repository.ts";
 import type { InstanceTransitions } from "./transitions.ts";
+
+const ENDED: readonly InstanceState[] = ENDED_STATES;
 
 export interface InstancesDeps {
   repo: InstancesRepository;
@@ -32,12 +40,23 @@ export class InstancesService {
     return { items: rows.map(toInstance), page: query.page, limit: query.limit, total };
   }
 
-  /** The consumer stops the rental: the executor winds it down and settles (cooperative close). */
+  /**
+   * The consumer stops the rental: the executor winds it down and settles (cooperative close). Stopping one that is
+   * already stopping (e.g. its prepaid hours just ran out) changes nothing and succeeds: a retried stop is safe.
+   */
   async stop(principal: Principal, id: string): Promise<Instance> {
-    await this.d.transitions.consumerOwned(principal, id);
-    await this.d.transitions.move(id, (row) => (row.state === "Created" ? "Failed" : "Stopping"), {
-      reason: "user_stopped",
-    });
+    const row = await this.d.transitions.consumerOwned(principal, id);
+    assert(
+      !ENDED.includes(row.state),
+      409,
+      `Instance ${id} has already ended (${row.state}); nothing to stop`,
+    );
+    await this.d.transitions.move(
+      id,
+      (current) => (current.state === "Created" ? "Failed" : "Stopping"),
+      { reason: "user_stopped" },
+      { sameStateIsNoop: true },
+    );
     return this.get(principal, id);
   }
 

@@ -226,6 +226,12 @@ describe("Rentals end to end on the devnet", () => {
       instanceSchema,
     );
     expect(stopped).toMatchObject({ state: "Stopping", closeReason: "user_stopped" });
+    // A second stop (a retry, or a stop racing the prepaid time running out) is a success that changes nothing.
+    const restopped = ok(
+      await h.request("POST", `/api/v1/instances/${id}/stop`, { token: consumerToken }),
+      instanceSchema,
+    );
+    expect(restopped).toMatchObject({ state: "Stopping", updatedAt: stopped.updatedAt });
     // The executor then reports the Stopping the marketplace already recorded (its own reason or another).
     const echoed = ok(await report({ state: "Stopping", reason: "user_stopped" }), instanceSchema);
     expect(echoed).toMatchObject({ state: "Stopping", closeReason: "user_stopped" });
@@ -238,7 +244,10 @@ describe("Rentals end to end on the devnet", () => {
     expect(problemOf(await report({ state: "Running" }), 409).detail).toContain(
       "Completed cannot move to Running",
     );
-    problemOf(await h.request("POST", `/api/v1/instances/${id}/stop`, { token: consumerToken }), 409);
+    expect(
+      problemOf(await h.request("POST", `/api/v1/instances/${id}/stop`, { token: consumerToken }), 409)
+        .detail,
+    ).toBe(`Instance ${id} has already ended (Completed); nothing to stop`);
     problemOf(
       await h.request("POST", `/api/v1/instances/${id}/credentials`, { token: consumerToken, body: {} }),
       409,
