@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { DEFAULT_ESCROW_START_SLACK_BLOCKS } from "@gpuc/offchain";
 import { parseEnv } from "@gpuc/platform";
 import { z } from "zod";
-import { parsePortRanges } from "./agent/acceptance.ts";
+// registry.ts imports nothing, so this arrow cannot close a cycle; the list stays beside the rule that reads it.
 import { DEFAULT_IMAGE_REGISTRIES } from "./docker/registry.ts";
 import { ExecutorError } from "./errors.ts";
 
@@ -172,6 +172,25 @@ function providerKey(env: ExecutorEnv): ProviderKeySource {
   throw new ExecutorConfigError(
     "Set GPUC_PROVIDER_MNEMONIC(_FILE) or GPUC_PROVIDER_SECRET_KEY(_FILE): the provider wallet signs heartbeats and claims",
   );
+}
+
+/**
+ * A set of allowed container ports, parsed from "8000-8999,22" style lists (`GPUC_ALLOWED_PORTS`). Here, not in
+ * agent/, so that config imports no part that imports it back: the agent only gets the resulting predicate.
+ */
+function parsePortRanges(spec: string): (port: number) => boolean {
+  const ranges = spec
+    .split(",")
+    .map((part) => part.trim())
+    .filter(Boolean)
+    .map((part) => {
+      const [from, to = from] = part.split("-").map((value) => Number(value.trim()));
+      if (!Number.isInteger(from) || !Number.isInteger(to) || from! < 1 || to! > 65535 || from! > to!) {
+        throw new Error(`"${part}" is not a port or port range (e.g. 8000-8999)`);
+      }
+      return [from!, to!] as const;
+    });
+  return (port) => ranges.some(([from, to]) => port >= from && port <= to);
 }
 
 /** An inline value or the trimmed contents of a file; both set is an error. */
