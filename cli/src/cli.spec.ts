@@ -45,6 +45,41 @@ describe("runCli (in process, no services)", () => {
     expect(bad.stderr).toContain("--colour");
   });
 
+  it("Should print the help of every command, of a group and of one command, each with exit 0", async () => {
+    const all = await cli(["--help"]);
+    expect(all).toMatchObject({ code: 0, stderr: "" });
+    for (const usage of ["gpuc rent <gpu-id>", "gpuc wallet balance", "gpuc gpus search", "gpuc credit show"])
+      expect(all.stdout).toContain(`  ${usage}`);
+    expect(all.stdout).toContain("Exit codes: 0 ok, 1 failure, 2 usage");
+    const group = await cli(["wallet", "--help"]);
+    expect(group.code).toBe(0);
+    expect(group.stdout).toContain("  gpuc wallet faucet");
+    expect(group.stdout).not.toContain("gpuc gpus");
+    const one = await cli(["gpus", "show", "-h"]);
+    expect(one).toEqual({
+      code: 0,
+      stdout: "gpuc gpus show <gpu-id>\n  One GPU offer (no wallet needed)\n",
+      stderr: "",
+    });
+    const bare = await cli(["wallet"]);
+    expect(bare.code).toBe(2);
+    expect(bare.stderr).toBe(
+      'gpuc: "wallet" needs a command: gpuc wallet new, gpuc wallet address, gpuc wallet balance, gpuc wallet faucet\n',
+    );
+  });
+
+  it("Should find the command after global options and their values", async () => {
+    const result = await cli(["--wallet", wallet, "--json", "wallet", "address"]);
+    expect(result.code, result.stderr).toBe(0);
+    expect(JSON.parse(result.stdout)).toEqual({ address: readWalletFile(wallet).address });
+  });
+
+  it("Should still refuse an option whose value is missing because another option follows", async () => {
+    const result = await cli(["rent", "x", "--image", "--hours", "2"], { GPUC_WALLET: wallet });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain("Option '--image' argument is ambiguous");
+  });
+
   it("Should explain a missing deployment instead of failing on the chain", async () => {
     const result = await cli(["wallet", "balance"], { GPUC_WALLET: wallet, GPUC_DATA_DIR: dir });
     expect(result.code).toBe(1);

@@ -17,10 +17,8 @@ export { helpText, type RunOptions, runCli } from "./cli.ts";
 export { type Balance, ChainContext, gpucIn } from "./core/chain.ts";
 export { type CliConfig, cliEnvSchema, loadCliConfig } from "./core/config.ts";
 export {
-  ApiError,
   CliError,
   DeploymentMissingError,
-  fromSdkError,
   NotFoundOnChainError,
   UnreachableError,
   UsageError,
@@ -31,6 +29,7 @@ export {
 } from "./core/errors.ts";
 export { challengeSigner, marketplaceFor } from "./core/market.ts";
 export { createOutput, type Output, toJson } from "./core/output.ts";
+export { ApiError, checkRequest, fromSdkError, humanAmounts, type MarketRequest } from "./core/problems.ts";
 export { waitUntil } from "./core/wait.ts";
 export { createWalletFile, ensureWalletFile, readWalletFile, type Wallet } from "./core/wallet-file.ts";
 export {

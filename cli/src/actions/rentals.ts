@@ -1,6 +1,7 @@
 import {
   ENDED_STATES,
   ExecutorClient,
+  formatGpuc,
   type Instance,
   isOneOf,
   type LogStream,
@@ -34,7 +35,7 @@ export class NoExecutorEndpointError extends CliError {
  */
 export async function rentGpu(ctx: Gpuc, request: RentRequest, options: { untilRunning?: boolean } = {}) {
   const { instance, unsignedTx } = await ctx.market.createInstance(request);
-  ctx.output.progress(`Instance ${instance.id}: escrow of ${instance.amount} GPUC units to sign`);
+  ctx.output.progress(`Instance ${instance.id}: escrow of ${formatGpuc(instance.amount)} to sign`);
   const signed = await ctx.wallet.signer.sign(
     unsignedTx as Parameters<typeof ctx.wallet.signer.sign>[0],
     ctx.chain.client,

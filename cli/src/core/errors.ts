@@ -1,4 +1,5 @@
-import { InvalidAmountError, NetworkError, ProblemError, TimeoutError } from "@gpuc/sdk";
+// No imports: `gpuc --help` and every usage error load this file and nothing else. The errors that wrap @gpuc/sdk's
+// (ApiError, fromSdkError) are in problems.ts.
 
 /** Base of every error the gpuc CLI reports itself; `exitCode` is what the process exits with. */
 export class CliError extends Error {
@@ -7,6 +8,11 @@ export class CliError extends Error {
   constructor(message: string, options?: ErrorOptions) {
     super(message, options);
     this.name = new.target.name;
+  }
+
+  /** What `--json` adds to the error document beside `error`, `message` and `exitCode`. */
+  get details(): Readonly<Record<string, unknown>> {
+    return {};
   }
 }
 
@@ -41,19 +47,6 @@ export class WalletUnreadableError extends CliError {
   }
 }
 
-/** The marketplace answered with an error (application/problem+json); exit 3. */
-export class ApiError extends CliError {
-  override readonly exitCode = 3;
-
-  constructor(
-    readonly status: number,
-    readonly problem: Readonly<Record<string, unknown>>,
-    readonly path: string,
-  ) {
-    super(describeProblem(status, problem, path));
-  }
-}
-
 /** A service (marketplace, node, executor) could not be reached; exit 4. */
 export class UnreachableError extends CliError {
   override readonly exitCode = 4;
@@ -80,16 +73,6 @@ export class WaitTimeoutError extends CliError {
   override readonly exitCode = 6;
 }
 
-function describeProblem(status: number, problem: Readonly<Record<string, unknown>>, path: string): string {
-  const title = typeof problem.title === "string" ? problem.title : "Request failed";
-  const detail = typeof problem.detail === "string" ? `: ${problem.detail}` : "";
-  const extra = Object.entries(problem)
-    .filter(([key]) => !["type", "title", "status", "detail", "instance"].includes(key))
-    .map(([key, value]) => `\n  ${key}: ${typeof value === "string" ? value : JSON.stringify(value)}`)
-    .join("");
-  return `${path} → ${status} ${title}${detail}${extra}`;
-}
-
 /** No deployment file where the CLI looked for one. */
 export class DeploymentMissingError extends CliError {
   constructor(readonly path: string) {
@@ -97,25 +80,4 @@ export class DeploymentMissingError extends CliError {
       `No GPUC deployment at ${path}; run \`npm start\` (it deploys to its devnet and writes it there) or set GPUC_DEPLOYMENT_FILE`,
     );
   }
-}
-
-/**
- * The CLI's error for a failure @gpuc/sdk reports, so it exits and reads as it always has: a problem answer is
- * `ApiError` (exit 3), an unreachable or silent service `UnreachableError` (exit 4), a malformed amount
- * `UsageError` (exit 2). Anything else is returned as it is.
- */
-export function fromSdkError(error: unknown): unknown {
-  if (error instanceof ProblemError)
-    return new ApiError(error.status, error.problem, `${error.method} ${error.path}`);
-  if (error instanceof TimeoutError) {
-    return new UnreachableError(
-      error.service,
-      error.baseUrl,
-      new Error(`no answer within ${error.timeoutMs} ms`),
-    );
-  }
-  if (error instanceof NetworkError)
-    return new UnreachableError(error.service, error.baseUrl, error.cause ?? error);
-  if (error instanceof InvalidAmountError) return new UsageError(error.message, { cause: error });
-  return error;
 }

@@ -1,0 +1,187 @@
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { createLogger } from "@gpuc/platform";
+import { createTestDatabase, type TestDatabase } from "@gpuc/platform/testing";
+import type { Instance, Page } from "@gpuc/sdk";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { waitUntil } from "./core/wait.ts";
+import { loadSystemConfig } from "./system/config.ts";
+import { type RunningSystem, startSystem } from "./system/start-system.ts";
+import { gpuc } from "./testing/market.ts";
+
+// What people see from the commands against the whole system (devnet, marketplace, Bob's executor in Docker, the
+// test PostgreSQL of `bash scripts/services.sh`): amounts in ERG and GPUC, tables, exit codes.
+describe("gpuc against a started system", () => {
+  let database: TestDatabase;
+  let dataDir: string;
+  let system: RunningSystem;
+  let alice: Record<string, string>;
+  let bob: Record<string, string>;
+  let gpuId: string;
+
+  beforeAll(async () => {
+    database = await createTestDatabase("cli");
+    dataDir = mkdtempSync(join(tmpdir(), "gpuc-cli-system-"));
+    chmodSync(dataDir, 0o755);
+    const config = loadSystemConfig({
+      GPUC_DATA_DIR: dataDir,
+      DATABASE_URL: database.url,
+      DEVNET_PORT: "0",
+      MARKETPLACE_PORT: "0",
+      GPUC_HTTP_PORT: "0",
+      DEVNET_BLOCK_MS: "500",
+      GPUC_BLOCKS_PER_HOUR: "240",
+      GPUC_DEMO_FUND_ERG: "200",
+      GPUC_EXECUTOR: "on",
+      LOG_LEVEL: "warn",
+    });
+    system = await startSystem(config, createLogger("gpuc", { level: "warn" }));
+    const common = {
+      GPUC_MARKETPLACE_URL: system.marketplaceUrl,
+      ERGO_NODE_URL: system.nodeUrl,
+      GPUC_DEPLOYMENT_FILE: system.deploymentFile,
+    };
+    alice = { ...common, GPUC_WALLET: system.keys.alice.path };
+    bob = { ...common, GPUC_WALLET: system.keys.bob.path };
+  }, 120_000);
+  afterAll(async () => {
+    await system?.stop();
+    await database?.drop();
+    rmSync(dataDir, { recursive: true, force: true });
+  }, 60_000);
+
+  it("Should exit 5 for `credit show` without an account, and show the balance in ERG and GPUC", async () => {
+    const none = await gpuc(["credit", "show"], alice);
+    expect(none).toEqual({
+      code: 5,
+      stdout: "",
+      stderr: `gpuc: ${system.keys.alice.address} has no credit account; open one with \`gpuc credit open --collateral <ERG>\`\n`,
+    });
+    const balance = await gpuc(["wallet", "balance"], alice);
+    expect(balance.code, balance.stderr).toBe(0);
+    expect(balance.stdout).toBe(
+      [
+        `address  ${system.keys.alice.address}`,
+        "ERG      200 ERG",
+        "GPUC     0 GPUC",
+        "credit   none (open one with `gpuc credit open --collateral <ERG>`)",
+        "",
+      ].join("\n"),
+    );
+  });
+
+  it("Should show the credit line in GPUC and ERG once drawn, and base units as strings with --json", async () => {
+    expect((await gpuc(["credit", "open", "--collateral", "30", "-q"], alice)).code).toBe(0);
+    expect((await gpuc(["credit", "draw", "10.5", "-q"], alice)).code).toBe(0);
+    const show = await gpuc(["credit", "show"], alice);
+    expect(show.code, show.stderr).toBe(0);
+    expect(show.stdout).toMatch(/^debt {8}10\.5 GPUC\ncollateral {2}30 ERG\nbox {9}[0-9a-f]{64}\n$/);
+    const json = await gpuc(["credit", "show", "--json"], alice);
+    expect(JSON.parse(json.stdout)).toMatchObject({ debt: "10500000", collateral: "30000000000" });
+    const balance = await gpuc(["wallet", "balance"], alice);
+    expect(balance.stdout).toMatch(
+      /\nGPUC {5}10\.5 GPUC\ncredit {3}10\.5 GPUC drawn against 30 ERG of collateral\n$/,
+    );
+    // 200 ERG less the 30 of collateral and the fees.
+    expect(balance.stdout).toMatch(/\nERG {6}169\.99\d* ERG\n/);
+  }, 60_000);
+
+  it("Should list Bob's GPU and find it in a table once his executor is online", async () => {
+    const listing = join(dataDir, "listing.json");
+    const gpu = {
+      model: "RTX 4090",
+      vramGb: 24,
+      count: 1,
+      cudaVersion: "12.4",
+      cpuCores: 1,
+      ramGb: 1,
+      diskGb: 1,
+      pricePerHour: "1500000",
+      minHours: 1,
+      maxHours: 24,
+    };
+    writeFileSync(listing, JSON.stringify({ region: "eu-west", gpus: [gpu] }));
+    expect((await gpuc(["provider", "stake", "--erg", "150", "--listing", listing, "-q"], bob)).code).toBe(0);
+    const listed = await gpuc(["provider", "list", "--listing", listing, "--name", "rig", "-q"], bob);
+    expect(listed.code, listed.stderr).toBe(0);
+    const status = await gpuc(["provider", "status"], bob);
+    expect(status.stdout).toMatch(
+      /^PROVIDER {30}NAME {2}LISTED {2}EXECUTOR\n[0-9a-f-]{36} {2}rig {3}listed {2}/,
+    );
+    expect(status.stdout).toMatch(/\nstake [0-9a-f]{64}: 150 ERG, bonded\n$/);
+    const online = await waitUntil(
+      "Bob's offer to be online",
+      async () => gpuc(["gpus", "search", "--available", "--json"], alice),
+      (run) => (JSON.parse(run.stdout) as Page<{ id: string }>).items.length === 1,
+      (run) => run.stdout,
+      { timeoutMs: 60_000 },
+    );
+    gpuId = (JSON.parse(online.stdout) as Page<{ id: string }>).items[0]!.id;
+    const table = await gpuc(["gpus", "search", "--sort", "-price"], alice);
+    expect(table.stdout).toBe(
+      [
+        "ID                                    GPU           VRAM  REGION    PRICE/H  HOURS  RELIABILITY  STATUS",
+        `${gpuId}  1× RTX 4090  24 GB  eu-west  1.5 GPUC   1-24         1.00  available`,
+        "1-1 of 1 offer",
+        "",
+      ].join("\n"),
+    );
+  }, 120_000);
+
+  it("Should exit non-zero with the reason when the rental fails, and show why in `instances show`", async () => {
+    const rent = await gpuc(
+      ["rent", gpuId, "--image", "gpuc/no-such-image:none", "--hours", "1", "--json"],
+      alice,
+    );
+    expect(rent.code, rent.stderr).not.toBe(0);
+    const error = JSON.parse(rent.stderr.trim().split("\n").at(-1)!) as {
+      exitCode: number;
+      message: string;
+      instance?: Instance;
+      problem?: { detail: string };
+    };
+    if (error.exitCode === 3) {
+      // The marketplace asked the executor first, and it refused: its reason is the problem's detail.
+      expect(error.problem?.detail).toContain("gpuc/no-such-image:none");
+      return;
+    }
+    // The executor took the rental, could not run it and reported it Failed.
+    expect(error).toMatchObject({
+      exitCode: 1,
+      instance: { state: "Failed", closeReason: "provider_rejected" },
+    });
+    expect(error.message).toMatch(
+      /^Instance [0-9a-f-]{36} failed: provider_rejected \(the provider's executor/,
+    );
+    const show = await gpuc(["instances", "show", error.instance!.id], alice);
+    expect(show.stdout).toContain(
+      "\nclose reason  provider_rejected: the provider's executor refused the rental or could not run it\n",
+    );
+    const text = await gpuc(
+      ["rent", gpuId, "--image", "gpuc/no-such-image:none", "--hours", "1", "-q"],
+      alice,
+    );
+    expect(text.code).toBe(1);
+    expect(text.stderr).toMatch(/^gpuc: Instance [0-9a-f-]{36} failed: provider_rejected/);
+  }, 180_000);
+
+  it("Should rent, list and stop a rental that runs, with amounts in GPUC", async () => {
+    const args = ["rent", gpuId, "--image", "gpuc/busybox:test", "--hours", "1", "--cmd", "sleep 60"];
+    const rent = await gpuc(args, alice);
+    expect(rent.code, rent.stderr).toBe(0);
+    expect(rent.stderr).toMatch(/escrow of 1\.5 GPUC to sign/);
+    expect(rent.stdout).toMatch(
+      /^[0-9a-f-]{36} {2}Running {2}gpuc\/busybox:test {2}1 h × 1\.5 GPUC {2}until /,
+    );
+    const id = rent.stdout.slice(0, 36);
+    const list = await gpuc(["instances"], alice);
+    expect(list.stdout.split("\n")[0]).toMatch(/^ID +STATE +IMAGE +HOURS +PRICE\/H +ESCROW +UNTIL$/);
+    expect(list.stdout).toMatch(
+      new RegExp(`\\n${id} {2}Running +gpuc/busybox:test +1 +1\\.5 GPUC +1\\.5 GPUC {2}\\d{4}-`),
+    );
+    const stop = await gpuc(["instances", "stop", id, "--wait", "-q"], alice);
+    expect(stop.code, stop.stderr).toBe(0);
+    expect(stop.stdout).toMatch(new RegExp(`^${id} {2}Completed \\(user_stopped\\)`));
+  }, 180_000);
+});
