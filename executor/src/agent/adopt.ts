@@ -1,6 +1,10 @@
 import { type Rental, rentalSchema } from "@gpuc/sdk";
 import type { ContainerInspectInfo } from "dockerode";
 import { LABELS } from "../docker/labels.ts";
+import type { AgentDeps } from "./deps.ts";
+import { termsOf } from "./rental-terms.ts";
+
+type AdoptDeps = Pick<AgentDeps, "runtime" | "ledger" | "providerId" | "log" | "options">;
 
 const MIB = 1024 * 1024;
 
@@ -32,4 +36,40 @@ export function rentalFromContainer(info: ContainerInspectInfo): Rental | undefi
     },
   });
   return parsed.success ? parsed.data : undefined;
+}
+
+/**
+ * Finds this provider's containers by label and makes sure the ledger tracks each of them: containers outlive
+ * the executor, so a restarted one carries on metering and settling the rentals they run.
+ */
+export async function adoptContainers(deps: AdoptDeps): Promise<void> {
+  const { runtime, ledger, providerId, log } = deps;
+  for (const container of await runtime.listManaged(providerId)) {
+    const known = await ledger.get(container.instanceId);
+    if (!known) {
+      await rebuildRental(deps, container.id, container.instanceId);
+      continue;
+    }
+    if (!known.containerId) await ledger.setContainer(container.instanceId, container.id);
+    log.info("CONTAINER_ADOPTED", { instanceId: container.instanceId, state: known.state });
+  }
+}
+
+/** A container the ledger has no row for (the ledger was lost or reset): its rental comes back from its labels. */
+async function rebuildRental(deps: AdoptDeps, containerId: string, instanceId: string): Promise<void> {
+  const { runtime, ledger, providerId, log } = deps;
+  const info = await runtime.inspect(containerId);
+  const rental = info && rentalFromContainer(info);
+  if (!rental) {
+    log.warn("CONTAINER_UNADOPTABLE", { containerId, instanceId });
+    return;
+  }
+  await ledger.addRental({
+    rental,
+    providerId,
+    terms: termsOf(rental, deps.options.periodSeconds),
+    state: info.State.Running ? "Running" : "Stopping",
+    containerId,
+  });
+  log.warn("RENTAL_REBUILT_FROM_LABELS", { instanceId: rental.id });
 }
