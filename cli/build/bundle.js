@@ -13,8 +13,11 @@ import { dirname, join, relative, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 import { distDir, MANIFEST_VERSION, manifestPath, repoRoot } from "./fresh.js";
 
-/** Builds that are not the current one are removed once this old (a running gpuc may still load their chunks). */
-const KEEP_OLD_MS = 10 * 60_000;
+/**
+ * Builds that are not the current one are removed once this old: a gpuc that is still running (`instances logs
+ * --follow`) may yet import a chunk of its build, such as the one that prints an error.
+ */
+const KEEP_OLD_MS = 24 * 3_600_000;
 
 /**
  * Builds the bundle and makes it the current one; resolves to the path of its entry (main.js).

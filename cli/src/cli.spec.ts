@@ -55,6 +55,7 @@ describe("runCli (in process, no services)", () => {
     expect(group.code).toBe(0);
     expect(group.stdout).toContain("  gpuc wallet faucet");
     expect(group.stdout).not.toContain("gpuc gpus");
+    expect((await cli(["instances", "--help"])).stdout).toContain("  gpuc instances logs <id>");
     const one = await cli(["gpus", "show", "-h"]);
     expect(one).toEqual({
       code: 0,

@@ -102,6 +102,7 @@ function resolve(argv: readonly string[], help: boolean): Resolved {
   if (!commands) throw new UsageError(`Unknown command "${group.word}". Run \`gpuc --help\`.`);
   const all = { ...GLOBAL, ...Object.assign({}, ...Object.values(commands).map((c) => c.options ?? {})) };
   const [, sub] = words(argv, valued(all));
+  if (!sub && help) return { kind: "help", text: groupHelp(commands), code: 0 };
   if (group.word === "instances" && (sub === undefined || !(sub.word in commands))) {
     // `gpuc instances` lists, `gpuc instances <id>` shows.
     const command = commands[sub === undefined ? "list" : "show"]!;
@@ -110,7 +111,6 @@ function resolve(argv: readonly string[], help: boolean): Resolved {
   const command = sub ? commands[sub.word] : undefined;
   if (command && sub) return { kind: "command", command, rest: without(argv, [group.index, sub.index]) };
   const names = Object.keys(commands).map((name) => `gpuc ${group.word} ${name}`);
-  if (!sub && help) return { kind: "help", text: groupHelp(commands), code: 0 };
   throw new UsageError(
     `${sub ? `Unknown command "${group.word} ${sub.word}"` : `"${group.word}" needs a command`}: ${names.join(", ")}`,
   );

@@ -260,6 +260,53 @@ describe("Credential refusals", () => {
   });
 });
 
+describe("The marketplace's pre-check, before the consumer pays", () => {
+  const fresh = randomUUID();
+  const precheck = async (body: object, scope: Action[] = ["precheck"]) => {
+    const response = await call(`/instances/${fresh}/precheck`, await credential({ instance: fresh, scope }), {
+      method: "POST",
+      body: JSON.stringify(body),
+    });
+    return { status: response.status, body: (await response.json()) as { type?: string; reason?: string } };
+  };
+
+  it("Should accept a rental of a local image on free resources", async () => {
+    expect(await precheck({ image: rental.image, gpuIds: [], ports: [8080] })).toEqual({
+      status: 200,
+      body: { ok: true },
+    });
+  });
+
+  it("Should refuse an image from a registry this executor does not allow, saying which", async () => {
+    const { status, body } = await precheck({ image: "10.0.0.5:5000/miner:latest", gpuIds: [] });
+    expect(status).toBe(422);
+    expect(body.type).toBe("urn:gpuc:problem:rental-refused");
+    expect(body.reason).toMatch(/10\.0\.0\.5:5000/);
+  });
+
+  it("Should refuse an image that is neither here nor pullable, with Docker's reason", async () => {
+    const { status, body } = await precheck({ image: "gpuc/nope:latest", gpuIds: [] });
+    expect(status).toBe(422);
+    expect(body.reason).toMatch(/gpuc\/nope:latest is not on this executor and cannot be pulled/);
+  });
+
+  it("Should refuse GPUs this machine does not have", async () => {
+    const { status, body } = await precheck({ image: rental.image, gpuIds: ["GPU-not-here"] });
+    expect(status).toBe(422);
+    expect(body.reason).toBe("GPUs GPU-not-here are not on this executor");
+  });
+
+  it("Should answer only the marketplace's precheck credential, not a consumer's", async () => {
+    const { status, body } = await precheck({ image: rental.image, gpuIds: [] }, ["logs", "exec", "ports", "stop"]);
+    expect(status).toBe(403);
+    expect(body.type).toBe("urn:gpuc:problem:credential-lacks-scope");
+  });
+
+  it("Should refuse a malformed request as a 400 problem", async () => {
+    expect((await precheck({ image: "", gpuIds: [] })).status).toBe(400);
+  });
+});
+
 describe("Consumer stop", () => {
   it("Should stop the instance and settle it", async () => {
     const response = await call(`/instances/${rental.id}/stop`, await credential({ scope: ["stop"] }), {

@@ -17,6 +17,7 @@ import { ArbiterService } from "./instances/arbiter.service.ts";
 import { DisputesService } from "./instances/disputes.service.ts";
 import { EscrowFollower } from "./instances/escrow-follower.ts";
 import { EscrowRefunds } from "./instances/escrow-refunds.ts";
+import { type ExecutorPrecheck, HttpExecutorPrecheck } from "./instances/executor-precheck.ts";
 import { ExecutorReportsService } from "./instances/executor-reports.service.ts";
 import { FundingService } from "./instances/funding.service.ts";
 import { IndexedEscrows } from "./instances/indexed-escrows.ts";
@@ -39,6 +40,8 @@ export interface MarketplaceDeps {
   chain?: RentalChain;
   /** Arbiter refunds for provider_down; without it those rentals fail unsettled (the consumer can still exit). */
   settlement?: Settlement;
+  /** Asks an offer's executor to pre-check a rental (default: over HTTP at the executor URL it announced). */
+  precheck?: ExecutorPrecheck;
   /** The deployment whose boxes the indexer follows: what an escrow or a stake box is (any `Deployment` will do). */
   deployment?: RentalDeployment;
 }
@@ -171,6 +174,8 @@ function createRentalServices(deps: MarketplaceDeps, shared: Shared) {
       network: config.network,
       maxUnfundedRentals: config.maxUnfundedRentals,
       heartbeatIntervalS: config.heartbeats.intervalS,
+      credentials: shared.credentials,
+      precheck: deps.precheck ?? new HttpExecutorPrecheck(log),
     });
   const escrowFollower = new EscrowFollower({
     db,

@@ -7,7 +7,7 @@ import type { LedgerRental } from "../ledger/ledger.ts";
  * pinned by another active rental, and its ports must be in the provider's allowed ranges.
  */
 export function rejectionReason(
-  rental: Rental,
+  rental: Pick<Rental, "id" | "gpuIds" | "ports">,
   gpus: readonly GpuStatus[],
   active: readonly LedgerRental[],
   portAllowed: (port: number) => boolean,

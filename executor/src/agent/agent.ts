@@ -1,4 +1,4 @@
-import type { ExecutorReason } from "@gpuc/sdk";
+import type { ExecutorReason, PrecheckRequest } from "@gpuc/sdk";
 import { ContainerNotFoundError } from "../docker/errors.ts";
 import { adoptContainers } from "./adopt.ts";
 import { Biller } from "./biller.ts";
@@ -7,6 +7,7 @@ import type { AgentDeps } from "./deps.ts";
 import { flushEvents } from "./event-outbox.ts";
 import { Heartbeat } from "./heartbeat.ts";
 import { Meter } from "./meter.ts";
+import { precheckRental } from "./precheck.ts";
 import { RentalStarter } from "./starter.ts";
 import { RentalStopper, type StopResult } from "./stopper.ts";
 import { TakeOn } from "./take-on.ts";
@@ -82,6 +83,11 @@ export class Agent {
   /** The consumer's (or marketplace's) stop: SIGTERM, kill after the grace period, then settle. */
   requestStop(instanceId: string, reason: ExecutorReason): Promise<StopResult> {
     return this.#stopper.request(instanceId, reason);
+  }
+
+  /** Why this executor would refuse the rental the marketplace is about to create (undefined: it would run it). */
+  precheck(instanceId: string, request: PrecheckRequest): Promise<string | undefined> {
+    return precheckRental(this.#d, instanceId, request);
   }
 
   /** The container of a rental this executor runs, for logs and exec. */

@@ -73,6 +73,25 @@ export class ImageStore {
     return { ...ready, source: (await this.#tarFor(image)) ? "tar" : "registry" };
   }
 
+  /**
+   * Why `ensure(image)` would fail, without pulling anything: the image is local or in the image dir (fine), its
+   * registry is not allowed, or the registry does not know it (Docker's distribution inspect asks the registry for
+   * the manifest only). Undefined when it would be ready. A rental is refused with this before anyone pays.
+   */
+  async refusal(image: string): Promise<string | undefined> {
+    if ((await this.#inspect(image)) || (await this.#tarFor(image))) return undefined;
+    if (!registryAllowed(image, this.#registries))
+      return new ImageRegistryRefusedError(image, registryOf(image)).message;
+    try {
+      await this.#docker.getImage(image).distribution({});
+      return undefined;
+    } catch (error) {
+      const reason =
+        error instanceof Error ? error.message.replace(/^\(HTTP code \d+\)\s*/, "") : String(error);
+      return `Image ${image} is not on this executor and cannot be pulled (${reason.trim()}); check the name and tag`;
+    }
+  }
+
   /** `docker load` of a tar made by `docker save`. */
   async loadTar(path: string): Promise<void> {
     const stream = await this.#docker.loadImage(path);

@@ -11,7 +11,16 @@ import {
   requestId,
   withOpenApi,
 } from "@gpuc/platform/http";
-import { execRequest, execResponse, healthResponse, logsQuery, portsResponse, stopResponse } from "@gpuc/sdk";
+import {
+  execRequest,
+  execResponse,
+  healthResponse,
+  logsQuery,
+  portsResponse,
+  precheckRequest,
+  precheckResponse,
+  stopResponse,
+} from "@gpuc/sdk";
 import express, { type Express, type Response } from "express";
 import { z } from "zod";
 import type { Agent } from "../agent/agent.ts";
@@ -29,6 +38,7 @@ import {
   InstanceAlreadyEndedError,
   InstanceNotHereError,
   InstanceNotRunningError,
+  RentalRefusedError,
   TooManyCallsError,
 } from "./errors.ts";
 
@@ -183,6 +193,23 @@ export function executorRoutes(deps: AppDeps): ExecutorRoute[] {
         return { state: "Stopping" as const };
       },
     }),
+    defineRoute({
+      method: "post",
+      path: "/instances/{id}/precheck",
+      tag: "instances",
+      summary:
+        "Whether this executor would run a rental the marketplace is about to create (before anyone pays)",
+      auth: "precheck",
+      params: instanceParams,
+      body: precheckRequest,
+      response: precheckResponse,
+      errors: [422],
+      handle: async ({ params, body }) => {
+        const refusal = await agent.precheck(params.id, body);
+        if (refusal) throw new RentalRefusedError(refusal);
+        return { ok: true as const };
+      },
+    }),
   ];
   return withOpenApi(
     routes,
@@ -191,7 +218,7 @@ export function executorRoutes(deps: AppDeps): ExecutorRoute[] {
       title: "GPUC executor API",
       version: "1.0.0",
       description:
-        "A provider's executor: a rental's logs, exec, ports and stop. Errors are application/problem+json.",
+        "A provider's executor: a rental's logs, exec, ports and stop, and the marketplace's pre-check. Errors are application/problem+json.",
     },
     {
       bearerDescription: "The rental's credential from the marketplace (an EdDSA JWT scoped to the instance)",

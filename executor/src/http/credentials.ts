@@ -1,5 +1,5 @@
 import type { Authorize } from "@gpuc/platform/http";
-import { CREDENTIAL_AUDIENCE, CREDENTIAL_ISSUER, CREDENTIAL_SCOPES, type CredentialScope } from "@gpuc/sdk";
+import { CREDENTIAL_AUDIENCE, CREDENTIAL_ISSUER, EXECUTOR_ACTIONS, type ExecutorAction } from "@gpuc/sdk";
 import { errors, type JWTVerifyGetKey, jwtVerify } from "jose";
 import {
   CredentialExpiredError,
@@ -11,9 +11,9 @@ import {
   MarketplaceKeysUnavailableError,
 } from "./errors.ts";
 
-/** What a consumer's credential may allow (the wire contract's credential scopes). */
-export const ACTIONS = CREDENTIAL_SCOPES;
-export type Action = CredentialScope;
+/** What a marketplace credential may allow: a consumer's scopes, and the marketplace's own `precheck`. */
+export const ACTIONS = EXECUTOR_ACTIONS;
+export type Action = ExecutorAction;
 
 /** A verified marketplace credential. */
 export interface Credential {

@@ -92,3 +92,10 @@ export class InstanceAlreadyEndedError extends HttpError {
     super(409, `Instance ${instanceId} has already ended`);
   }
 }
+
+/** The pre-check's answer when this executor would not run the rental (`reason` says why, for the consumer). */
+export class RentalRefusedError extends HttpError {
+  constructor(readonly reason: string) {
+    super(422, `This executor would refuse the rental: ${reason}`, { reason });
+  }
+}

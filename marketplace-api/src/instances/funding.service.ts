@@ -9,8 +9,10 @@ import { type RentalChain, rentalIdOf, type SignedTx } from "../chain/gateway.ts
 import type { Clock } from "../core/clock.ts";
 import { InsufficientFundsError, ProviderOfflineError, TooManyUnfundedRentalsError } from "../core/errors.ts";
 import type { Principal } from "../core/route.ts";
+import type { CredentialsService } from "../credentials/credentials.service.ts";
 import type { GpuRow, GpusRepository } from "../gpus/gpus.repository.ts";
-import type { ProvidersRepository } from "../providers/providers.repository.ts";
+import type { ProviderRow, ProvidersRepository } from "../providers/providers.repository.ts";
+import type { ExecutorPrecheck } from "./executor-precheck.ts";
 import { CREDENTIAL_STATES, toInstance } from "./instance-views.ts";
 import type { InstanceRow, InstancesRepository } from "./instances.repository.ts";
 import type { InstanceTransitions } from "./transitions.ts";
@@ -40,6 +42,10 @@ export interface FundingDeps {
   maxUnfundedRentals: number;
   /** Seconds between an executor's heartbeats: an offer whose executor missed one is not rented. */
   heartbeatIntervalS: number;
+  /** Signs the marketplace's pre-check credential. */
+  credentials: CredentialsService;
+  /** Asks the offer's executor whether it would run the rental, before any escrow is built. */
+  precheck: ExecutorPrecheck;
 }
 
 /** A heartbeat may be this late (in intervals) and its provider still count as online: one may be in flight. */
@@ -63,8 +69,9 @@ export class FundingService {
     const provider = await this.d.providers.find(gpu.provider_id);
     assert(provider, 404, `Provider of GPU offer ${input.gpuId} not found`);
     this.assertOnline(gpu, provider.last_heartbeat_at);
-
     const id = randomUUID();
+    await this.precheck(id, principal, gpu, provider, input);
+
     const unsignedTx = await this.d.chain.openEscrowTx({
       rentalId: rentalIdOf(id),
       consumerAddress: principal.address,
@@ -161,6 +168,36 @@ export class FundingService {
       `This offer rents for ${gpu.min_hours} to ${gpu.max_hours} hours; ask for a number of hours in that range`,
     );
     return gpu;
+  }
+
+  /**
+   * The executor checks what only it knows (its registry list, the image, its ports, its free GPUs). An executor
+   * that announced no endpoint in its heartbeats cannot be asked; it checks the rental when it takes it on.
+   */
+  private async precheck(
+    id: string,
+    principal: Principal,
+    gpu: GpuRow,
+    provider: ProviderRow,
+    input: CreateInstanceInput,
+  ): Promise<void> {
+    if (!provider.executor_url) {
+      this.d.log.warn("RENTAL_PRECHECK_SKIPPED", {
+        providerId: provider.id,
+        detail: "no executor endpoint announced",
+      });
+      return;
+    }
+    const token = await this.d.credentials.precheckToken({
+      instanceId: id,
+      providerId: provider.id,
+      consumerAddress: principal.address,
+    });
+    await this.d.precheck.check(provider.executor_url, token, id, {
+      image: input.image,
+      ...(input.ports ? { ports: input.ports } : {}),
+      gpuIds: gpu.device_ids,
+    });
   }
 
   private assertOnline(gpu: GpuRow, lastHeartbeatAt: Date | null): void {

@@ -61,7 +61,7 @@ export function instancesRoutes(rentals: RentalServices): Route[] {
       body: createInstanceRequest,
       response: createdInstanceSchema,
       status: 201,
-      errors: [402, 404, 409, 503],
+      errors: [402, 404, 409, 422, 503],
       handle: async ({ principal, body }) => {
         const { instance, unsignedTx } = await funding().create(principal!, body);
         return { instance, unsignedTx: { ...unsignedTx } };

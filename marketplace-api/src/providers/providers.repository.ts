@@ -18,6 +18,8 @@ export interface ProviderRow {
   last_heartbeat_at: Date | null;
   online: boolean;
   reliability: number;
+  /** Where the executor said it listens, from its latest heartbeat. */
+  executor_url: string | null;
 }
 
 export interface StakeState {

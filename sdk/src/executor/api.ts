@@ -48,6 +48,22 @@ export const stopResponse = z.object({ state: z.literal("Stopping") });
 
 export const healthResponse = z.object({ status: z.literal("ok") });
 
+/**
+ * `POST /instances/{id}/precheck`: the marketplace asks the offer's executor whether it would run this rental,
+ * before it hands the consumer an escrow to sign (nobody pays for a rental that would be refused). Authorised by
+ * a marketplace credential for the new rental's id with the `precheck` scope.
+ */
+export const precheckRequest = z.object({
+  image: z.string().min(1).max(512),
+  ports: z.array(z.number().int().min(1).max(65535)).max(32).optional(),
+  /** The GPUs the offer pins (device ids or uuids on the provider's machine). */
+  gpuIds: z.array(z.string().max(128)).max(64),
+});
+
+/** A rental the executor would run; a refusal is a 422 problem (`rental-refused`) whose `reason` says why. */
+export const precheckResponse = z.object({ ok: z.literal(true) });
+
+export type PrecheckRequest = z.input<typeof precheckRequest>;
 export type ExecRequest = z.input<typeof execRequest>;
 export type ExecResponse = z.output<typeof execResponse>;
 export type PortsResponse = z.output<typeof portsResponse>;

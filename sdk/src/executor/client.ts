@@ -8,7 +8,9 @@ import {
   healthResponse,
   type LogsOptions,
   type PortsResponse,
+  type PrecheckRequest,
   portsResponse,
+  precheckResponse,
   type StopResponse,
   stopResponse,
 } from "./api.ts";
@@ -102,6 +104,15 @@ export class ExecutorClient {
     return this.http.json(
       { method: "GET", path: `/instances/${id(instanceId)}/ports` },
       portsResponse,
+      options,
+    );
+  }
+
+  /** Whether the executor would run this rental (see `precheckRequest`); a refusal rejects with a 422 problem. */
+  precheck(instanceId: string, request: PrecheckRequest, options?: CallOptions): Promise<{ ok: true }> {
+    return this.http.json(
+      { method: "POST", path: `/instances/${id(instanceId)}/precheck`, body: request },
+      precheckResponse,
       options,
     );
   }

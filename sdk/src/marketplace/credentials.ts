@@ -4,6 +4,13 @@ import * as z from "zod";
 export const CREDENTIAL_SCOPES = ["logs", "exec", "ports", "stop"] as const;
 export type CredentialScope = (typeof CREDENTIAL_SCOPES)[number];
 
+/**
+ * Every action an executor authorises by a marketplace credential: the consumer's scopes, and `precheck`, which
+ * only the marketplace itself holds (it asks an executor about a rental before the consumer pays).
+ */
+export const EXECUTOR_ACTIONS = [...CREDENTIAL_SCOPES, "precheck"] as const;
+export type ExecutorAction = (typeof EXECUTOR_ACTIONS)[number];
+
 /** The `iss` and `aud` of every instance credential (an EdDSA JWT the marketplace signs for executors). */
 export const CREDENTIAL_ISSUER = "gpuc-marketplace";
 export const CREDENTIAL_AUDIENCE = "gpuc-executor";
