@@ -1,4 +1,4 @@
-import { chmodSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createLogger } from "@gpuc/platform";
@@ -15,6 +15,7 @@ import { gpuc } from "./testing/market.ts";
 describe("gpuc against a started system", () => {
   let database: TestDatabase;
   let dataDir: string;
+  let imageDir: string;
   let system: RunningSystem;
   let alice: Record<string, string>;
   let bob: Record<string, string>;
@@ -24,6 +25,9 @@ describe("gpuc against a started system", () => {
     database = await createTestDatabase("cli");
     dataDir = mkdtempSync(join(tmpdir(), "gpuc-cli-system-"));
     chmodSync(dataDir, 0o755);
+    imageDir = join(dataDir, "images");
+    mkdirSync(imageDir);
+    writeFileSync(join(imageDir, "gpuc_broken_1.tar"), "not a tar");
     const config = loadSystemConfig({
       GPUC_DATA_DIR: dataDir,
       DATABASE_URL: database.url,
@@ -34,6 +38,8 @@ describe("gpuc against a started system", () => {
       GPUC_BLOCKS_PER_HOUR: "240",
       GPUC_DEMO_FUND_ERG: "200",
       GPUC_EXECUTOR: "on",
+      // Holds a broken `docker save` tar: its image passes the pre-check (a tar is there) and fails to load.
+      GPUC_IMAGE_DIR: imageDir,
       LOG_LEVEL: "warn",
     });
     system = await startSystem(config, createLogger("gpuc", { level: "warn" }));
@@ -129,41 +135,47 @@ describe("gpuc against a started system", () => {
     );
   }, 120_000);
 
-  it("Should exit non-zero with the reason when the rental fails, and show why in `instances show`", async () => {
+  it("Should exit 3 with the executor's reason, before anything is paid, for an image it cannot run", async () => {
+    const before = await gpuc(["wallet", "balance", "--json"], alice);
     const rent = await gpuc(
       ["rent", gpuId, "--image", "gpuc/no-such-image:none", "--hours", "1", "--json"],
       alice,
     );
-    expect(rent.code, rent.stderr).not.toBe(0);
+    expect(rent.code, rent.stderr).toBe(3);
     const error = JSON.parse(rent.stderr.trim().split("\n").at(-1)!) as {
-      exitCode: number;
-      message: string;
-      instance?: Instance;
-      problem?: { detail: string };
+      problem: { type: string; reason: string };
     };
-    if (error.exitCode === 3) {
-      // The marketplace asked the executor first, and it refused: its reason is the problem's detail.
-      expect(error.problem?.detail).toContain("gpuc/no-such-image:none");
-      return;
-    }
-    // The executor took the rental, could not run it and reported it Failed.
-    expect(error).toMatchObject({
-      exitCode: 1,
-      instance: { state: "Failed", closeReason: "provider_rejected" },
-    });
-    expect(error.message).toMatch(
-      /^Instance [0-9a-f-]{36} failed: provider_rejected \(the provider's executor/,
+    // The marketplace asked the offer's executor first (a real one, over HTTP), and it refused.
+    expect(error.problem.type).toBe("urn:gpuc:problem:rental-refused");
+    expect(error.problem.reason).toMatch(
+      /^Image gpuc\/no-such-image:none is not on this executor and cannot be pulled/,
     );
-    const show = await gpuc(["instances", "show", error.instance!.id], alice);
+    const text = await gpuc(["rent", gpuId, "--image", "10.1.2.3:5000/x:1", "--hours", "1"], alice);
+    expect(text.code).toBe(3);
+    expect(text.stderr).toMatch(
+      /^gpuc: POST \/api\/v1\/instances → 422 Unprocessable Content: The provider's executor refuses this rental: .*10\.1\.2\.3:5000/,
+    );
+    expect((await gpuc(["instances", "--json"], alice)).stdout).not.toContain("no-such-image");
+    expect((await gpuc(["wallet", "balance", "--json"], alice)).stdout).toBe(before.stdout);
+  }, 180_000);
+
+  it("Should exit 1 when a rental fails after funding, and show the executor's reason in `instances show`", async () => {
+    const rent = await gpuc(["rent", gpuId, "--image", "gpuc/broken:1", "--hours", "1", "--json"], alice);
+    expect(rent.code, rent.stderr).toBe(1);
+    const error = JSON.parse(rent.stderr.trim().split("\n").at(-1)!) as {
+      message: string;
+      instance: Instance;
+    };
+    expect(error.instance).toMatchObject({ state: "Failed", closeReason: "provider_rejected" });
+    expect(error.instance.closeDetail).toMatch(/^Image gpuc\/broken:1 is unavailable/);
+    expect(error.message).toMatch(
+      /^Instance [0-9a-f-]{36} failed: Image gpuc\/broken:1 is unavailable .*\(provider_rejected\)/,
+    );
+    const show = await gpuc(["instances", "show", error.instance.id], alice);
     expect(show.stdout).toContain(
       "\nclose reason  provider_rejected: the provider's executor refused the rental or could not run it\n",
     );
-    const text = await gpuc(
-      ["rent", gpuId, "--image", "gpuc/no-such-image:none", "--hours", "1", "-q"],
-      alice,
-    );
-    expect(text.code).toBe(1);
-    expect(text.stderr).toMatch(/^gpuc: Instance [0-9a-f-]{36} failed: provider_rejected/);
+    expect(show.stdout).toMatch(/\nwhy +Image gpuc\/broken:1 is unavailable/);
   }, 180_000);
 
   it("Should rent, list and stop a rental that runs, with amounts in GPUC", async () => {

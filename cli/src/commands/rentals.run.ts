@@ -27,7 +27,7 @@ const CLOSE_REASONS: Readonly<Record<CloseReason, string>> = {
 export class RentalFailedError extends CliError {
   constructor(readonly instance: Instance) {
     super(
-      `Instance ${instance.id} failed: ${instance.closeReason ? `${instance.closeReason} (${CLOSE_REASONS[instance.closeReason]})` : "no close reason recorded"}; \`gpuc instances show ${instance.id}\` has the rest`,
+      `Instance ${instance.id} failed: ${instance.closeDetail ?? (instance.closeReason ? CLOSE_REASONS[instance.closeReason] : "no close reason recorded")}${instance.closeReason ? ` (${instance.closeReason})` : ""}; \`gpuc instances show ${instance.id}\` has the rest`,
     );
   }
 
@@ -119,6 +119,7 @@ export function describeInstance(instance: Instance): string {
     ["instance", instance.id],
     ["state", instance.state],
     ["close reason", reason ? `${reason}: ${CLOSE_REASONS[reason]}` : undefined],
+    ["why", instance.closeDetail ?? undefined],
     ["dispute", instance.disputeReason ?? undefined],
     ["GPU offer", instance.gpuId],
     ["provider", instance.providerId],

@@ -12,6 +12,7 @@ const failed = instanceFixture({
   id: "1d8c7b6a-5f4e-4d3c-8b2a-190817263544",
   state: "Failed",
   closeReason: "provider_rejected",
+  closeDetail: "GPUs GPU-7 are already rented",
   expiresAt: null,
   billedSeconds: 0,
   hours: 10,
@@ -23,7 +24,9 @@ const refusal = {
   type: "urn:gpuc:problem:rental-refused",
   title: "Unprocessable Content",
   status: 422,
-  detail: "Image ghcr.io/acme/trainer:v2 is not on this executor and cannot be pulled (manifest unknown)",
+  detail:
+    "The provider's executor refuses this rental: Image ghcr.io/acme/trainer:v2 is not on this executor and cannot be pulled (manifest unknown)",
+  reason: "Image ghcr.io/acme/trainer:v2 is not on this executor and cannot be pulled (manifest unknown)",
 };
 
 describe("gpuc rent and gpuc instances (against a stand-in marketplace)", () => {
@@ -64,6 +67,7 @@ describe("gpuc rent and gpuc instances (against a stand-in marketplace)", () => 
         "instance      1d8c7b6a-5f4e-4d3c-8b2a-190817263544",
         "state         Failed",
         "close reason  provider_rejected: the provider's executor refused the rental or could not run it",
+        "why           GPUs GPU-7 are already rented",
         "GPU offer     6f1c2b9e-3d4a-4e5f-8a7b-1c2d3e4f5a6b",
         "provider      0a1b2c3d-4e5f-4a7b-8c9d-0e1f2a3b4c5d",
         "image         gpuc/busybox:test",
@@ -92,7 +96,7 @@ describe("gpuc rent and gpuc instances (against a stand-in marketplace)", () => 
     expect(result.code).toBe(3);
     expect(result.stdout).toBe("");
     expect(result.stderr).toBe(
-      "gpuc: POST /api/v1/instances → 422 Unprocessable Content: Image ghcr.io/acme/trainer:v2 is not on this executor and cannot be pulled (manifest unknown)\n",
+      "gpuc: POST /api/v1/instances → 422 Unprocessable Content: The provider's executor refuses this rental: Image ghcr.io/acme/trainer:v2 is not on this executor and cannot be pulled (manifest unknown)\n",
     );
     const json = await gpuc([...args, "--json"], env);
     expect(JSON.parse(json.stderr)).toMatchObject({ error: "ApiError", exitCode: 3, problem: refusal });

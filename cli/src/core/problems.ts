@@ -42,6 +42,12 @@ function describeProblem(status: number, problem: Readonly<Record<string, unknow
   // A validation problem's detail already names every issue, a 402's every amount; those members are for programs.
   const shown = (key: string) =>
     !["type", "title", "status", "detail", "instance"].includes(key) &&
+    // A member the detail already says (a refusal's `reason`) would only repeat it.
+    !(
+      typeof problem[key] === "string" &&
+      typeof problem.detail === "string" &&
+      problem.detail.includes(problem[key])
+    ) &&
     !(problem.type === "urn:gpuc:problem:validation" && key === "issues") &&
     !(funds && (GPUC_MEMBERS as readonly string[]).includes(key));
   const extra = Object.entries(problem)

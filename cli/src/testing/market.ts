@@ -173,6 +173,7 @@ export function instanceFixture(overrides: Partial<Instance> = {}): Instance {
     fundedAt: "2026-01-01T10:00:00.000Z",
     expiresAt: "2026-01-01T12:00:00.000Z",
     closeReason: null,
+    closeDetail: null,
     billedSeconds: null,
     settlementTxId: null,
     disputeReason: null,

@@ -38,6 +38,7 @@ export function instanceReply(rental: Rental, state: Instance["state"]): Instanc
     fundedAt: now,
     expiresAt: null,
     closeReason: null,
+    closeDetail: null,
     billedSeconds: null,
     settlementTxId: null,
     disputeReason: null,

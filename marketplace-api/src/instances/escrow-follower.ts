@@ -55,6 +55,23 @@ export class EscrowFollower {
   }
 
   /**
+   * An escrow box was spent. When its transaction left no successor escrow (a claim or top-up would), it closed
+   * the rental — provider close, consumer exit, expiry refund or arbiter resolve — and is the rental's settlement
+   * transaction, whoever sent it. Runs in the indexer's block transaction, after the block's new boxes.
+   */
+  async onEscrowSpent(box: IndexedBox, created: readonly IndexedBox[]): Promise<void> {
+    const txId = box.spentTxId;
+    if (!txId || created.some((other) => other.kind === "escrow" && other.txId === txId)) return;
+    const escrow = this.d.escrows.read(box);
+    const id = escrow && instanceIdOf(escrow.rentalId);
+    if (!id) return;
+    const row = await this.d.repo.find(id, true);
+    if (!row || row.escrow_box_id !== box.boxId || row.settlement_tx_id === txId) return;
+    await this.d.repo.setSettlementTx(row.id, txId, this.d.clock.now());
+    this.d.log.info("ESCROW_CLOSED", { instanceId: row.id, escrowBoxId: box.boxId, settlementTxId: txId });
+  }
+
+  /**
    * After a rollback: an instance whose escrow box was unwound goes back to the escrow still on chain (a top-up
    * or claim was undone), or — when it was funded by the unwound block — back to Created, to be funded again
    * when the transaction is re-mined.

@@ -17,7 +17,7 @@ export class ExecutorUnreachableError extends HttpError {
   ) {
     super(
       503,
-      `The provider's executor at ${executorUrl} did not answer the rental pre-check (${cause}); retry shortly or pick another offer`,
+      `The provider's executor did not answer the rental pre-check: ${cause}; retry shortly or pick another offer`,
       { executorUrl },
     );
   }

@@ -9,6 +9,7 @@ import {
   buildClaimTx,
   buildCreateStakeTx,
   buildOpenEscrowTx,
+  buildProviderCloseTx,
   buildUpdateStakeTx,
   type ChainClient,
   escrowRegisters,
@@ -307,6 +308,41 @@ describe("Rental follow-ups on a deployed protocol", () => {
     expect((await pc.gpucOf(consumer.address)) - before).toBe(2n * PRICE);
     expect(await pc.gpucOf(rig.wallet.address)).toBe((PRICE * 98n) / 100n);
     expect(await pc.gpucOf(pc.treasury.address)).toBe((PRICE * 2n) / 100n);
+  });
+
+  it("Should record the provider's close of an escrow as the rental's settlement transaction", async () => {
+    const rig = await newProvider();
+    const funded = await rentAndFund(rig, 2);
+    const providerSigner = Signer.fromSecretHex(rig.wallet.secretHex, "testnet");
+    const close = buildProviderCloseTx({
+      deployment: pc.deployment,
+      configBox: (await pc.chain.client.unspentByTokenId(pc.deployment.configNftId))[0]!,
+      height: await pc.chain.client.height(),
+      provider: rig.wallet.address,
+      escrowBox: (await pc.chain.client.unspentBox(funded.escrowBoxId!))!,
+      providerShare: 0n,
+      inputs: await pc.chain.client.unspentByAddress(rig.wallet.address),
+      changeAddress: rig.wallet.address,
+    });
+    const signed = await providerSigner.sign(close, pc.chain.client);
+    await pc.chain.client.submit(signed);
+    expect((await get(funded.id)).settlementTxId).toBeNull();
+    await mineAndIndex();
+    expect(await get(funded.id)).toMatchObject({
+      escrowBoxId: funded.escrowBoxId,
+      settlementTxId: signed.id,
+    });
+    // Its executor reports the end, as a real one would (a rental left Funded would go provider_down later).
+    for (const state of ["Starting", "Running", "Stopping"] as const)
+      ok(
+        await report(rig, funded.id, { state, ...(state === "Stopping" ? { reason: "user_stopped" } : {}) }),
+        instanceSchema,
+      );
+    const ended = ok(
+      await report(rig, funded.id, { state: "Completed", reason: "user_stopped" }),
+      instanceSchema,
+    );
+    expect(ended).toMatchObject({ state: "Completed", settlementTxId: signed.id });
   });
 
   it("Should not resolve twice when the marketplace restarts between submitting the refund and recording it", async () => {
@@ -757,7 +793,11 @@ describe("Rental follow-ups on a deployed protocol", () => {
       await report(rig, funded.id, { state: "Failed", reason: "provider_rejected", detail: "no GPU" }),
       instanceSchema,
     );
-    expect(failed).toMatchObject({ state: "Failed", closeReason: "provider_rejected" });
+    expect(failed).toMatchObject({
+      state: "Failed",
+      closeReason: "provider_rejected",
+      closeDetail: "no GPU",
+    });
 
     const disputed = ok(
       await h.request("POST", `/api/v1/instances/${funded.id}/dispute`, {

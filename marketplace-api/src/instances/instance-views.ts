@@ -27,6 +27,7 @@ export function toInstance(row: InstanceRow): Instance {
     fundedAt: row.funded_at?.toISOString() ?? null,
     expiresAt: row.expires_at?.toISOString() ?? null,
     closeReason: row.close_reason,
+    closeDetail: row.close_detail,
     billedSeconds: row.billed_seconds === null ? null : Number(row.billed_seconds),
     settlementTxId: row.settlement_tx_id,
     disputeReason: row.dispute_reason,

@@ -22,6 +22,8 @@ export interface InstanceRow {
   funded_at: Date | null;
   expires_at: Date | null;
   close_reason: CloseReason | null;
+  /** The detail of the event that first gave the close reason. */
+  close_detail: string | null;
   billed_seconds: bigint | null;
   settlement_tx_id: string | null;
   /** First indexed height at which it was seen Failed with an escrow (see `stampFailedHeight`). */
@@ -236,7 +238,8 @@ export class InstancesRepository {
           settlement_tx_id = COALESCE($11, settlement_tx_id),
           dispute_reason = COALESCE($12, dispute_reason),
           disputed_at = COALESCE($13, disputed_at),
-          opening_box_id = COALESCE($14, opening_box_id)
+          opening_box_id = COALESCE($14, opening_box_id),
+          close_detail = COALESCE(close_detail, $15)
         WHERE id = $1`,
       [
         row.id,
@@ -253,6 +256,8 @@ export class InstancesRepository {
         fields.disputeReason ?? null,
         fields.disputedAt ?? null,
         fields.openingBoxId ?? null,
+        // The detail that comes with the close reason is why it closed; later ones (a retried report) do not replace it.
+        (fields.reason && fields.detail) || null,
       ],
     );
     if (to !== row.state) await this.event(row.id, row.state, to, fields, now);

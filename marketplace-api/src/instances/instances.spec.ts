@@ -12,8 +12,8 @@ import {
   instancePage,
   instanceSchema,
 } from "@gpuc/sdk";
-import { createRemoteJWKSet, jwtVerify } from "jose";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createRemoteJWKSet, decodeJwt, jwtVerify } from "jose";
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from "vitest";
 import { z } from "zod";
 import { NodeRentalChain } from "../chain/node-rental-chain.ts";
 import { createMarketplaceIndexer } from "../indexing.ts";
@@ -33,8 +33,9 @@ describe("Rentals end to end on the devnet", () => {
   let provider: Awaited<ReturnType<typeof registerProvider>>;
   let gpuId: string;
 
-  async function heartbeat(at = h.clock.now()) {
+  async function heartbeat(at = h.clock.now(), endpoint?: string) {
     const body = {
+      ...(endpoint ? { endpoint } : {}),
       timestamp: at.toISOString(),
       gpus: [{ index: 0, uuid: "GPU-1", name: "RTX 4090" }],
       instances: [],
@@ -156,6 +157,46 @@ describe("Rentals end to end on the devnet", () => {
       missing: String(1000n * GPUC),
     });
     expect(body.detail).toContain(`add ${1000n * GPUC} GPUC units`);
+  });
+
+  it("Should ask the offer's executor first, and build no escrow for a rental it refuses (422 with its reason)", async () => {
+    h.clock.advance(1000);
+    ok(await heartbeat(h.clock.now(), "https://rig.example.net:8443"), heartbeatResponse);
+    const rent = () =>
+      h.request("POST", "/api/v1/instances", {
+        token: consumerToken,
+        body: { gpuId, hours: 1, image: "gpuc/nope:latest", ports: [8080] },
+      });
+    const listed = async () =>
+      ok(
+        await h.request("GET", "/api/v1/instances", { token: consumerToken }),
+        z.object({ items: z.array(z.unknown()) }),
+      ).items.length;
+    const before = await listed();
+    onTestFinished(() => {
+      h.precheck.answer = undefined;
+    });
+    h.precheck.answer = "Image gpuc/nope:latest is not on this executor and cannot be pulled (not found)";
+    const refused = problemOf(await rent(), 422);
+    expect(refused).toMatchObject({
+      type: "urn:gpuc:problem:rental-refused",
+      reason: h.precheck.answer,
+      detail: `The provider's executor refuses this rental: ${h.precheck.answer}`,
+    });
+    const call = h.precheck.calls.at(-1)!;
+    expect(call).toMatchObject({
+      executorUrl: "https://rig.example.net:8443",
+      request: { image: "gpuc/nope:latest", ports: [8080], gpuIds: ["0", "1"] },
+    });
+    // The marketplace's own credential for the rental it was about to create; no consumer ever holds this scope.
+    expect(decodeJwt(call.token)).toMatchObject({
+      instance: call.rentalId,
+      scope: ["precheck"],
+      sub: consumer.address,
+    });
+    h.precheck.answer = "unreachable";
+    expect(problemOf(await rent(), 503).type).toBe("urn:gpuc:problem:executor-unreachable");
+    expect(await listed()).toBe(before);
   });
 
   it("Should fund from the confirmed escrow, issue a credential, and walk the states to Completed", async () => {

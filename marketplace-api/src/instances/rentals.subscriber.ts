@@ -3,8 +3,8 @@ import type { ArbiterService } from "./arbiter.service.ts";
 import type { EscrowFollower } from "./escrow-follower.ts";
 
 /**
- * Rentals follow their escrows: in the block's transaction an escrow box funds or moves its rental and a
- * rollback rewinds it; once the block is committed the arbiter (where configured) submits the refunds still
+ * Rentals follow their escrows: in the block's transaction an escrow box funds or moves its rental, a spend that
+ * leaves no successor records the rental's settlement transaction, and a rollback rewinds it; once the block is committed the arbiter (where configured) submits the refunds still
  * pending — every block, so one that failed or whose transaction was lost is tried again.
  */
 export function rentalsSubscriber(
@@ -15,6 +15,9 @@ export function rentalsSubscriber(
     name: "rentals",
     onBox: async (box) => {
       if (box.kind === "escrow") await follower.onEscrowBox(box);
+    },
+    onBlock: async (_block, { created, spent }) => {
+      for (const box of spent) if (box.kind === "escrow") await follower.onEscrowSpent(box, created);
     },
     onRollback: () => follower.onRollback(),
     afterCommit: async (block) => {

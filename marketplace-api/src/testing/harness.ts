@@ -9,6 +9,7 @@ import { defaultConfig, type MarketplaceConfig } from "../core/config.ts";
 import { migrateMarketplace } from "../core/database.ts";
 import { createServices, type MarketplaceDeps, type Services } from "../services.ts";
 import { FIXTURE_DEPLOYMENT } from "./deployment.ts";
+import { ScriptedPrecheck } from "./precheck.ts";
 import { TestWallet } from "./wallet.ts";
 
 export interface Harness {
@@ -16,6 +17,8 @@ export interface Harness {
   readonly services: Services;
   readonly clock: ManualClock;
   readonly db: Database;
+  /** What the providers' executors answer the marketplace's rental pre-check (unless `deps.precheck` is given). */
+  readonly precheck: ScriptedPrecheck;
   /** `fetch` against the app with JSON in and out. */
   request(
     method: string,
@@ -68,6 +71,7 @@ export async function startHarness(
   const db = new Database(createPool(testDb.url, { max: 5 }));
   await migrateMarketplace(db);
   const clock = new ManualClock(new Date("2030-01-01T00:00:00Z"));
+  const precheck = new ScriptedPrecheck();
   const services = createServices({
     db,
     // A test file signs many wallets in from 127.0.0.1: the sign-in rate limit is its own test's business.
@@ -75,6 +79,7 @@ export async function startHarness(
     clock,
     log: createLogger("marketplace-api", { level: "error" }),
     deployment: FIXTURE_DEPLOYMENT,
+    precheck,
     ...deps,
   });
   const server = createApp(services).listen(0, "127.0.0.1");
@@ -98,6 +103,7 @@ export async function startHarness(
     services,
     clock,
     db,
+    precheck,
     request,
     async signIn(wallet = new TestWallet()) {
       const reply = await request("POST", "/api/v1/auth/challenge", { body: { address: wallet.address } });

@@ -46,7 +46,16 @@ export const instanceSchema = z.object({
   expiresAt: z.iso.datetime().nullable().describe("When the prepaid hours end"),
   closeReason: z.enum(CLOSE_REASONS).nullable(),
   billedSeconds: z.number().int().nullable(),
-  settlementTxId: z.string().nullable().describe("Arbiter resolve transaction (provider_down or dispute)"),
+  closeDetail: z
+    .string()
+    .nullable()
+    .describe("Why it closed, in the words of whoever closed it (e.g. the executor's reason for refusing it)"),
+  settlementTxId: z
+    .string()
+    .nullable()
+    .describe(
+      "The transaction that closed the escrow: provider close, consumer exit, expiry refund or arbiter resolve",
+    ),
   disputeReason: z.string().nullable(),
   executorUrl: z
     .string()
