@@ -263,10 +263,14 @@ describe("Credential refusals", () => {
 describe("The marketplace's pre-check, before the consumer pays", () => {
   const fresh = randomUUID();
   const precheck = async (body: object, scope: Action[] = ["precheck"]) => {
-    const response = await call(`/instances/${fresh}/precheck`, await credential({ instance: fresh, scope }), {
-      method: "POST",
-      body: JSON.stringify(body),
-    });
+    const response = await call(
+      `/instances/${fresh}/precheck`,
+      await credential({ instance: fresh, scope }),
+      {
+        method: "POST",
+        body: JSON.stringify(body),
+      },
+    );
     return { status: response.status, body: (await response.json()) as { type?: string; reason?: string } };
   };
 
@@ -297,7 +301,12 @@ describe("The marketplace's pre-check, before the consumer pays", () => {
   });
 
   it("Should answer only the marketplace's precheck credential, not a consumer's", async () => {
-    const { status, body } = await precheck({ image: rental.image, gpuIds: [] }, ["logs", "exec", "ports", "stop"]);
+    const { status, body } = await precheck({ image: rental.image, gpuIds: [] }, [
+      "logs",
+      "exec",
+      "ports",
+      "stop",
+    ]);
     expect(status).toBe(403);
     expect(body.type).toBe("urn:gpuc:problem:credential-lacks-scope");
   });

@@ -49,7 +49,9 @@ export const instanceSchema = z.object({
   closeDetail: z
     .string()
     .nullable()
-    .describe("Why it closed, in the words of whoever closed it (e.g. the executor's reason for refusing it)"),
+    .describe(
+      "Why it closed, in the words of whoever closed it (e.g. the executor's reason for refusing it)",
+    ),
   settlementTxId: z
     .string()
     .nullable()
