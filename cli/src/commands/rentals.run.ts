@@ -15,7 +15,7 @@ import { argument, type CommandEnv, integerOption, optionalString, stringOption 
 import { session } from "./session.ts";
 
 /** What each close reason means, for people. */
-const CLOSE_REASONS: Readonly<Record<CloseReason, string>> = {
+const CLOSE_REASON_TEXT: Readonly<Record<CloseReason, string>> = {
   user_stopped: "stopped by the consumer",
   funds_exhausted: "the prepaid hours ran out",
   provider_down: "the provider's executor went silent; the arbiter refunds what was not used",
@@ -27,7 +27,7 @@ const CLOSE_REASONS: Readonly<Record<CloseReason, string>> = {
 export class RentalFailedError extends CliError {
   constructor(readonly instance: Instance) {
     super(
-      `Instance ${instance.id} failed: ${instance.closeDetail ?? (instance.closeReason ? CLOSE_REASONS[instance.closeReason] : "no close reason recorded")}${instance.closeReason ? ` (${instance.closeReason})` : ""}; \`gpuc instances show ${instance.id}\` has the rest`,
+      `Instance ${instance.id} failed: ${instance.closeDetail ?? (instance.closeReason ? CLOSE_REASON_TEXT[instance.closeReason] : "no close reason recorded")}${instance.closeReason ? ` (${instance.closeReason})` : ""}; \`gpuc instances show ${instance.id}\` has the rest`,
     );
   }
 
@@ -118,7 +118,7 @@ export function describeInstance(instance: Instance): string {
   return keyValues([
     ["instance", instance.id],
     ["state", instance.state],
-    ["close reason", reason ? `${reason}: ${CLOSE_REASONS[reason]}` : undefined],
+    ["close reason", reason ? `${reason}: ${CLOSE_REASON_TEXT[reason]}` : undefined],
     ["why", instance.closeDetail ?? undefined],
     ["dispute", instance.disputeReason ?? undefined],
     ["GPU offer", instance.gpuId],
