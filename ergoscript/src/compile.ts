@@ -1,4 +1,5 @@
 import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { Network } from "@fleet-sdk/common";
 import { compile } from "@fleet-sdk/compiler";
 import { blake2b256, hex } from "@fleet-sdk/crypto";
@@ -40,8 +41,14 @@ export function compileContract(
   };
 }
 
-/** Reads `ergoscript/contracts/<name>.es`, the source of one contract. */
+/**
+ * Reads `ergoscript/contracts/<name>.es`, the source of one contract, or `$GPUC_CONTRACTS_DIR/<name>.es` when that
+ * variable is set: the mutation harness (`npm run mutate:contracts`) deploys its mutants to the test suite this way.
+ * Read at each call, not at import, so one test worker can compile the original and a mutant in turn.
+ */
 export function readContract(name: string): string {
+  const dir = process.env.GPUC_CONTRACTS_DIR;
+  if (dir) return readFileSync(join(dir, `${name}.es`), "utf8");
   return readFileSync(new URL(`../contracts/${name}.es`, import.meta.url), "utf8");
 }
 
