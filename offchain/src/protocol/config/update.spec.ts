@@ -1,6 +1,7 @@
 import type { EIP12UnsignedTransaction } from "@fleet-sdk/common";
 import { ErgoAddress } from "@fleet-sdk/core";
-import { SLong } from "@fleet-sdk/serializer";
+import { SByte, SColl, SLong, SPair } from "@fleet-sdk/serializer";
+import { CONFIG_PARAM_COUNT } from "@gpuc/ergoscript";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestChain, type TestChain } from "../../testing.ts";
 import { encodeConfigRegisters, parseConfigBox } from "../config.ts";
@@ -10,6 +11,7 @@ import { deployForTest, fundedKey, type LetsFixture, type TestKey } from "../dep
 import { ArbiterPriceOnlyError } from "../errors/arbiterPriceOnly.ts";
 import { ConfigBoxMismatchError } from "../errors/configBoxMismatch.ts";
 import { InvalidAmountError } from "../errors/invalidAmount.ts";
+import { sigmaPropRegister } from "./sigmaProp.ts";
 import { buildConfigUpdate, type ConfigUpdateOptions } from "./update.ts";
 
 let chain: TestChain;
@@ -35,6 +37,24 @@ async function update(
   const options = { deployment: lets.deployment, configBox: await lets.configBox(), role, changes };
   return buildConfigUpdate(options, await lets.wallet(payer));
 }
+
+/** An honest update by `role` with some of its successor's registers replaced (serialized values). */
+async function tamperedUpdate(
+  role: ConfigUpdateOptions["role"],
+  registers: Record<string, string>,
+  signer: TestKey,
+) {
+  const honest = await update(role, role === "arbiter" ? { price: 1_400_000_000n } : { feeBps: 250 }, signer);
+  return tamper(honest, (outputs) => {
+    Object.assign(outputs[0]!.additionalRegisters, registers);
+  });
+}
+
+const whitelistRegister = (entries: readonly (readonly [string, bigint])[]) =>
+  SColl(
+    SPair(SColl(SByte), SLong),
+    entries.map(([id, rate]) => [id, rate] as [string, bigint]),
+  ).toHex();
 
 const rejectedInput = async (tx: EIP12UnsignedTransaction, key: TestKey) =>
   (await submitExpectingRejection(chain.client, tx, [key.secretHex])).failedInput;
@@ -101,6 +121,41 @@ describe("Config guards (devnet, each tampered tx breaks one guard)", () => {
       outputs[0]!.additionalRegisters.R7 = SLong(1n).toHex();
     });
     expect(await rejectedInput(tx, lets.admin)).toBe(0);
+  });
+});
+
+describe("Config well-formedness (devnet, the admin may not leave a Config nobody can read)", () => {
+  const cases: [string, Record<string, string>][] = [
+    ["one parameter short", { R4: SColl(SLong, Array(CONFIG_PARAM_COUNT - 1).fill(1n)).toHex() }],
+    ["a price of zero", { R5: SLong(0n).toHex() }],
+    ["a whitelisted token id that is not 32 bytes", { R6: whitelistRegister([["ab".repeat(31), 1n]]) }],
+    ["a whitelisted rate of zero", { R6: whitelistRegister([["ab".repeat(32), 0n]]) }],
+    ["an arbiter that is not a SigmaProp", { R8: SLong(1n).toHex() }],
+    ["an empty treasury", { R9: SColl(SByte, []).toHex() }],
+  ];
+  it.each(cases)("Should reject an admin update with %s", async (_, registers) => {
+    const tx = await tamperedUpdate("admin", registers, lets.admin);
+    expect(await rejectedInput(tx, lets.admin)).toBe(0);
+  });
+});
+
+describe("Config arbiter path (devnet, the price and nothing else, signed by the arbiter)", () => {
+  const malloryTree = () => ErgoAddress.decode(mallory.address).ergoTree;
+  const cases: [string, () => Record<string, string>][] = [
+    ["a price of zero", () => ({ R5: SLong(0n).toHex() })],
+    ["another whitelist", () => ({ R6: whitelistRegister([["ab".repeat(32), 1n]]) })],
+    ["another admin", () => ({ R7: sigmaPropRegister(mallory.address, "admin") })],
+    ["another arbiter", () => ({ R8: sigmaPropRegister(mallory.address, "arbiter") })],
+    ["another treasury", () => ({ R9: SColl(SByte, malloryTree()).toHex() })],
+  ];
+  it.each(cases)("Should reject an arbiter update with %s", async (_, registers) => {
+    const tx = await tamperedUpdate("arbiter", registers(), lets.arbiter);
+    expect(await rejectedInput(tx, lets.arbiter)).toBe(0);
+  });
+
+  it("Should reject a price-only update not signed by the arbiter", async () => {
+    const tx = await update("arbiter", { price: 1_400_000_000n }, mallory);
+    expect(await rejectedInput(tx, mallory)).toBe(0);
   });
 });
 
