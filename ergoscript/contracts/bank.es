@@ -13,10 +13,11 @@
   val debtOf = { (box: Box) => if (isCredit(box)) box.R5[Long].get else 0L }
 
   // A Credit Account output may carry debt only as the successor of a Credit Account input at the same index
-  // (whose own script checked its collateral); a freshly created account starts with zero debt.
+  // (whose own script checked its collateral); a freshly created account starts with zero debt. Past the last
+  // input, INPUTS(i) fails the script outright, which refuses the transaction as surely as `false`.
   val paired = OUTPUTS.indices.forall { (i: Int) =>
     val box = OUTPUTS(i)
-    isCredit(box) == false || box.R5[Long].get == 0L || (i < INPUTS.size && isCredit(INPUTS(i)))
+    isCredit(box) == false || box.R5[Long].get == 0L || isCredit(INPUTS(i))
   }
   val debtDelta = OUTPUTS.fold(0L, { (acc: Long, b: Box) => acc + debtOf(b) }) -
     INPUTS.fold(0L, { (acc: Long, b: Box) => acc + debtOf(b) })

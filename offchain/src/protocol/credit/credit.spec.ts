@@ -5,8 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestChain, type TestChain } from "../../testing.ts";
 import { bankSuccessor } from "../bank/bank.ts";
 import { sigmaPropRegister } from "../config/sigmaProp.ts";
-import { buildConfigUpdate } from "../config/update.ts";
-import { encodeConfigRegisters, parseConfigBox } from "../config.ts";
+import { parseConfigBox } from "../config.ts";
 import { submitExpectingRejection } from "../deploy/rejection.ts";
 import { moveErg, moveToken, tamper } from "../deploy/tamper.ts";
 import { deployForTest, fundedKey, type LetsFixture, type TestKey } from "../deploy/testing.ts";
@@ -133,19 +132,36 @@ describe("Credit Account and Bank guards (devnet, each tampered tx breaks one gu
 
   it("Should reject a new Credit Account created with debt (Bank input)", async () => {
     // A healthy-looking fresh account owing 5 GPUC, with the 5 GPUC paid out: debt and GPUC balance, but no
-    // Credit Account input vouches for the new box.
+    // Credit Account input vouches for the new box. It sits at index 2, where the input is a wallet box.
     const honest = buildDraw(await action(alice, 1n * GPUC), await lets.wallet(alice));
+    expect(honest.inputs.length).toBeGreaterThan(2);
     const tx = tamper(honest, (outputs) => {
       const change = outputs[last(outputs)]!;
       change.value = (BigInt(change.value) - 10n * ERG).toString();
-      outputs.push({
+      outputs.splice(2, 0, {
         value: (10n * ERG).toString(),
         ergoTree: lets.deployment.contracts.creditAccount.ergoTree,
         creationHeight: change.creationHeight,
         assets: [],
         additionalRegisters: { R4: sigmaPropRegister(mallory.address), R5: SLong(5n * GPUC).toHex() },
       });
-      moveToken(outputs, 0, last(outputs) - 1, gpuc(), 5n * GPUC);
+      moveToken(outputs, 0, last(outputs), gpuc(), 5n * GPUC);
+    });
+    expect((await rejected(tx, alice)).failedInput).toBe(0);
+  });
+
+  it("Should reject a draw that takes the Bank NFT along (Bank input)", async () => {
+    const honest = buildDraw(await action(alice, 1n * GPUC), await lets.wallet(alice));
+    const tx = tamper(honest, (outputs) =>
+      moveToken(outputs, 0, last(outputs), lets.deployment.bankNftId, 1n),
+    );
+    expect((await rejected(tx, alice)).failedInput).toBe(0);
+  });
+
+  it("Should reject a draw whose Bank successor has another script (Bank input)", async () => {
+    const honest = buildDraw(await action(alice, 1n * GPUC), await lets.wallet(alice));
+    const tx = tamper(honest, (outputs) => {
+      outputs[0]!.ergoTree = ErgoAddress.decode(mallory.address).ergoTree;
     });
     expect((await rejected(tx, alice)).failedInput).toBe(0);
   });
@@ -222,7 +238,7 @@ describe("Credit Account and Bank guards (devnet, each tampered tx breaks one gu
   it("Should reject a draw priced by a fake Config box (Credit Account input)", async () => {
     // Mallory's own "Config": same registers but GPUC 100× cheaper in ERG, under a token she minted.
     const real = parseConfigBox(await lets.configBox(), lets.deployment.configNftId);
-    const fakeNft = await mintFakeConfig(mallory, { ...real, price: real.price / 100n });
+    const fakeNft = await lets.mintFakeConfig(mallory, { ...real, price: real.price / 100n });
     const fake = { ...lets.deployment, configNftId: fakeNft.tokenId };
     const tx = buildDraw(
       { ...(await action(alice, 100n * GPUC)), deployment: fake, configBox: fakeNft.box },
@@ -257,7 +273,7 @@ describe("Liquidation (devnet)", () => {
   });
 
   it("Should liquidate once the price makes the account unsafe, paying the treasury its penalty", async () => {
-    await setPrice(2n * ERG); // 90 ERG now covers 45 GPUC < 40 GPUC × 120%
+    await lets.setPrice(2n * ERG); // 90 ERG now covers 45 GPUC < 40 GPUC × 120%
     const account = await accountOf(alice);
     const honest = buildLiquidation(
       { ...(await lets.boxes()), account: account.box },
@@ -356,31 +372,6 @@ async function openedAccount(collateral: bigint): Promise<TestKey> {
   return key;
 }
 
-async function setPrice(price: bigint): Promise<void> {
-  const update = { deployment: lets.deployment, configBox: await lets.configBox(), role: "arbiter" as const };
-  await send(
-    lets.arbiter,
-    buildConfigUpdate({ ...update, changes: { price } }, await lets.wallet(lets.arbiter)),
-  );
-}
-
 function withPrice(box: Box<Amount>, price: bigint): Box<Amount> {
   return { ...box, additionalRegisters: { ...box.additionalRegisters, R5: SLong(price).toHex() } };
-}
-
-async function mintFakeConfig(key: TestKey, settings: Parameters<typeof encodeConfigRegisters>[0]) {
-  const wallet = await lets.wallet(key);
-  const output = new OutputBuilder(10_000_000n, key.address)
-    .mintToken({ amount: 1n, name: "GPUC Config" })
-    .setAdditionalRegisters(encodeConfigRegisters(settings));
-  const unsigned = new TransactionBuilder(wallet.height)
-    .from([...wallet.inputs])
-    .to(output)
-    .sendChangeTo(key.address)
-    .payFee(RECOMMENDED_MIN_FEE_VALUE)
-    .build();
-  const tokenId = unsigned.inputs[0]!.boxId;
-  await send(key, unsigned.toEIP12Object());
-  const box = (await chain.client.unspentByTokenId(tokenId))[0]!;
-  return { tokenId, box };
 }

@@ -1,9 +1,11 @@
 import type { Amount, Box } from "@fleet-sdk/common";
+import { OutputBuilder, RECOMMENDED_MIN_FEE_VALUE, TransactionBuilder } from "@fleet-sdk/core";
 import type { Deployment } from "@gpuc/ergoscript";
 import { SecretKey } from "ergo-lib-wasm-nodejs";
 import { Signer } from "../../signing/signer.ts";
 import type { TestChain } from "../../testing.ts";
-import type { ConfigSettings } from "../config.ts";
+import { buildConfigUpdate } from "../config/update.ts";
+import { type ConfigSettings, encodeConfigRegisters } from "../config.ts";
 import type { LetsBoxes } from "../credit/lets.ts";
 import type { WalletContext } from "../credit/wallet.ts";
 import { DEFAULT_PARAMS, deployProtocol } from "../deploy.ts";
@@ -51,6 +53,10 @@ export interface LetsFixture {
   boxes(): Promise<LetsBoxes & { bankBox: Box<Amount> }>;
   /** A key's unspent boxes as the wallet side of a builder. */
   wallet(key: Pick<TestKey, "address">): Promise<WalletContext>;
+  /** The arbiter moves the Config price (nanoERG per GPUC); mined before this resolves. */
+  setPrice(price: bigint): Promise<void>;
+  /** An attacker's look-alike Config box: `settings` under an NFT `key` minted (not the deployment's). */
+  mintFakeConfig(key: TestKey, settings: ConfigSettings): Promise<{ tokenId: string; box: Box<Amount> }>;
 }
 
 /** Devnet-friendly parameters: an "hour" of 5 blocks and short windows. */
@@ -99,6 +105,10 @@ export async function deployForTest(
   const byToken = async (tokenId: string) => (await chain.client.unspentByTokenId(tokenId))[0]!;
   const configBox = () => byToken(deployment.configNftId);
   const bankBox = () => byToken(deployment.bankNftId);
+  const wallet = async (key: Pick<TestKey, "address">): Promise<WalletContext> => {
+    const inputs = await chain.client.unspentByAddress(key.address);
+    return { inputs, changeAddress: key.address, height: await chain.client.height() };
+  };
   return {
     chain,
     deployment,
@@ -112,9 +122,30 @@ export async function deployForTest(
     async boxes() {
       return { deployment, configBox: await configBox(), bankBox: await bankBox() };
     },
-    async wallet(key) {
-      const inputs = await chain.client.unspentByAddress(key.address);
-      return { inputs, changeAddress: key.address, height: await chain.client.height() };
+    wallet,
+    async setPrice(price) {
+      const update = {
+        deployment,
+        configBox: await configBox(),
+        role: "arbiter" as const,
+        changes: { price },
+      };
+      await chain.signSubmitMine(arbiter.signer, buildConfigUpdate(update, await wallet(arbiter)));
+    },
+    async mintFakeConfig(key, fakeSettings) {
+      const from = await wallet(key);
+      const output = new OutputBuilder(10_000_000n, key.address)
+        .mintToken({ amount: 1n, name: "GPUC Config" })
+        .setAdditionalRegisters(encodeConfigRegisters(fakeSettings));
+      const unsigned = new TransactionBuilder(from.height)
+        .from([...from.inputs])
+        .to(output)
+        .sendChangeTo(key.address)
+        .payFee(RECOMMENDED_MIN_FEE_VALUE)
+        .build();
+      const tokenId = unsigned.inputs[0]!.boxId;
+      await chain.signSubmitMine(key.signer, unsigned.toEIP12Object());
+      return { tokenId, box: await byToken(tokenId) };
     },
   };
 }

@@ -1,9 +1,8 @@
 import type { EIP12UnsignedTransaction } from "@fleet-sdk/common";
-import { OutputBuilder, RECOMMENDED_MIN_FEE_VALUE, TransactionBuilder } from "@fleet-sdk/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestChain, type TestChain } from "../../testing.ts";
 import { tokenAmount } from "../bank/tokens.ts";
-import { type ConfigSettings, encodeConfigRegisters, parseConfigBox } from "../config.ts";
+import { parseConfigBox } from "../config.ts";
 import { buildDraw } from "../credit/actions.ts";
 import { buildOpenCreditAccount } from "../credit/open.ts";
 import { submitExpectingRejection } from "../deploy/rejection.ts";
@@ -32,6 +31,11 @@ const send = (key: TestKey, tx: EIP12UnsignedTransaction) => chain.signSubmitMin
 const last = (outputs: unknown[]) => outputs.length - 1;
 const swap = async (amount: bigint) => ({ ...(await lets.boxes()), tokenId: lets.stableTokenId, amount });
 const reserve = async () => tokenAmount(await lets.bankBox(), lets.stableTokenId);
+/** An output after the Bank's that holds `tokenId`, and how much of it left the Bank in `tx`. */
+const paidOut = (tx: EIP12UnsignedTransaction, tokenId: string): [number, bigint] => {
+  const index = tx.outputs.findIndex((box, i) => i > 0 && box.assets.some((asset) => asset.tokenId === tokenId));
+  return [index, tokenAmount(tx.inputs[0]!, tokenId) - tokenAmount(tx.outputs[0]!, tokenId)];
+};
 const held = async (key: TestKey, tokenId: string) => {
   const boxes = await chain.client.unspentByAddress(key.address);
   return boxes.reduce((sum, box) => sum + tokenAmount(box, tokenId), 0n);
@@ -97,6 +101,33 @@ describe("Bank swap guards (devnet, each tampered tx breaks one guard)", () => {
     expect((await submitExpectingRejection(chain.client, tx, [holder.secretHex])).failedInput).toBe(0);
   });
 
+  it("Should reject GPUC paid into the Bank on the swap path for no stable token", async () => {
+    // An honest swap out, with the stable token handed back: GPUC in, nothing out. A swap must swap.
+    const honest = buildSwapOut(await swap(2n * GPUC), await lets.wallet(holder));
+    const [paid, amount] = paidOut(honest, lets.stableTokenId);
+    const tx = tamper(honest, (outputs) => moveToken(outputs, paid, 0, lets.stableTokenId, amount));
+    expect((await submitExpectingRejection(chain.client, tx, [holder.secretHex])).failedInput).toBe(0);
+  });
+
+  it("Should accept a swap in that takes less GPUC than the rate gives, down to none", async () => {
+    const honest = buildSwapIn(await swap(100n), await lets.wallet(holder));
+    const [paid, issued] = paidOut(honest, lets.deployment.gpucTokenId);
+    expect(issued).toBe(100n * 9_970n);
+    const tx = tamper(honest, (outputs) => moveToken(outputs, paid, 0, lets.deployment.gpucTokenId, issued));
+    const before = await reserve();
+    await send(holder, tx);
+    expect(await reserve()).toBe(before + 100n);
+  });
+
+  it("Should pay a swap out exactly at the rate (the bound is inclusive)", async () => {
+    // 10 GPUC / 10,000 × (1 − 0.3%) = 997 cents exactly: 997 × 10,000 × 10,000 = 10,000,000 × 9,970.
+    const config = parseConfigBox(await lets.configBox());
+    expect(swapOutQuote(config, lets.stableTokenId, 10n * GPUC)).toBe(997n);
+    const before = await reserve();
+    await send(holder, buildSwapOut(await swap(10n * GPUC), await lets.wallet(holder)));
+    expect(await reserve()).toBe(before - 997n);
+  });
+
   it("Should reject a swap that takes another Bank token along (the Bank NFT)", async () => {
     const honest = buildSwapIn(await swap(100n), await lets.wallet(holder));
     const tx = tamper(honest, (outputs) =>
@@ -114,7 +145,7 @@ describe("Bank swap guards (devnet, each tampered tx breaks one guard)", () => {
   it("Should reject a swap priced by a fake Config box", async () => {
     // The holder's own "Config" doubles the rate; built as if it were the deployment's.
     const real = parseConfigBox(await lets.configBox());
-    const fake = await mintFakeConfig(holder, {
+    const fake = await lets.mintFakeConfig(holder, {
       ...real,
       whitelist: [{ tokenId: lets.stableTokenId, rate: 20_000n }],
     });
@@ -148,19 +179,3 @@ describe("Swap builders: typed input errors", () => {
     expect(swapOutQuote(config, lets.stableTokenId, 10_000n * 100n)).toBe(99n);
   });
 });
-
-async function mintFakeConfig(key: TestKey, settings: ConfigSettings) {
-  const wallet = await lets.wallet(key);
-  const output = new OutputBuilder(10_000_000n, key.address)
-    .mintToken({ amount: 1n, name: "GPUC Config" })
-    .setAdditionalRegisters(encodeConfigRegisters(settings));
-  const unsigned = new TransactionBuilder(wallet.height)
-    .from([...wallet.inputs])
-    .to(output)
-    .sendChangeTo(key.address)
-    .payFee(RECOMMENDED_MIN_FEE_VALUE)
-    .build();
-  const tokenId = unsigned.inputs[0]!.boxId;
-  await send(key, unsigned.toEIP12Object());
-  return { tokenId, box: (await chain.client.unspentByTokenId(tokenId))[0]! };
-}
