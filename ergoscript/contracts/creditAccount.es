@@ -18,7 +18,9 @@
   val bankPresent = INPUTS(0).tokens.size > 0 && INPUTS(0).tokens(0)._1 == bankNftId
 
   // Output i continues input i; every other path must leave no Credit Account there (the Bank relies on it).
-  val hasSuccessor = selfIndex < OUTPUTS.size && OUTPUTS(selfIndex).propositionBytes == SELF.propositionBytes
+  // Every path reads OUTPUTS(selfIndex) (the successor or the treasury's share), so an account spent with no
+  // output at its index fails the script: no bounds check is needed.
+  val hasSuccessor = OUTPUTS(selfIndex).propositionBytes == SELF.propositionBytes
 
   if (hasSuccessor) {
     val out = OUTPUTS(selfIndex)

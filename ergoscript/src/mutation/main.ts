@@ -23,8 +23,18 @@ const offchain = "offchain/src/protocol";
 // The specs that exercise each contract's spending paths (a contract's script runs only when its box is spent).
 const SPECS: Record<ContractName, readonly string[]> = {
   config: [`${offchain}/config/update.spec.ts`, `${offchain}/deploy.spec.ts`],
-  bank: [`${offchain}/credit/credit.spec.ts`, `${offchain}/swap/swap.spec.ts`, `${offchain}/lets.property.spec.ts`],
-  creditAccount: [`${offchain}/credit/credit.spec.ts`, `${offchain}/lets.property.spec.ts`, `${offchain}/swap/swap.spec.ts`],
+  bank: [
+    `${offchain}/credit/credit.spec.ts`,
+    `${offchain}/credit/guards.spec.ts`,
+    `${offchain}/swap/swap.spec.ts`,
+    `${offchain}/lets.property.spec.ts`,
+  ],
+  creditAccount: [
+    `${offchain}/credit/credit.spec.ts`,
+    `${offchain}/credit/guards.spec.ts`,
+    `${offchain}/lets.property.spec.ts`,
+    `${offchain}/swap/swap.spec.ts`,
+  ],
   providerStake: [`${offchain}/stake/stake.spec.ts`, `${offchain}/stake/lineage.spec.ts`],
   rentalEscrow: [
     `${offchain}/escrow/escrow.spec.ts`,
@@ -71,7 +81,8 @@ try {
 
 function listMutants(names: ContractName[]): void {
   for (const name of names) {
-    for (const mutant of mutantsOf(sourceOf(name))) console.log(`${name}:${mutant.line}  ${describe(mutant, sourceOf(name))}`);
+    for (const mutant of mutantsOf(sourceOf(name)))
+      console.log(`${name}:${mutant.line}  ${describe(mutant, sourceOf(name))}`);
   }
 }
 
@@ -89,7 +100,10 @@ function run(names: ContractName[]): void {
   }
   const seconds = Math.round((Date.now() - started) / 1000);
   mkdirSync(join(root, ".data/mutation"), { recursive: true });
-  writeFileSync(join(root, ".data/mutation/report.json"), `${JSON.stringify({ seconds, report }, null, 2)}\n`);
+  writeFileSync(
+    join(root, ".data/mutation/report.json"),
+    `${JSON.stringify({ seconds, report }, null, 2)}\n`,
+  );
   console.log(JSON.stringify({ ...summary, seconds }, null, 2));
   const survivors = Object.values(report)
     .flat()
@@ -108,7 +122,8 @@ function mutateContract(name: ContractName): MutantResult[] {
     const base = { line: mutant.line, text: describe(mutant, source, compiled?.replacement) };
     const label = `${name} ${index + 1}/${mutants.length} line ${mutant.line}: ${base.text}`;
     if (!compiled) return { ...base, status: "not-compiled" };
-    if (compiled.tree === original) return { ...base, status: "equivalent", why: "compiles to the original tree" };
+    if (compiled.tree === original)
+      return { ...base, status: "equivalent", why: "compiles to the original tree" };
     const declared = findEquivalent(equivalents, source, mutant, compiled.replacement);
     if (declared) return { ...base, status: "equivalent", why: declared.why };
     let outcome = byTree.get(compiled.tree);
@@ -123,7 +138,9 @@ function mutateContract(name: ContractName): MutantResult[] {
   });
   for (const entry of equivalents) {
     if (!mutants.some((mutant) => matches(entry, source, mutant))) {
-      progress(`warning: ${name}.equivalents.json names a mutant that no longer exists: ${JSON.stringify(entry)}`);
+      progress(
+        `warning: ${name}.equivalents.json names a mutant that no longer exists: ${JSON.stringify(entry)}`,
+      );
     }
   }
   return results;
@@ -171,9 +188,19 @@ function runSpecs(specs: readonly string[]): Outcome {
   const vitest = join(root, "node_modules/vitest/vitest.mjs");
   const result = spawnSync(
     process.execPath,
-    [vitest, "run", "--no-isolate", "--pool", "threads", "--bail", "1"]
-      .concat(["--reporter", "json", "--outputFile", output, ...specs]),
-    { cwd: root, env: { ...process.env, GPUC_CONTRACTS_DIR: workDir }, timeout: RUN_TIMEOUT_MS, encoding: "utf8" },
+    [vitest, "run", "--no-isolate", "--pool", "threads", "--bail", "1"].concat([
+      "--reporter",
+      "json",
+      "--outputFile",
+      output,
+      ...specs,
+    ]),
+    {
+      cwd: root,
+      env: { ...process.env, GPUC_CONTRACTS_DIR: workDir },
+      timeout: RUN_TIMEOUT_MS,
+      encoding: "utf8",
+    },
   );
   if (result.error) return { killed: true, by: `the run did not finish: ${result.error.message}` };
   let report: VitestReport;
@@ -199,12 +226,18 @@ function firstFailure(report: VitestReport): Outcome | undefined {
     const test = file.assertionResults.find((assertion) => assertion.status === "failed");
     const spec = file.name.slice(root.length + 1);
     if (test) return { killed: true, by: `${spec} > ${test.fullName}` };
-    if (file.status === "failed") return { killed: true, by: `${spec}: ${(file.message ?? "").slice(0, 160)}` };
+    if (file.status === "failed")
+      return { killed: true, by: `${spec}: ${(file.message ?? "").slice(0, 160)}` };
   }
   return undefined;
 }
 
-function findEquivalent(entries: readonly EquivalentEntry[], source: string, mutant: Mutant, replacement: string) {
+function findEquivalent(
+  entries: readonly EquivalentEntry[],
+  source: string,
+  mutant: Mutant,
+  replacement: string,
+) {
   return entries.find((entry) => matches(entry, source, mutant) && entry.mutant === replacement);
 }
 

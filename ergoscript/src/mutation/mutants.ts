@@ -32,7 +32,8 @@ export function mutantsOf(source: string): Mutant[] {
   for (const node of walk(tree)) {
     if (node.kind === "binary" && (node.op === "&&" || node.op === "||")) {
       if (!chainRoots.has(node)) {
-        for (const operand of operandsOf(node, node.op, chainRoots)) add(operand.span, TRUE_VALUES, "guard-true");
+        for (const operand of operandsOf(node, node.op, chainRoots))
+          add(operand.span, TRUE_VALUES, "guard-true");
       }
     } else if (node.kind === "binary" && COMPARISON_SWAPS[node.op]) {
       const opSpan = operatorSpan(source, node);

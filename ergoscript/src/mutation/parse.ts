@@ -11,8 +11,20 @@ export interface Token {
 }
 
 export type Node =
-  | { readonly kind: "binary"; readonly op: string; readonly left: Node; readonly right: Node; readonly span: Span }
-  | { readonly kind: "if"; readonly cond: Node; readonly then: Node; readonly else?: Node; readonly span: Span }
+  | {
+      readonly kind: "binary";
+      readonly op: string;
+      readonly left: Node;
+      readonly right: Node;
+      readonly span: Span;
+    }
+  | {
+      readonly kind: "if";
+      readonly cond: Node;
+      readonly then: Node;
+      readonly else?: Node;
+      readonly span: Span;
+    }
   | { readonly kind: "call"; readonly callee: Node; readonly args: readonly Node[]; readonly span: Span }
   | { readonly kind: "group"; readonly children: readonly Node[]; readonly span: Span }
   | { readonly kind: "atom"; readonly text: string; readonly span: Span };
@@ -31,7 +43,26 @@ export class ErgoScriptParseError extends Error {
   }
 }
 
-const OPERATORS = ["&&", "||", "==", "!=", "<=", ">=", "=>", "<", ">", "+", "-", "*", "/", "%", "!", "=", ":", "."];
+const OPERATORS = [
+  "&&",
+  "||",
+  "==",
+  "!=",
+  "<=",
+  ">=",
+  "=>",
+  "<",
+  ">",
+  "+",
+  "-",
+  "*",
+  "/",
+  "%",
+  "!",
+  "=",
+  ":",
+  ".",
+];
 const PUNCTUATION = new Set(["(", ")", "{", "}", "[", "]", ","]);
 
 /** Splits a source into tokens, dropping comments and whitespace. */
@@ -50,7 +81,8 @@ export function tokenize(source: string): Token[] {
       newline = true;
       i++;
     } else if (/\s/.test(c)) i++;
-    else if (source.startsWith("//", i)) i = source.indexOf("\n", i) === -1 ? source.length : source.indexOf("\n", i);
+    else if (source.startsWith("//", i))
+      i = source.indexOf("\n", i) === -1 ? source.length : source.indexOf("\n", i);
     else if (source.startsWith("/*", i)) i = source.indexOf("*/", i) + 2;
     else if (/[A-Za-z_]/.test(c)) push(/^[A-Za-z_][A-Za-z0-9_]*/.exec(source.slice(i))![0].length);
     else if (/[0-9]/.test(c)) push(/^[0-9]+L?/.exec(source.slice(i))![0].length);
@@ -190,7 +222,13 @@ class Parser {
       if (lineSensitive && op.newlineBefore) return left;
       this.next();
       const right = this.expression(precedence + 1, lineSensitive);
-      left = { kind: "binary", op: op.text, left, right, span: { start: left.span.start, end: right.span.end } };
+      left = {
+        kind: "binary",
+        op: op.text,
+        left,
+        right,
+        span: { start: left.span.start, end: right.span.end },
+      };
     }
   }
 
@@ -235,7 +273,13 @@ class Parser {
     }
     this.next();
     const otherwise = this.expression(0, lineSensitive);
-    return { kind: "if", cond, then, else: otherwise, span: { start: keyword.start, end: otherwise.span.end } };
+    return {
+      kind: "if",
+      cond,
+      then,
+      else: otherwise,
+      span: { start: keyword.start, end: otherwise.span.end },
+    };
   }
 
   /** Member access, type arguments and application: `a.b[T](x)`, `xs.forall { … }`. */
@@ -248,7 +292,11 @@ class Parser {
       if (token.text === "." && sameLine) {
         this.next();
         const member = this.next();
-        current = { kind: "group", children: [current], span: { start: current.span.start, end: member.end } };
+        current = {
+          kind: "group",
+          children: [current],
+          span: { start: current.span.start, end: member.end },
+        };
       } else if (token.text === "[" && sameLine) {
         const close = this.skipBalanced();
         current = { kind: "group", children: [current], span: { start: current.span.start, end: close.end } };
@@ -256,10 +304,20 @@ class Parser {
         this.next();
         const args = this.commaList(")");
         const close = this.expect(")");
-        current = { kind: "call", callee: current, args, span: { start: current.span.start, end: close.end } };
+        current = {
+          kind: "call",
+          callee: current,
+          args,
+          span: { start: current.span.start, end: close.end },
+        };
       } else if (token.text === "{" && !token.newlineBefore) {
         const block = this.block();
-        current = { kind: "call", callee: current, args: [block], span: { start: current.span.start, end: block.span.end } };
+        current = {
+          kind: "call",
+          callee: current,
+          args: [block],
+          span: { start: current.span.start, end: block.span.end },
+        };
       } else return current;
     }
   }
