@@ -4,7 +4,7 @@
 // (with the reason) in `ergoscript/contracts/<name>.equivalents.json`.
 //
 // Prints one JSON document on stdout: {contract: {mutants, killed, survived, equivalent}}; progress on stderr; the
-// full report (which test killed which mutant) in .data/mutation/report.json.
+// full report (which test killed which mutant) in .data/mutation/<contract>.json.
 import { spawnSync } from "node:child_process";
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -35,7 +35,11 @@ const SPECS: Record<ContractName, readonly string[]> = {
     `${offchain}/lets.property.spec.ts`,
     `${offchain}/swap/swap.spec.ts`,
   ],
-  providerStake: [`${offchain}/stake/stake.spec.ts`, `${offchain}/stake/lineage.spec.ts`],
+  providerStake: [
+    `${offchain}/stake/stake.spec.ts`,
+    `${offchain}/stake/guards.spec.ts`,
+    `${offchain}/stake/lineage.spec.ts`,
+  ],
   rentalEscrow: [
     `${offchain}/escrow/escrow.spec.ts`,
     `${offchain}/escrow/escrow.adversarial.spec.ts`,
@@ -82,7 +86,7 @@ try {
 function listMutants(names: ContractName[]): void {
   for (const name of names) {
     for (const mutant of mutantsOf(sourceOf(name)))
-      console.log(`${name}:${mutant.line}  ${describe(mutant, sourceOf(name))}`);
+      process.stdout.write(`${name}:${mutant.line}  ${describe(mutant, sourceOf(name))}\n`);
   }
 }
 
@@ -99,12 +103,14 @@ function run(names: ContractName[]): void {
     summary[name] = summarize(report[name]);
   }
   const seconds = Math.round((Date.now() - started) / 1000);
+  // One report per contract, so a run of one contract keeps the others' last reports.
   mkdirSync(join(root, ".data/mutation"), { recursive: true });
-  writeFileSync(
-    join(root, ".data/mutation/report.json"),
-    `${JSON.stringify({ seconds, report }, null, 2)}\n`,
-  );
-  console.log(JSON.stringify({ ...summary, seconds }, null, 2));
+  for (const name of names)
+    writeFileSync(
+      join(root, `.data/mutation/${name}.json`),
+      `${JSON.stringify({ seconds, mutants: report[name] }, null, 2)}\n`,
+    );
+  process.stdout.write(`${JSON.stringify({ ...summary, seconds }, null, 2)}\n`);
   const survivors = Object.values(report)
     .flat()
     .filter((result) => result.status === "survived").length;

@@ -12,7 +12,7 @@ import type { ChainBox, SignedTransaction } from "../../chain/types.ts";
 import { Signer } from "../../signing/signer.ts";
 import { nextBlockContext } from "../../signing/stateContext.ts";
 import { startTestChain, type TestChain } from "../../testing.ts";
-import { encodeConfigRegisters, type ProtocolParams } from "../config.ts";
+import { type ConfigSettings, encodeConfigRegisters, type ProtocolParams } from "../config.ts";
 import { proveEachInput } from "../deploy/tamper.ts";
 import { DEFAULT_PARAMS } from "../deploy.ts";
 
@@ -38,6 +38,11 @@ export interface RentalsChain {
   /** A funded key (10 ERG by default) holding `gpuc` units. */
   party(funding?: { nanoErgs?: bigint; gpuc?: bigint }): Promise<Party>;
   configBox(): Promise<ChainBox>;
+  /**
+   * An attacker's look-alike of the Config box: the real settings with `changes`, in a plain box under an NFT that
+   * is not the deployment's. Every contract reading the Config must refuse it.
+   */
+  fakeConfig(changes?: Partial<ConfigSettings>): Promise<ChainBox>;
   /** The chain's current height (the next block is `height() + 1`). */
   height(): Promise<number>;
   /** Mines until the chain's height is `height`. */
@@ -163,6 +168,28 @@ export async function startRentalsChain(params: ProtocolParams = TEST_PARAMS): P
       const [box] = await chain.client.unspentByTokenId(ids.configNftId);
       if (!box) throw new Error("The test Config box is gone");
       return box;
+    },
+    async fakeConfig(changes = {}) {
+      const minted = await chain.devnet.faucet(admin.address, {
+        nanoErgs: SAFE_MIN_BOX_VALUE + RECOMMENDED_MIN_FEE_VALUE,
+        tokens: [{ amount: 1n, name: "GPUC Config (fake)" }],
+      });
+      await chain.mine();
+      const nft = minted.tokenIds[0]!;
+      const registers = encodeConfigRegisters({ ...settings, treasury: treasury.address, ...changes });
+      const tx = new TransactionBuilder(await height())
+        .from(await chain.client.unspentByTokenId(nft))
+        .to(
+          new OutputBuilder(SAFE_MIN_BOX_VALUE, admin.address)
+            .addTokens({ tokenId: nft, amount: 1n })
+            .setAdditionalRegisters(registers),
+        )
+        .sendChangeTo(admin.address)
+        .payFee(RECOMMENDED_MIN_FEE_VALUE)
+        .build()
+        .toEIP12Object();
+      await send(tx, admin);
+      return (await chain.client.unspentByTokenId(nft))[0]!;
     },
     async mineTo(target) {
       while ((await height()) < target) await chain.mine();

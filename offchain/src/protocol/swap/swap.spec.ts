@@ -33,7 +33,9 @@ const swap = async (amount: bigint) => ({ ...(await lets.boxes()), tokenId: lets
 const reserve = async () => tokenAmount(await lets.bankBox(), lets.stableTokenId);
 /** An output after the Bank's that holds `tokenId`, and how much of it left the Bank in `tx`. */
 const paidOut = (tx: EIP12UnsignedTransaction, tokenId: string): [number, bigint] => {
-  const index = tx.outputs.findIndex((box, i) => i > 0 && box.assets.some((asset) => asset.tokenId === tokenId));
+  const index = tx.outputs.findIndex(
+    (box, i) => i > 0 && box.assets.some((asset) => asset.tokenId === tokenId),
+  );
   return [index, tokenAmount(tx.inputs[0]!, tokenId) - tokenAmount(tx.outputs[0]!, tokenId)];
 };
 const held = async (key: TestKey, tokenId: string) => {
