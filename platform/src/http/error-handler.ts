@@ -17,7 +17,8 @@ export interface ErrorHandlerOptions {
 
 /**
  * Maps every error to `application/problem+json` (RFC 9457). Expected failures (`HttpError`, errors given a
- * status by `statusOf`, body-parser errors: invalid JSON 400, too large 413, unsupported charset 415) keep
+ * status by `statusOf`, body-parser errors: invalid JSON 400, too large 413, unsupported charset 415; the
+ * router's 400 for a path parameter that is not valid percent-encoding, e.g. `/instances/%E0%A4%A`) keep
  * their message; anything else is logged and becomes a 500 that reveals nothing. Mount it last.
  *
  * @example
@@ -69,6 +70,12 @@ function toProblem(error: unknown, statusOf: (error: unknown) => number | undefi
   const mapped = error instanceof Error ? statusOf(error) : undefined;
   if (error instanceof Error && mapped !== undefined)
     return problem(mapped, error.message, problemKind(error.name));
+  if (error instanceof URIError && "status" in error && error.status === 400)
+    return problem(
+      400,
+      `The request path is not valid percent-encoding (${error.message}); encode it with encodeURIComponent`,
+      "malformed-request",
+    );
   const parserError = bodyParserError(error);
   if (parserError) return problem(parserError.status, parserDetail(parserError), "malformed-request");
   return problem(500, "The server failed to handle the request; retry later", "internal");

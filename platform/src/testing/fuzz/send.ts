@@ -1,0 +1,58 @@
+import { type IncomingMessage, request } from "node:http";
+import type { FuzzRequest } from "./requests.ts";
+
+/** What came back: enough of the body to judge it (a stream is cut after its first chunk). */
+export interface FuzzReply {
+  readonly status: number;
+  readonly contentType: string;
+  readonly body: string;
+}
+
+const MAX_BODY = 64 * 1024;
+
+/**
+ * Sends `req` as written (node:http, not fetch: fetch would resolve `..` and re-encode the path) to `baseUrl`.
+ * Resolves to status 0 when no answer starts within `timeoutMs`: a hang is a finding too.
+ */
+export function send(baseUrl: string, req: FuzzRequest, timeoutMs: number): Promise<FuzzReply> {
+  const url = new URL(baseUrl);
+  return new Promise((resolve) => {
+    const headers: Record<string, string | number> = { ...req.headers };
+    if (req.body !== undefined) headers["content-length"] = Buffer.byteLength(req.body);
+    let response: IncomingMessage | undefined;
+    const chunks: Buffer[] = [];
+    const finish = (fallback = "") => {
+      const body = Buffer.concat(chunks).toString("utf8") || fallback;
+      resolve({
+        status: response?.statusCode ?? 0,
+        contentType: String(response?.headers["content-type"] ?? ""),
+        body,
+      });
+    };
+    const outgoing = request(
+      { host: url.hostname, port: url.port, method: req.method, path: req.path, headers, timeout: timeoutMs },
+      (res) => {
+        response = res;
+        let size = 0;
+        res.on("data", (chunk: Buffer) => {
+          chunks.push(chunk);
+          size += chunk.length;
+          // A followed log never ends: one chunk of an unsized 2xx stream, or enough of any body, is all we judge.
+          const streaming = (res.statusCode ?? 0) < 300 && res.headers["content-length"] === undefined;
+          if (size > MAX_BODY || streaming) {
+            res.destroy();
+            finish();
+          }
+        });
+        res.on("end", () => finish());
+        res.on("error", () => finish());
+      },
+    );
+    outgoing.on("timeout", () => {
+      outgoing.destroy();
+      finish(`no answer within ${timeoutMs} ms`);
+    });
+    outgoing.on("error", (error) => finish(String(error)));
+    outgoing.end(req.body);
+  });
+}
