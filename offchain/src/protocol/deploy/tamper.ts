@@ -28,7 +28,17 @@ export function tamper(
   return copy;
 }
 
-/** Moves `amount` of a token from one output to another (adding the token there when missing). */
+/** A deep copy of `tx` with `change` applied to the whole transaction (inputs, data inputs, outputs). */
+export function tamperTx(
+  tx: EIP12UnsignedTransaction,
+  change: (copy: EIP12UnsignedTransaction) => void,
+): EIP12UnsignedTransaction {
+  const copy: EIP12UnsignedTransaction = structuredClone(tx);
+  change(copy);
+  return copy;
+}
+
+/** Moves `amount` of a token from one output to another (adding the token there when missing); -1 is the last. */
 export function moveToken(
   outputs: Output[],
   from: number,
@@ -36,14 +46,15 @@ export function moveToken(
   tokenId: string,
   amount: bigint,
 ): void {
-  adjustToken(outputs[from]!, tokenId, -amount);
-  adjustToken(outputs[to]!, tokenId, amount);
+  adjustToken(outputs.at(from)!, tokenId, -amount);
+  adjustToken(outputs.at(to)!, tokenId, amount);
 }
 
-/** Moves `amount` nanoERG from one output to another. */
+/** Moves `amount` nanoERG from one output to another; -1 is the last. */
 export function moveErg(outputs: Output[], from: number, to: number, amount: bigint): void {
-  outputs[from]!.value = (BigInt(outputs[from]!.value) - amount).toString();
-  outputs[to]!.value = (BigInt(outputs[to]!.value) + amount).toString();
+  const [source, target] = [outputs.at(from)!, outputs.at(to)!];
+  source.value = (BigInt(source.value) - amount).toString();
+  target.value = (BigInt(target.value) + amount).toString();
 }
 
 function adjustToken(output: Output, tokenId: string, delta: bigint): void {

@@ -10,9 +10,10 @@ import { STAKE_HEIGHT_SLACK, StakeAction, StakeVar } from "@gpuc/ergoscript";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ChainBox } from "../../chain/types.ts";
 import { sigmaPropRegister } from "../config/sigmaProp.ts";
+import { moveErg, tamperTx } from "../deploy/tamper.ts";
 import { type Party, type RentalsChain, startRentalsChain } from "../escrow/testChain.ts";
 import { parseStakeBox } from "./registers.ts";
-import { ERG, moveErg, stakeKit, tamper } from "./testing.ts";
+import { ERG, stakeKit } from "./testing.ts";
 
 // The Provider Stake's guards one by one: each test is the spend one missing guard would let through (or, at a
 // bound, the honest spend a too-strict guard would refuse). stake.spec.ts covers the everyday paths.
@@ -39,7 +40,7 @@ describe("Provider Stake update guards (devnet)", () => {
 
   it("Should refuse an update whose successor has another script (the stake taken without unbonding)", async () => {
     const box = await kit.create(provider);
-    const tx = tamper(await listingUpdate(box), (copy) => {
+    const tx = tamperTx(await listingUpdate(box), (copy) => {
       copy.outputs[0]!.ergoTree = treeOf(provider);
     });
     await refusedAlone(tx, [provider], box);
@@ -47,7 +48,7 @@ describe("Provider Stake update guards (devnet)", () => {
 
   it("Should refuse an update that hands the stake to another provider", async () => {
     const box = await kit.create(provider);
-    const tx = tamper(await listingUpdate(box), (copy) => {
+    const tx = tamperTx(await listingUpdate(box), (copy) => {
       copy.outputs[0]!.additionalRegisters.R4 = sigmaPropRegister(stranger.address);
     });
     await refusedAlone(tx, [provider], box);
@@ -55,7 +56,7 @@ describe("Provider Stake update guards (devnet)", () => {
 
   it("Should refuse an update whose listing hash is not 32 bytes", async () => {
     const box = await kit.create(provider);
-    const tx = tamper(await listingUpdate(box), (copy) => {
+    const tx = tamperTx(await listingUpdate(box), (copy) => {
       copy.outputs[0]!.additionalRegisters.R5 = SColl(SByte, "ab".repeat(31)).toHex();
     });
     await refusedAlone(tx, [provider], box);
@@ -65,7 +66,7 @@ describe("Provider Stake update guards (devnet)", () => {
     const box = await kit.create(provider);
     const honest = await kit.updateTx(box, provider, { unbonding: "start" });
     const start = (await rc.height()) + 1 - STAKE_HEIGHT_SLACK; // HEIGHT is the next block's
-    const tx = tamper(honest, (copy) => {
+    const tx = tamperTx(honest, (copy) => {
       copy.outputs[0]!.additionalRegisters.R6 = SInt(start).toHex();
     });
     const signed = await rc.send(tx, provider);
@@ -117,7 +118,7 @@ describe("Provider Stake withdrawal guards (devnet)", () => {
 
   it("Should let a stake whose unbonding started at height 0 be withdrawn (the bound is inclusive)", async () => {
     // Nothing runs at creation, so a stake may be made already unbonding; 0 is the earliest start there is.
-    const created = tamper(await kit.createTx(provider, 2n * ERG), (copy) => {
+    const created = tamperTx(await kit.createTx(provider, 2n * ERG), (copy) => {
       copy.outputs[0]!.additionalRegisters.R6 = SInt(0).toHex();
     });
     const stake = await kit.output(await rc.send(created, provider), 0);
@@ -139,7 +140,7 @@ describe("Provider Stake slash guards (devnet)", () => {
   it("Should refuse a slash signed by the arbiter of a fake Config", async () => {
     const box = await kit.create(provider);
     const fake = await rc.fakeConfig({ arbiter: stranger.address });
-    const tx = tamper(await kit.slashTx(box, ERG, stranger), (copy) => {
+    const tx = tamperTx(await kit.slashTx(box, ERG, stranger), (copy) => {
       copy.dataInputs = [fake];
     });
     await refusedAlone(tx, [stranger], box);
@@ -147,32 +148,32 @@ describe("Provider Stake slash guards (devnet)", () => {
 
   it("Should refuse a slash of nothing (declared amount 0, the stake kept whole)", async () => {
     const box = await kit.create(provider);
-    const tx = tamper(await kit.slashTx(box, ERG), (copy) => {
+    const tx = tamperTx(await kit.slashTx(box, ERG), (copy) => {
       declare(copy, 0n);
-      moveErg(copy, -1, 1, ERG); // the arbiter pays the payout; the rest output holds the whole stake
+      moveErg(copy.outputs, -1, 1, ERG); // the arbiter pays the payout; the rest output holds the whole stake
     });
     await refusedAlone(tx, [rc.arbiter], box);
   });
 
   it("Should refuse a slash of more than the stake, leaving a token stake behind", async () => {
     const box = await kit.create(provider, 2n * ERG);
-    const tx = tamper(await kit.slashTx(box, ERG), (copy) => {
+    const tx = tamperTx(await kit.slashTx(box, ERG), (copy) => {
       declare(copy, 2n * ERG + 1n);
-      moveErg(copy, -1, 0, ERG + 1n); // payout 2 ERG + 1, paid partly by the arbiter
-      moveErg(copy, 1, -1, ERG - SAFE_MIN_BOX_VALUE); // the "rest" keeps only the minimum box value
+      moveErg(copy.outputs, -1, 0, ERG + 1n); // payout 2 ERG + 1, paid partly by the arbiter
+      moveErg(copy.outputs, 1, -1, ERG - SAFE_MIN_BOX_VALUE); // the "rest" keeps only the minimum box value
     });
     await refusedAlone(tx, [rc.arbiter], box);
   });
 
   it("Should refuse a slash whose payout is less than the declared amount", async () => {
     const box = await kit.create(provider);
-    const tx = tamper(await kit.slashTx(box, ERG), (copy) => moveErg(copy, 0, -1, ERG / 2n));
+    const tx = tamperTx(await kit.slashTx(box, ERG), (copy) => moveErg(copy.outputs, 0, -1, ERG / 2n));
     await refusedAlone(tx, [rc.arbiter], box);
   });
 
   it("Should refuse a partial slash whose rest points at another listing", async () => {
     const box = await kit.create(provider);
-    const tx = tamper(await kit.slashTx(box, ERG), (copy) => {
+    const tx = tamperTx(await kit.slashTx(box, ERG), (copy) => {
       copy.outputs[1]!.additionalRegisters.R5 = SColl(SByte, "ab".repeat(32)).toHex();
     });
     await refusedAlone(tx, [rc.arbiter], box);
@@ -180,7 +181,7 @@ describe("Provider Stake slash guards (devnet)", () => {
 
   it("Should refuse a partial slash whose rest is marked unbonding (withdrawable at once)", async () => {
     const box = await kit.create(provider);
-    const tx = tamper(await kit.slashTx(box, ERG), (copy) => {
+    const tx = tamperTx(await kit.slashTx(box, ERG), (copy) => {
       copy.outputs[1]!.additionalRegisters.R6 = SInt(0).toHex();
     });
     await refusedAlone(tx, [rc.arbiter], box);

@@ -5,112 +5,35 @@ import { StakeAction, StakeVar } from "@gpuc/ergoscript";
 import { listingHash } from "@gpuc/sdk";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ChainBox } from "../../chain/types.ts";
+import { tamperTx } from "../deploy/tamper.ts";
 import { type Party, type RentalsChain, startRentalsChain } from "../escrow/testChain.ts";
 import { parseStakeBox } from "./registers.ts";
-import {
-  buildCreateStakeTx,
-  buildSlashStakeTx,
-  buildUpdateStakeTx,
-  buildWithdrawStakeTx,
-  type updateStake,
-} from "./stake.ts";
-
-const ERG = 1_000_000_000n;
-const LISTING = {
-  gpus: [{ model: "RTX 4090", vramGb: 24, count: 2 }],
-  pricePerHour: 1_500_000n,
-  region: "eu-west",
-};
-const EVIDENCE = "ee".repeat(32);
+import type { StakeUpdateParams } from "./stake.ts";
+import { ERG, EVIDENCE, LISTING, stakeKit } from "./testing.ts";
 
 let rc: RentalsChain;
+let kit: ReturnType<typeof stakeKit>;
 let provider: Party;
 let stranger: Party;
 
 beforeAll(async () => {
   rc = await startRentalsChain();
+  kit = stakeKit(rc);
   provider = await rc.party({ nanoErgs: 100n * ERG });
   stranger = await rc.party();
 });
 afterAll(() => rc?.stop());
 
-async function stake(amount = 10n * ERG): Promise<ChainBox> {
-  const tx = buildCreateStakeTx({
-    deployment: rc.deployment,
-    provider: provider.address,
-    amount,
-    listingHash: listingHash(LISTING),
-    height: await rc.height(),
-    inputs: await rc.unspent(provider.address),
-    changeAddress: provider.address,
-  });
-  return output(await rc.send(tx, provider), 0);
-}
+const stake = (amount = 10n * ERG) => kit.create(provider, amount);
+const output = (signed: { outputs: { boxId?: string }[] }, index: number) => kit.output(signed, index);
+const withdrawTx = (stakeBox: ChainBox) => kit.withdrawTx(stakeBox, provider);
+const slashTx = (stakeBox: ChainBox, amount: bigint, payer: Party = rc.arbiter) =>
+  kit.slashTx(stakeBox, amount, payer);
+const expectRefused = (tx: EIP12UnsignedTransaction, signers: Party[], refused: string[]) =>
+  kit.expectRefused(tx, signers, refused);
 
-async function output(signed: { outputs: { boxId?: string }[] }, index: number): Promise<ChainBox> {
-  return (await rc.chain.client.unspentBox(signed.outputs[index]!.boxId!))!;
-}
-
-async function update(
-  stakeBox: ChainBox,
-  change: Partial<Parameters<typeof updateStake>[0]>,
-): Promise<ChainBox> {
-  const tx = buildUpdateStakeTx({
-    deployment: rc.deployment,
-    stakeBox,
-    provider: provider.address,
-    height: await rc.height(),
-    inputs: await rc.unspent(provider.address),
-    changeAddress: provider.address,
-    ...change,
-  });
-  return output(await rc.send(tx, provider), 0);
-}
-
-async function withdrawTx(stakeBox: ChainBox): Promise<EIP12UnsignedTransaction> {
-  return buildWithdrawStakeTx({
-    deployment: rc.deployment,
-    configBox: await rc.configBox(),
-    stakeBox,
-    provider: provider.address,
-    height: await rc.height(),
-    inputs: [],
-    changeAddress: provider.address,
-  });
-}
-
-async function slashTx(
-  stakeBox: ChainBox,
-  amount: bigint,
-  payer: Party = rc.arbiter,
-): Promise<EIP12UnsignedTransaction> {
-  return buildSlashStakeTx({
-    deployment: rc.deployment,
-    configBox: await rc.configBox(),
-    stakeBox,
-    amount,
-    recipient: rc.treasury.address,
-    evidenceHash: EVIDENCE,
-    height: await rc.height(),
-    inputs: await rc.unspent(payer.address),
-    changeAddress: payer.address,
-  });
-}
-
-function tamper(tx: EIP12UnsignedTransaction, change: (copy: EIP12UnsignedTransaction) => void) {
-  const copy = structuredClone(tx);
-  change(copy);
-  return copy;
-}
-
-async function expectRefused(
-  tx: EIP12UnsignedTransaction,
-  signers: Party[],
-  refused: string[],
-): Promise<void> {
-  const { reason, unprovable } = await rc.reject(tx, ...signers);
-  expect(reason).toMatch(/reduced to false/i);
-  expect(unprovable).toEqual(refused);
+async function update(stakeBox: ChainBox, change: Partial<StakeUpdateParams>): Promise<ChainBox> {
+  return output(await rc.send(await kit.updateTx(stakeBox, provider, change), provider), 0);
 }
 
 describe("Provider Stake on the devnet", () => {
@@ -154,16 +77,8 @@ describe("Provider Stake on the devnet", () => {
 
   it("Should refuse a backdated unbonding start", async () => {
     const box = await stake();
-    const honest = buildUpdateStakeTx({
-      deployment: rc.deployment,
-      stakeBox: box,
-      provider: provider.address,
-      height: await rc.height(),
-      unbonding: "start",
-      inputs: await rc.unspent(provider.address),
-      changeAddress: provider.address,
-    });
-    const tx = tamper(honest, (copy) => {
+    const honest = await kit.updateTx(box, provider, { unbonding: "start" });
+    const tx = tamperTx(honest, (copy) => {
       copy.outputs[0]!.additionalRegisters.R6 = SInt(copy.outputs[0]!.creationHeight - 100).toHex();
     });
     await expectRefused(tx, [provider], [box.boxId]);
@@ -171,16 +86,10 @@ describe("Provider Stake on the devnet", () => {
 
   it("Should refuse taking ERG out of a bonded stake", async () => {
     const box = await stake();
-    const honest = buildUpdateStakeTx({
-      deployment: rc.deployment,
-      stakeBox: box,
-      provider: provider.address,
-      height: await rc.height(),
+    const honest = await kit.updateTx(box, provider, {
       listingHash: listingHash({ ...LISTING, region: "ap" }),
-      inputs: await rc.unspent(provider.address),
-      changeAddress: provider.address,
     });
-    const tx = tamper(honest, (copy) => {
+    const tx = tamperTx(honest, (copy) => {
       const taken = ERG;
       copy.outputs[0]!.value = (BigInt(copy.outputs[0]!.value) - taken).toString();
       const change = copy.outputs[copy.outputs.length - 1]!;
@@ -191,15 +100,7 @@ describe("Provider Stake on the devnet", () => {
 
   it("Should refuse a stake update signed by someone else", async () => {
     const box = await stake();
-    const honest = buildUpdateStakeTx({
-      deployment: rc.deployment,
-      stakeBox: box,
-      provider: provider.address,
-      height: await rc.height(),
-      topUp: ERG,
-      inputs: await rc.unspent(stranger.address),
-      changeAddress: stranger.address,
-    });
+    const honest = await kit.updateTx(box, provider, { topUp: ERG }, stranger);
     await expectRefused(honest, [stranger], [box.boxId]);
   });
 
@@ -236,11 +137,11 @@ describe("Provider Stake on the devnet", () => {
   it("Should refuse a slash whose payout lacks the evidence hash or that keeps back more than it declares", async () => {
     const box = await stake();
     const honest = await slashTx(box, ERG);
-    const noEvidence = tamper(honest, (copy) => {
+    const noEvidence = tamperTx(honest, (copy) => {
       copy.outputs[0]!.additionalRegisters = { R4: "0e00" }; // an empty hash instead of the evidence
     });
     await expectRefused(noEvidence, [rc.arbiter], [box.boxId]);
-    const skimmed = tamper(honest, (copy) => {
+    const skimmed = tamperTx(honest, (copy) => {
       copy.outputs[1]!.value = (BigInt(copy.outputs[1]!.value) - ERG).toString();
       const change = copy.outputs[copy.outputs.length - 1]!;
       change.value = (BigInt(change.value) + ERG).toString();
@@ -252,23 +153,15 @@ describe("Provider Stake on the devnet", () => {
     // The review's attack: S1 and S2 (20 ERG each) both point at OUTPUTS(0), one 20 ERG stake; the provider
     // would take the other 20 ERG back as change without unbonding.
     const owner = await rc.party({ nanoErgs: 100n * ERG });
-    const [s1, s2] = [await stakeOf(owner, 20n * ERG), await stakeOf(owner, 20n * ERG)];
-    const honest = buildUpdateStakeTx({
-      deployment: rc.deployment,
-      stakeBox: s1,
-      provider: owner.address,
-      height: await rc.height(),
-      listingHash: listingHash({ ...LISTING, region: "us" }),
-      inputs: await rc.unspent(owner.address),
-      changeAddress: owner.address,
-    });
+    const [s1, s2] = [await kit.create(owner, 20n * ERG), await kit.create(owner, 20n * ERG)];
+    const honest = await kit.updateTx(s1, owner, { listingHash: listingHash({ ...LISTING, region: "us" }) });
     const update = { [StakeVar.action]: SByte(StakeAction.update).toHex() };
     await expectRefused(withSecondStake(honest, s2, update), [owner], [s1.boxId, s2.boxId]);
   });
 
   it("Should refuse a slash of two stakes sharing one payout and one rest", async () => {
     const owner = await rc.party({ nanoErgs: 100n * ERG });
-    const [s1, s2] = [await stakeOf(owner, 20n * ERG), await stakeOf(owner, 20n * ERG)];
+    const [s1, s2] = [await kit.create(owner, 20n * ERG), await kit.create(owner, 20n * ERG)];
     const honest = await slashTx(s1, ERG);
     const slash = {
       [StakeVar.action]: SByte(StakeAction.slash).toHex(),
@@ -278,26 +171,13 @@ describe("Provider Stake on the devnet", () => {
   });
 });
 
-async function stakeOf(owner: Party, amount: bigint): Promise<ChainBox> {
-  const tx = buildCreateStakeTx({
-    deployment: rc.deployment,
-    provider: owner.address,
-    amount,
-    listingHash: listingHash(LISTING),
-    height: await rc.height(),
-    inputs: await rc.unspent(owner.address),
-    changeAddress: owner.address,
-  });
-  return output(await rc.send(tx, owner), 0);
-}
-
 /** `tx` with a second stake input on the same path (its ERG to the change), pointing at the first one's outputs. */
 function withSecondStake(
   tx: EIP12UnsignedTransaction,
   second: ChainBox,
   extension: Record<number, string>,
 ): EIP12UnsignedTransaction {
-  return tamper(tx, (copy) => {
+  return tamperTx(tx, (copy) => {
     copy.inputs.push({ ...second, extension });
     const change = copy.outputs[copy.outputs.length - 1]!;
     change.value = (BigInt(change.value) + BigInt(second.value)).toString();

@@ -93,17 +93,3 @@ export function stakeKit(rc: RentalsChain) {
     },
   };
 }
-
-/** A deep copy of `tx` with `change` applied. */
-export function tamper(tx: EIP12UnsignedTransaction, change: (copy: EIP12UnsignedTransaction) => void) {
-  const copy = structuredClone(tx);
-  change(copy);
-  return copy;
-}
-
-/** Moves `amount` nanoERG between two outputs of a transaction copy. */
-export function moveErg(copy: EIP12UnsignedTransaction, from: number, to: number, amount: bigint): void {
-  const [a, b] = [copy.outputs.at(from)!, copy.outputs.at(to)!];
-  a.value = (BigInt(a.value) - amount).toString();
-  b.value = (BigInt(b.value) + amount).toString();
-}
