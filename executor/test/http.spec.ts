@@ -294,6 +294,15 @@ describe("The marketplace's pre-check, before the consumer pays", () => {
     expect(body.reason).toMatch(/gpuc\/nope:latest is not on this executor and cannot be pulled/);
   });
 
+  // Found by the API fuzz: Docker's 400 for a name it cannot parse became a 500.
+  it("Should refuse an image name Docker cannot parse, saying so, as a 422", async () => {
+    for (const image of [".i;<eoI", "6/:`;!N>cB[", "Gpuc/Busybox:test"]) {
+      const { status, body } = await precheck({ image, gpuIds: [] });
+      expect(status).toBe(422);
+      expect(body.reason).toContain(`Image ${image} is not a valid image reference`);
+    }
+  });
+
   it("Should refuse GPUs this machine does not have", async () => {
     const { status, body } = await precheck({ image: rental.image, gpuIds: ["GPU-not-here"] });
     expect(status).toBe(422);

@@ -79,6 +79,8 @@ export class ImageStore {
    * the manifest only). Undefined when it would be ready. A rental is refused with this before anyone pays.
    */
   async refusal(image: string): Promise<string | undefined> {
+    const malformed = await this.#malformed(image);
+    if (malformed) return malformed;
     if ((await this.#inspect(image)) || (await this.#tarFor(image))) return undefined;
     if (!registryAllowed(image, this.#registries))
       return new ImageRegistryRefusedError(image, registryOf(image)).message;
@@ -89,6 +91,22 @@ export class ImageStore {
       const reason =
         error instanceof Error ? error.message.replace(/^\(HTTP code \d+\)\s*/, "") : String(error);
       return `Image ${image} is not on this executor and cannot be pulled (${reason.trim()}); check the name and tag`;
+    }
+  }
+
+  /**
+   * Why Docker cannot even parse `image` as a reference (`.i;<eoI`, upper case), or undefined. Docker answers
+   * such a name with a 400, which the pre-check used to pass on as a 500.
+   */
+  async #malformed(image: string): Promise<string | undefined> {
+    try {
+      await this.#inspect(image);
+      return undefined;
+    } catch (error) {
+      if ((error as { statusCode?: number }).statusCode !== 400) throw error;
+      const reason =
+        error instanceof Error ? error.message.replace(/^\(HTTP code \d+\)\s*(unexpected - )?/, "") : "";
+      return `Image ${image} is not a valid image reference (${reason.trim()}); use a name like registry/repository:tag in lower case`;
     }
   }
 
