@@ -27,6 +27,9 @@ export interface ArbiterDeps {
  * Built only where an arbiter key is configured.
  */
 export class ArbiterService {
+  /** Instances whose resolve is between reading the row and recording its settlement. */
+  readonly #resolving = new Set<string>();
+
   constructor(private readonly d: ArbiterDeps) {}
 
   /**
@@ -34,6 +37,22 @@ export class ArbiterService {
    * rest of the escrow to the consumer. The rental ends Resolved with reason arbiter.
    */
   async resolve(id: string, providerShare: bigint): Promise<Instance> {
+    // Two resolves racing would both read Disputed with no settlement yet and build two spends of one escrow: the
+    // second was rejected by the node as a double spend, a 500. One at a time; the loser learns why.
+    if (this.#resolving.has(id))
+      throw new HttpError(
+        409,
+        `A resolve of instance ${id} is already under way; read the instance for its outcome`,
+      );
+    this.#resolving.add(id);
+    try {
+      return await this.#resolve(id, providerShare);
+    } finally {
+      this.#resolving.delete(id);
+    }
+  }
+
+  async #resolve(id: string, providerShare: bigint): Promise<Instance> {
     const row = await this.d.repo.find(id);
     assert(row, 404, `Instance ${id} not found`);
     assert(

@@ -188,7 +188,13 @@ describe("Rental follow-ups on a deployed protocol", () => {
     ).key;
     problemOf(await resolve(arbiterKey, String(1000n * GPUC)), 400);
 
-    const resolved = ok(await resolve(arbiterKey, String(10n * GPUC)), instanceSchema);
+    // Found by the API fuzz: a second resolve racing the first built a double spend the node rejected, a 500.
+    const [resolvedReply, racing] = await Promise.all([
+      resolve(arbiterKey, String(10n * GPUC)),
+      resolve(arbiterKey, String(10n * GPUC)),
+    ]);
+    expect(problemOf(racing, 409).detail).toMatch(/already under way/);
+    const resolved = ok(resolvedReply, instanceSchema);
     expect(resolved).toMatchObject({ state: "Resolved", closeReason: "arbiter" });
     expect(resolved.settlementTxId).toMatch(/^[0-9a-f]{64}$/);
     problemOf(await resolve(arbiterKey, "0"), 409);
