@@ -3,7 +3,7 @@ import { createdApiKeySchema } from "@gpuc/sdk";
 import { apiRoutes } from "../app.ts";
 import { MarketplaceMetrics } from "../core/metrics.ts";
 import { startFollowups } from "./followups.ts";
-import { ok } from "./harness.ts";
+import { type Harness, ok } from "./harness.ts";
 
 /** The marketplace under fuzz: the real app on a devnet deployment, with real rows to aim at. */
 export interface FuzzWorld {
@@ -12,7 +12,31 @@ export interface FuzzWorld {
   readonly routes: readonly RouteInfo[];
   readonly samples: (property: string) => readonly string[];
   readonly validCredential: (route: RouteInfo) => Promise<string | undefined>;
+  /** Who owns what, for the cross-tenant tests. */
+  readonly tenants: Tenants;
   close(): Promise<void>;
+}
+
+/** The world's wallets and what each holds. */
+export interface Tenants {
+  readonly harness: Harness;
+  /** The consumer: its session, a read-only and a spare consumer key, its funded instance on provider A. */
+  readonly consumer: {
+    address: string;
+    token: string;
+    readKey: string;
+    spareKeyId: string;
+    instanceId: string;
+  };
+  readonly providerA: {
+    address: string;
+    token: string;
+    apiKey: string;
+    providerId: string;
+    stakeBoxId: string;
+  };
+  readonly providerB: { address: string; token: string; apiKey: string; providerId: string };
+  readonly arbiter: { address: string; token: string };
 }
 
 /**
@@ -62,6 +86,30 @@ export async function startFuzzWorld(): Promise<FuzzWorld> {
       // Signing out ends the session it is sent with: each one gets a session of its own.
       if (route.path === "/api/v1/auth/logout") return (await f.h.signIn()).token;
       return pick(byRequirement[route.auth ?? "consumer"] ?? [f.consumerToken]);
+    },
+    tenants: {
+      harness: f.h,
+      consumer: {
+        address: f.consumer.address,
+        token: f.consumerToken,
+        readKey: readKey.key,
+        spareKeyId: spareKey.id,
+        instanceId: funded.id,
+      },
+      providerA: {
+        address: rigA.wallet.address,
+        token: rigA.token,
+        apiKey: rigA.apiKey,
+        providerId: rigA.provider.id,
+        stakeBoxId: rigA.stakeBoxId,
+      },
+      providerB: {
+        address: rigB.wallet.address,
+        token: rigB.token,
+        apiKey: rigB.apiKey,
+        providerId: rigB.provider.id,
+      },
+      arbiter: { address: f.pc.arbiter.address, token: arbiter },
     },
     close: () => f.close(),
   };
