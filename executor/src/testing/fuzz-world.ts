@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { createLogger } from "@gpuc/platform";
@@ -19,6 +20,8 @@ export interface ExecutorWorld {
   /** The running rentals: `victim` is the one the tests aim at, `other` a second consumer's. */
   readonly victim: string;
   readonly other: string;
+  /** What the victim's container prints to its log: a body showing it leaked the victim's data. */
+  readonly victimSecret: string;
   readonly samples: (property: string) => readonly string[];
   /** A marketplace credential (EdDSA JWT from the published key set) for the world's provider. */
   credential(claims?: CredentialClaims, key?: "marketplace" | "impostor"): Promise<string>;
@@ -63,7 +66,9 @@ export async function startExecutorWorld(name = "fuzz"): Promise<ExecutorWorld> 
   const h = await startHarness(name);
   const jwks = await startJwks();
   const handle = await h.newAgent({ periodSeconds: 3600 });
-  const [victim, other] = [testRental({ hours: 50 }), testRental({ hours: 50 })];
+  const victimSecret = `victim-secret-${randomUUID()}`;
+  const victim = testRental({ hours: 50, cmd: ["sh", "-c", `echo ${victimSecret}; sleep 3600`] });
+  const other = testRental({ hours: 50 });
   for (const rental of [victim, other]) h.marketplace.rentals.set(rental.id, rental);
   await h.tickUntil(handle.agent, async () => {
     const states = await Promise.all(
@@ -106,6 +111,7 @@ export async function startExecutorWorld(name = "fuzz"): Promise<ExecutorWorld> 
     harness: h,
     victim: victim.id,
     other: other.id,
+    victimSecret,
     samples: (property) => (property === "id" ? [victim.id] : []),
     credential,
     validCredential: async () => valid,
