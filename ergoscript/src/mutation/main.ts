@@ -43,6 +43,7 @@ const SPECS: Record<ContractName, readonly string[]> = {
   rentalEscrow: [
     `${offchain}/escrow/escrow.spec.ts`,
     `${offchain}/escrow/escrow.adversarial.spec.ts`,
+    `${offchain}/escrow/guards.spec.ts`,
     `${offchain}/escrow/escrow.property.spec.ts`,
     `${offchain}/escrow/lineage.spec.ts`,
   ],

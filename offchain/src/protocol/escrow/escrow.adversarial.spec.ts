@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ChainBox } from "../../chain/types.ts";
 import { sigmaPropRegister } from "../config/sigmaProp.ts";
 import { encodeConfigRegisters, parseConfigBox } from "../config.ts";
+import { moveToken, tamper, tamperTx } from "../deploy/tamper.ts";
 import { buildClaimTx } from "./claim.ts";
 import { providerCloseCap } from "./clock.ts";
 import { buildConsumerExitTx, buildProviderCloseTx } from "./close.ts";
@@ -19,7 +20,7 @@ import { buildExtendTx } from "./extend.ts";
 import { buildOpenEscrowTx } from "./open.ts";
 import { parseEscrowBox } from "./registers.ts";
 import { settlementOutputs, spendEscrows } from "./settlement.ts";
-import { type Party, type RentalsChain, startRentalsChain } from "./testChain.ts";
+import { type Party, type RentalsChain, expectRefused as refusedBy, startRentalsChain } from "./testChain.ts";
 
 // Each test builds the honest transaction, breaks exactly one guard, signs every input the right keys can prove,
 // and expects the devnet (ergo-lib full validation) to refuse it. Signing is attempted with the keys the path
@@ -170,42 +171,12 @@ async function fakeConfigBox(changes: Partial<ReturnType<typeof parseConfigBox>>
   return (await rc.chain.client.unspentBox(fake.outputs[0]!.boxId!))!;
 }
 
-/** The devnet refuses `tx` and exactly the inputs `refused` could not be proven with the keys the path wants. */
-async function expectRefused(
-  tx: EIP12UnsignedTransaction,
-  signers: Party[],
-  refused: string[],
-): Promise<void> {
-  const { reason, unprovable } = await rc.reject(tx, ...signers);
-  expect(reason).toMatch(/reduced to false/i);
-  expect(unprovable).toEqual(refused);
-}
-
-function tamper(
-  tx: EIP12UnsignedTransaction,
-  change: (copy: EIP12UnsignedTransaction) => void,
-): EIP12UnsignedTransaction {
-  const copy = structuredClone(tx);
-  change(copy);
-  return copy;
-}
+const expectRefused = (tx: EIP12UnsignedTransaction, signers: Party[], refused: string[]) =>
+  refusedBy(rc, tx, signers, refused);
 
 /** Moves `amount` GPUC units from output `from` to output `to`. */
-function moveGpuc(
-  tx: EIP12UnsignedTransaction,
-  from: number,
-  to: number,
-  amount: bigint,
-): EIP12UnsignedTransaction {
-  const gpuc = rc.deployment.gpucTokenId;
-  return tamper(tx, (copy) => {
-    const source = copy.outputs[from]!.assets.find((asset) => asset.tokenId === gpuc)!;
-    source.amount = (BigInt(source.amount) - amount).toString();
-    const target = copy.outputs[to]!;
-    const existing = target.assets.find((asset) => asset.tokenId === gpuc);
-    if (existing) existing.amount = (BigInt(existing.amount) + amount).toString();
-    else target.assets.push({ tokenId: gpuc, amount: amount.toString() });
-  });
+function moveGpuc(tx: EIP12UnsignedTransaction, from: number, to: number, amount: bigint) {
+  return tamper(tx, (outputs) => moveToken(outputs, from, to, rc.deployment.gpucTokenId, amount));
 }
 
 async function startOf(box: ChainBox): Promise<number> {
@@ -239,7 +210,7 @@ describe("Rental Escrow guards", () => {
     const box = await open("05");
     await rc.mineTo((await startOf(box)) + rc.params.blocksPerHour);
     const honest = await claimTx(box, 1);
-    const tx = tamper(honest, (copy) => {
+    const tx = tamperTx(honest, (copy) => {
       copy.outputs[1]!.ergoTree = ErgoAddress.decode(provider.address).ergoTree;
     });
     await expectRefused(tx, [provider], [box.boxId]);
@@ -249,7 +220,7 @@ describe("Rental Escrow guards", () => {
     const box = await open("06");
     await rc.mineTo((await startOf(box)) + rc.params.blocksPerHour);
     const honest = await claimTx(box, 1);
-    const tx = tamper(honest, (copy) => {
+    const tx = tamperTx(honest, (copy) => {
       copy.outputs[2]!.additionalRegisters.R4 = sigmaPropRegister(provider.address);
     });
     await expectRefused(tx, [provider], [box.boxId]);
@@ -257,24 +228,7 @@ describe("Rental Escrow guards", () => {
 
   it("Should reject a claim against a fake Config box (wrong NFT, no fee)", async () => {
     const box = await open("07");
-    const config = parseConfigBox(await rc.configBox());
-    const fake = await rc.send(
-      new TransactionBuilder(await rc.height())
-        .from(await rc.unspent(stranger.address))
-        .to(
-          new OutputBuilder(SAFE_MIN_BOX_VALUE, rc.deployment.contracts.config.ergoTree)
-            .addTokens({ tokenId: rc.deployment.gpucTokenId, amount: 1n })
-            .setAdditionalRegisters(
-              encodeConfigRegisters({ ...config, feeBps: 0, treasury: provider.address }),
-            ),
-        )
-        .sendChangeTo(stranger.address)
-        .payFee(RECOMMENDED_MIN_FEE_VALUE)
-        .build()
-        .toEIP12Object(),
-      stranger,
-    );
-    const fakeBox = (await rc.chain.client.unspentBox(fake.outputs[0]!.boxId!))!;
+    const fakeBox = await fakeConfigBox({ feeBps: 0, treasury: provider.address });
     await rc.mineTo((await startOf(box)) + rc.params.blocksPerHour);
     await expectRefused(await rawClaim(box, 1, fakeBox), [provider], [box.boxId]);
   });
@@ -293,7 +247,7 @@ describe("Rental Escrow guards", () => {
       changeAddress: provider.address,
     });
     // B points at A's outputs; B's own three outputs are dropped and its GPUC and ERG go to the provider's change.
-    const tx = tamper(honest, (copy) => {
+    const tx = tamperTx(honest, (copy) => {
       const dropped = copy.outputs.splice(3, 3);
       const change = copy.outputs[copy.outputs.length - 1]!;
       for (const output of dropped) {
@@ -354,7 +308,7 @@ describe("Rental Escrow guards", () => {
     const refund = honest.outputs.findIndex(
       (o) => o.ergoTree === ErgoAddress.decode(consumer.address).ergoTree,
     );
-    const tx = tamper(honest, (copy) => {
+    const tx = tamperTx(honest, (copy) => {
       copy.outputs[refund]!.ergoTree = ErgoAddress.decode(stranger.address).ergoTree;
     });
     await expectRefused(tx, [consumer], [box.boxId]);
@@ -426,7 +380,7 @@ describe("Rental Escrow provider close guards", () => {
     const refund = honest.outputs.findIndex(
       (o) => o.ergoTree === ErgoAddress.decode(consumer.address).ergoTree,
     );
-    const tx = tamper(honest, (copy) => {
+    const tx = tamperTx(honest, (copy) => {
       copy.outputs[refund]!.ergoTree = ErgoAddress.decode(provider.address).ergoTree;
     });
     await expectRefused(tx, [provider], [box.boxId]);

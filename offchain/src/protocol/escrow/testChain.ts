@@ -8,6 +8,7 @@ import {
 import { hex, randomBytes } from "@fleet-sdk/crypto";
 import { compileDeployment, type Deployment } from "@gpuc/ergoscript";
 import { SecretKey } from "ergo-lib-wasm-nodejs";
+import { expect } from "vitest";
 import type { ChainBox, SignedTransaction } from "../../chain/types.ts";
 import { Signer } from "../../signing/signer.ts";
 import { nextBlockContext } from "../../signing/stateContext.ts";
@@ -210,4 +211,19 @@ export async function startRentalsChain(params: ProtocolParams = TEST_PARAMS): P
     },
     stop: () => chain.stop(),
   };
+}
+
+/**
+ * The devnet refuses `tx` because a script reduced to false, and the inputs the given keys could not prove are
+ * exactly `refused` (box ids): with every key the path wants, those are the inputs whose guards said no.
+ */
+export async function expectRefused(
+  rc: RentalsChain,
+  tx: EIP12UnsignedTransaction,
+  signers: readonly Party[],
+  refused: readonly string[],
+): Promise<void> {
+  const { reason, unprovable } = await rc.reject(tx, ...signers);
+  expect(reason).toMatch(/reduced to false/i);
+  expect(unprovable).toEqual(refused);
 }
