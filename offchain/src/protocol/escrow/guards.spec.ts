@@ -10,9 +10,10 @@ import { moveErg, moveToken, tamper } from "../deploy/tamper.ts";
 import { buildClaimTx } from "./claim.ts";
 import { providerCloseCap } from "./clock.ts";
 import { buildWith } from "./context.ts";
+import { buildExtendTx } from "./extend.ts";
 import { buildOpenEscrowTx } from "./open.ts";
 import { parseEscrowBox } from "./registers.ts";
-import { settlementOutputs, spendEscrows } from "./settlement.ts";
+import { recreatedEscrow, settlementOutputs, spendEscrows } from "./settlement.ts";
 import { type Party, type RentalsChain, expectRefused as refusedBy, startRentalsChain } from "./testChain.ts";
 
 // The Rental Escrow's guards one by one: each test is the spend that one missing guard would let through, signed
@@ -273,6 +274,37 @@ describe("Rental Escrow: claims", () => {
       changeAddress: provider.address,
     });
     await expectRefused(tx, [provider], box);
+  });
+});
+
+describe("Rental Escrow: extensions", () => {
+  it("Should refuse an extension whose successor lacks the added hour's GPUC", async () => {
+    const box = await open("25");
+    const honest = buildExtendTx({
+      deployment: rc.deployment,
+      configBox: await rc.configBox(),
+      height: await rc.height(),
+      consumer: consumer.address,
+      escrowBox: box,
+      hours: 1,
+      inputs: await rc.unspent(consumer.address),
+      changeAddress: consumer.address,
+    });
+    const tx = tamper(honest, (outputs) => moveToken(outputs, 0, -1, gpuc(), PRICE));
+    await expectRefused(tx, [consumer], box);
+  });
+
+  it("Should refuse an extension by -1 hours (the consumer taking back a prepaid hour)", async () => {
+    const box = await open("26");
+    const escrow = parseEscrowBox(box, rc.deployment);
+    const terms = { ...escrow, prepaidHours: HOURS - 1 };
+    const successor = recreatedEscrow(escrow, escrow.gpuc - PRICE, terms, rc.deployment);
+    const spend = { escrow, action: EscrowAction.extend, amount: -1n, outputs: [successor] };
+    const tx = buildWith(spendEscrows(await rc.configBox(), [spend]), await rc.height(), {
+      inputs: await rc.unspent(consumer.address),
+      changeAddress: consumer.address,
+    });
+    await expectRefused(tx, [consumer], box);
   });
 });
 
