@@ -52,8 +52,9 @@ async function startJwks(): Promise<{ url: string; key: PrivateKey; impostor: Pr
   const impostor = (await generateKeyPair("EdDSA", { crv: "Ed25519" })).privateKey;
   const jwk: JWK = { ...(await exportJWK(pair.publicKey)), kid: KID, alg: "EdDSA", use: "sig" };
   const server = createServer((req, res) => {
-    if (req.url !== "/.well-known/jwks.json") return void res.writeHead(404).end();
-    res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ keys: [jwk] }));
+    if (req.url === "/.well-known/jwks.json")
+      res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ keys: [jwk] }));
+    else res.writeHead(404).end();
   });
   return { url: await listen(server), key: pair.privateKey, impostor, server };
 }

@@ -13,6 +13,7 @@ export const nastyString: fc.Arbitrary<string> = fc.oneof(
     "👩‍👩‍👧‍👦",
     "'; DROP TABLE instances; --",
     "%s%n%x",
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: a template-injection probe, sent as a literal.
     "${7*7}{{7*7}}",
     "../../../../etc/passwd",
     "..%2f..%2f",
