@@ -82,6 +82,23 @@ describe("Wallet sign-in and API keys", () => {
     expect(loadConfig({}).auth.origins).toEqual([]); // testnet and devnet runs may leave it empty
   });
 
+  // Found by the API fuzz: a NUL in a nonce or a key name failed in PostgreSQL as a 500.
+  it("Should refuse a nonce or an API key name with a NUL character as a 400, not a database error", async () => {
+    const wallet = new TestWallet();
+    const verify = await h.request("POST", "/api/v1/auth/verify", {
+      body: { address: wallet.address, nonce: "a\u0000b", proof: "abcd" },
+    });
+    expect(problemOf(verify, 400).detail).toBe(
+      "Invalid request body: nonce: must not contain the NUL character (U+0000)",
+    );
+    const { token } = await h.signIn();
+    const key = await h.request("POST", "/api/v1/api-keys", {
+      token,
+      body: { name: "a\u0000", scopes: ["read"] },
+    });
+    expect(problemOf(key, 400).detail).toMatch(/name: must not contain the NUL/);
+  });
+
   it("Should reject a signature by another key, and burn the nonce so it cannot be retried", async () => {
     const wallet = new TestWallet();
     const { nonce, message } = await challenge(wallet);

@@ -129,6 +129,30 @@ describe("mountRoutes", () => {
     expect(calls).toEqual([{ name: "gpu", count: 2 }]);
   });
 
+  // Found by the API fuzz: a NUL reached PostgreSQL, which cannot store one, and failed as a 500.
+  it("Should refuse a NUL character anywhere in the body or query as a 400 naming the field", async () => {
+    const calledBefore = calls.length;
+    const reply = await post(JSON.stringify({ name: "a\u0000b", count: 1 }), {
+      "x-user": "ann",
+      "x-roles": "admin",
+    });
+    expect(reply.status).toBe(400);
+    expect(((await reply.json()) as { detail: string }).detail).toBe(
+      "Invalid request body: name: must not contain the NUL character (U+0000)",
+    );
+    const nested = await post(JSON.stringify({ name: "x", count: 1, tags: [{ "k\u0000": 1 }] }), {
+      "x-user": "ann",
+      "x-roles": "admin",
+    });
+    expect(((await nested.json()) as { detail: string }).detail).toContain("body: tags.0.k\u0000: must not");
+    const query = await fetch(`${server.url}/items/1?full=%00`);
+    expect(query.status).toBe(400);
+    expect(((await query.json()) as { detail: string }).detail).toMatch(
+      /query: full: must not contain the NUL/,
+    );
+    expect(calls.length).toBe(calledBefore);
+  });
+
   it("Should answer 204 when the handler returns nothing, and leave a written response alone", async () => {
     const deleted = await fetch(`${server.url}/items/1`, { method: "DELETE", headers: { "x-user": "ann" } });
     expect(deleted.status).toBe(204);
