@@ -1,10 +1,11 @@
-// `npm run mutate:contracts [-- --contract <name>] [--list]`: every single-guard mutant of every contract, compiled
+// `npm run mutate:contracts [-- --contract <name>] [--list | --docs]`: every single-guard mutant of every contract, compiled
 // with the real compiler and deployed to the specs that exercise that contract. A mutant the specs do not kill is
 // a guard no test proves; it must get a test, be removed from the contract as redundant, or be declared equivalent
 // (with the reason) in `ergoscript/contracts/<name>.equivalents.json`.
 //
 // Prints one JSON document on stdout: {contract: {mutants, killed, survived, equivalent}}; progress on stderr; the
-// full report (which test killed which mutant) in .data/mutation/<contract>.json.
+// full report (which test killed which mutant) in .data/mutation/<contract>.json. `--docs` runs nothing: it writes
+// the guards section of docs/protocol.md from those reports.
 import { spawnSync } from "node:child_process";
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -12,6 +13,7 @@ import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { compileDeployment, type DeploymentContracts } from "../deployment.ts";
 import { type EquivalentEntry, readEquivalents } from "./equivalents.ts";
+import { type GuardResult, guardsSection, replaceSection } from "./guards-doc.ts";
 import { applyMutant, type Mutant, mutantsOf } from "./mutants.ts";
 
 type ContractName = keyof DeploymentContracts;
@@ -58,16 +60,14 @@ interface Outcome {
   readonly by?: string;
 }
 
-interface MutantResult {
-  readonly line: number;
-  readonly text: string;
-  readonly status: "killed" | "survived" | "equivalent" | "not-compiled";
-  readonly by?: string;
-  readonly why?: string;
-}
+type MutantResult = GuardResult;
 
 const { values: args } = parseArgs({
-  options: { contract: { type: "string", multiple: true }, list: { type: "boolean", default: false } },
+  options: {
+    contract: { type: "string", multiple: true },
+    list: { type: "boolean", default: false },
+    docs: { type: "boolean", default: false },
+  },
 });
 
 const selected = (args.contract ?? CONTRACTS) as ContractName[];
@@ -79,6 +79,7 @@ const workDir = mkdtempSync(join(tmpdir(), "gpuc-mutants-"));
 const started = Date.now();
 try {
   if (args.list) listMutants(selected);
+  else if (args.docs) writeDocs(selected);
   else run(selected);
 } finally {
   rmSync(workDir, { recursive: true, force: true });
@@ -109,13 +110,34 @@ function run(names: ContractName[]): void {
   for (const name of names)
     writeFileSync(
       join(root, `.data/mutation/${name}.json`),
-      `${JSON.stringify({ seconds, mutants: report[name] }, null, 2)}\n`,
+      `${JSON.stringify({ seconds, source: sourceOf(name), mutants: report[name] }, null, 2)}\n`,
     );
   process.stdout.write(`${JSON.stringify({ ...summary, seconds }, null, 2)}\n`);
   const survivors = Object.values(report)
     .flat()
     .filter((result) => result.status === "survived").length;
   if (survivors > 0) process.exitCode = 1;
+}
+
+/** Rewrites the guards section of docs/protocol.md from each contract's last report (which must be current). */
+function writeDocs(names: ContractName[]): void {
+  const reports = names.map((name) => {
+    const path = join(root, `.data/mutation/${name}.json`);
+    let report: { seconds: number; source: string; mutants: GuardResult[] };
+    try {
+      report = JSON.parse(readFileSync(path, "utf8"));
+    } catch {
+      fail(`No report for ${name} at ${path}: run \`npm run mutate:contracts -- --contract ${name}\` first`);
+    }
+    if (report.source !== sourceOf(name))
+      fail(
+        `${name}.es changed since its report: run \`npm run mutate:contracts -- --contract ${name}\` again`,
+      );
+    return { contract: name, source: report.source, results: report.mutants, seconds: report.seconds };
+  });
+  const docPath = join(root, "docs/protocol.md");
+  writeFileSync(docPath, replaceSection(readFileSync(docPath, "utf8"), guardsSection(reports)));
+  progress(`wrote the guards of ${names.join(", ")} to docs/protocol.md`);
 }
 
 function mutateContract(name: ContractName): MutantResult[] {
