@@ -203,13 +203,20 @@ function rejectNul(input: unknown, location: "body" | "params" | "query"): void 
   ]);
 }
 
-function nulPath(value: unknown, path: readonly string[]): readonly string[] | undefined {
-  if (typeof value === "string") return value.includes("\u0000") ? path : undefined;
-  if (!value || typeof value !== "object") return undefined;
-  for (const [key, member] of Object.entries(value)) {
-    if (key.includes("\u0000")) return [...path, key];
-    const found = nulPath(member, [...path, key]);
-    if (found) return found;
+// Iterative, not recursive: a body may nest 100,000 arrays deep, and a recursion overflowed the stack (a 500).
+function nulPath(input: unknown, root: readonly string[]): readonly string[] | undefined {
+  const stack: [unknown, readonly string[]][] = [[input, root]];
+  for (let next = stack.pop(); next; next = stack.pop()) {
+    const [value, path] = next;
+    if (typeof value === "string") {
+      if (value.includes("\u0000")) return path;
+      continue;
+    }
+    if (!value || typeof value !== "object") continue;
+    for (const [key, member] of Object.entries(value)) {
+      if (key.includes("\u0000")) return [...path, key];
+      stack.push([member, [...path, key]]);
+    }
   }
   return undefined;
 }
