@@ -328,6 +328,16 @@ describe("Rental Escrow: who signs each path", () => {
     await expectRefused(await rawClose(box, EscrowAction.cooperativeClose, PRICE, provider), [provider], box);
   });
 
+  it("Should refuse a cooperative close, signed by both, that skips the treasury's fee", async () => {
+    const box = await open("33");
+    const honest = await rawClose(box, EscrowAction.cooperativeClose, PRICE, consumer);
+    // Both parties agree to pay the fee (all but 1 unit) to the provider: the settlement still wants it at the
+    // treasury, whatever the signatures.
+    const fee = (PRICE * BigInt(rc.params.feeBps)) / 10_000n;
+    const tx = tamper(honest, (outputs) => moveToken(outputs, 1, 0, gpuc(), fee - 1n));
+    await expectRefused(tx, [consumer, provider], box);
+  });
+
   it("Should refuse a consumer exit signed by the provider (it would take every started hour)", async () => {
     const box = await open("32");
     await expectRefused(await rawClose(box, EscrowAction.consumerExit, PRICE, provider), [provider], box);
