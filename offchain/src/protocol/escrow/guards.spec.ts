@@ -338,6 +338,15 @@ describe("Rental Escrow: who signs each path", () => {
     await expectRefused(tx, [consumer, provider], box);
   });
 
+  it("Should refuse an arbiter resolve, signed by the arbiter, paying the escrow to the arbiter", async () => {
+    const box = await open("34");
+    const honest = await rawClose(box, EscrowAction.arbiterResolve, 0n, rc.arbiter);
+    const tx = tamper(honest, (outputs) => {
+      outputs[0]!.ergoTree = treeOf(rc.arbiter); // the refund output, now the arbiter's
+    });
+    await expectRefused(tx, [rc.arbiter], box);
+  });
+
   it("Should refuse a consumer exit signed by the provider (it would take every started hour)", async () => {
     const box = await open("32");
     await expectRefused(await rawClose(box, EscrowAction.consumerExit, PRICE, provider), [provider], box);
