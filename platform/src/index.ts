@@ -1,3 +1,4 @@
+export { crashPoint } from "./crash-point.ts";
 export { type EmbeddedPostgres, type EmbeddedPostgresOptions, startEmbeddedPostgres } from "./db/embedded.ts";
 export { loadMigrations, type Migration, migrate } from "./db/migrate.ts";
 export { createPool, type Pool, type PoolClient, type PoolOptions, type Queryable } from "./db/pool.ts";

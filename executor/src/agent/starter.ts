@@ -1,3 +1,4 @@
+import { crashPoint } from "@gpuc/platform";
 import type { Rental } from "@gpuc/sdk";
 import { runWindow } from "../billing/metering.ts";
 import { containerCreateOptions } from "../docker/container-spec.ts";
@@ -69,6 +70,7 @@ export class RentalStarter {
     const containerId = await runtime.create(options);
     await ledger.setContainer(rental.id, containerId);
     await runtime.start(containerId);
+    crashPoint("executor.container.started");
     await this.markRunning(rental.id, containerId);
   }
 

@@ -21,7 +21,7 @@ import {
   spenderOf,
   toErgoTree,
 } from "@gpuc/offchain";
-import type { Logger } from "@gpuc/platform";
+import { crashPoint, type Logger } from "@gpuc/platform";
 import {
   EscrowClosedError,
   EscrowRefusedError,
@@ -103,6 +103,7 @@ export class ChainSettlement implements Settlement {
       txId: await this.#submit(
         tx,
         items.map((item) => item.escrow),
+        "claim",
       ),
     };
   }
@@ -128,7 +129,7 @@ export class ChainSettlement implements Settlement {
       providerShare: providerAmount,
       ...(await this.#funding()),
     });
-    const txId = await this.#submit(tx, [request.escrow]);
+    const txId = await this.#submit(tx, [request.escrow], "close");
     if (providerAmount < request.providerAmount) {
       this.#o.log.info("PROVIDER_CLOSE_CAPPED", { instanceId, asked: request.providerAmount, cap, height });
     }
@@ -237,9 +238,11 @@ export class ChainSettlement implements Settlement {
    * transaction) so the next call starts from it. Nothing here may throw once submitted: a successor that cannot
    * be read is simply not remembered, and the next call follows the chain.
    */
-  async #submit(tx: UnsignedTx, escrows: readonly EscrowRef[]): Promise<string> {
+  async #submit(tx: UnsignedTx, escrows: readonly EscrowRef[], what: "claim" | "close"): Promise<string> {
     const signed = await this.#o.signer.sign(tx, this.#o.chain);
+    crashPoint(`executor.${what}.signed`);
     const txId = await this.#o.chain.submit(signed);
+    crashPoint(`executor.${what}.submitted`);
     for (const ref of escrows) {
       const spent = this.#tips.get(ref.instanceId);
       if (!spent) continue;

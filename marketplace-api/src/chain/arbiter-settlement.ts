@@ -5,6 +5,7 @@ import {
   InvalidRentalArgumentError,
   type Signer,
 } from "@gpuc/offchain";
+import { crashPoint } from "@gpuc/platform";
 import { HttpError } from "@gpuc/platform/http";
 import type { Settlement, SettlementStatus } from "./gateway.ts";
 
@@ -61,7 +62,10 @@ export class ArbiterSettlement implements Settlement {
     }
     const signed = await this.arbiter.sign(tx, this.chain);
     await beforeSubmit(signed.id);
-    return this.chain.submit(signed);
+    crashPoint("marketplace.arbiter.signed");
+    const txId = await this.chain.submit(signed);
+    crashPoint("marketplace.arbiter.submitted");
+    return txId;
   }
 
   async status(txId: string): Promise<SettlementStatus> {

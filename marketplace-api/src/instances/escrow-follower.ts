@@ -1,6 +1,6 @@
 import type { IndexedBox, IndexStore } from "@gpuc/indexer";
 import type { EscrowState, OpeningTerms } from "@gpuc/offchain";
-import type { Database, Logger } from "@gpuc/platform";
+import { crashPoint, type Database, type Logger } from "@gpuc/platform";
 import { type NetworkName, p2pkTree } from "../chain/address.ts";
 import { instanceIdOf } from "../chain/gateway.ts";
 import type { Clock } from "../core/clock.ts";
@@ -154,6 +154,7 @@ export class EscrowFollower {
       now,
     );
     this.d.log.info("INSTANCE_FUNDED", { instanceId: row.id, boxId: escrow.boxId });
+    crashPoint("marketplace.funding.recorded");
     return undefined;
   }
 

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { EIP12UnsignedTransaction } from "@fleet-sdk/common";
 import type { IndexStore } from "@gpuc/indexer";
-import type { Database, Logger } from "@gpuc/platform";
+import { crashPoint, type Database, type Logger } from "@gpuc/platform";
 import { assert, HttpError } from "@gpuc/platform/http";
 import type { Instance } from "@gpuc/sdk";
 import { type NetworkName, p2pkTree } from "../chain/address.ts";
@@ -114,6 +114,7 @@ export class FundingService {
       `Instance ${id} is ${row.state}; only a Created instance takes funding`,
     );
     const txId = await this.submit(signedTx, "escrow");
+    crashPoint("marketplace.escrow.submitted");
     await this.d.repo.setEscrowTx(id, txId, this.d.clock.now());
     this.d.log.info("INSTANCE_FUNDING_SUBMITTED", { instanceId: id, txId });
     return toInstance((await this.d.repo.find(id))!);
