@@ -49,7 +49,10 @@
   }
 
   // Pays `gross` to the provider (less the protocol fee, which goes to the treasury), `refund` to the consumer,
-  // and keeps `rest` in a recreated escrow with `newTerms`; the three must add up to what the escrow holds.
+  // and keeps `rest` in a recreated escrow with `newTerms`. Every caller derives `refund` or `rest` as `held - gross`
+  // (the other is 0), so the three add up to what the escrow holds by construction; a claim never refunds and a
+  // closing path never recreates, so the recreated escrow sits where a refund would. A negative `rest` needs no
+  // guard: no output holds a negative amount of GPUC.
   def settles(s: ((Long, Long), (Long, Coll[Long]))): Boolean = {
     val gross = s._1._1
     val refund = s._1._2
@@ -58,12 +61,11 @@
     val net = gross - fee
     val feeAt = if (net > 0L) base + 1 else base
     val refundAt = if (fee > 0L) feeAt + 1 else feeAt
-    val restAt = if (refund > 0L) refundAt + 1 else refundAt
-    gross >= 0L && refund >= 0L && rest >= 0L && gross + refund + rest == held &&
+    gross >= 0L && refund >= 0L &&
       (net == 0L || pays((base, (provider.propBytes, net)))) &&
       (fee == 0L || pays((feeAt, (treasury, fee)))) &&
       (refund == 0L || pays((refundAt, (consumer.propBytes, refund)))) &&
-      (rest == 0L || recreated((restAt, (rest, s._2._2))))
+      (rest == 0L || recreated((refundAt, (rest, s._2._2))))
   }
 
   val configured = cfgBox.tokens(0)._1 == configNftId

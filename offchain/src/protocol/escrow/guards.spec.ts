@@ -294,6 +294,18 @@ describe("Rental Escrow: extensions", () => {
     await expectRefused(tx, [consumer], box);
   });
 
+  it("Should refuse an extension by 0 hours (a consumer-signed spend that adds nothing and only churns the box)", async () => {
+    const box = await open("27");
+    const escrow = parseEscrowBox(box, rc.deployment);
+    const successor = recreatedEscrow(escrow, escrow.gpuc, escrow, rc.deployment);
+    const spend = { escrow, action: EscrowAction.extend, amount: 0n, outputs: [successor] };
+    const tx = buildWith(spendEscrows(await rc.configBox(), [spend]), await rc.height(), {
+      inputs: await rc.unspent(consumer.address),
+      changeAddress: consumer.address,
+    });
+    await expectRefused(tx, [consumer], box);
+  });
+
   it("Should refuse an extension by -1 hours (the consumer taking back a prepaid hour)", async () => {
     const box = await open("26");
     const escrow = parseEscrowBox(box, rc.deployment);
@@ -345,6 +357,17 @@ describe("Rental Escrow: who signs each path", () => {
       outputs[0]!.ergoTree = treeOf(rc.arbiter); // the refund output, now the arbiter's
     });
     await expectRefused(tx, [rc.arbiter], box);
+  });
+
+  it("Should refuse an expiry, which anyone may send, paying the provider's share to the sender", async () => {
+    const box = await open("35");
+    const escrow = parseEscrowBox(box, rc.deployment);
+    await rc.mineTo(escrow.startHeight + HOURS * rc.params.blocksPerHour + rc.params.disputeGraceBlocks);
+    const honest = await rawClose(box, EscrowAction.expiry, escrow.gpuc, stranger);
+    const tx = tamper(honest, (outputs) => {
+      outputs[0]!.ergoTree = treeOf(stranger);
+    });
+    await expectRefused(tx, [stranger], box);
   });
 
   it("Should refuse a consumer exit signed by the provider (it would take every started hour)", async () => {
