@@ -13,7 +13,13 @@ import {
 } from "@gpuc/platform";
 import type { ErgoStateContext } from "ergo-lib-wasm-nodejs";
 import { ergoTreeOfAddress, type NetworkName } from "./chain/address.ts";
-import { Chain, type MinedBlock, type RollbackOptions, type RollbackResult } from "./chain/chain.ts";
+import {
+  Chain,
+  type MinedBlock,
+  type ReorgResult,
+  type RollbackOptions,
+  type RollbackResult,
+} from "./chain/chain.ts";
 import { faucetAddress } from "./chain/genesis.ts";
 import type { BlockHeader } from "./chain/headers.ts";
 import { unspentBoxes } from "./chain/queries.ts";
@@ -168,6 +174,15 @@ export class Devnet {
   async rollback(blocks: number, options?: RollbackOptions): Promise<RollbackResult> {
     this.#ensureRunning();
     return this.#chain.rollback(blocks, options);
+  }
+
+  /**
+   * A reorg of depth `blocks`: the last `blocks` blocks are replaced by `blocks + 1` new ones, the last of which
+   * holds their transactions again (see `Chain.reorg`).
+   */
+  async reorg(blocks: number): Promise<ReorgResult> {
+    this.#ensureRunning();
+    return this.#chain.reorg(blocks);
   }
 
   /** Pays from the faucet (and mints tokens) in real signed transactions, into the mempool; the caller mines. */

@@ -2,6 +2,7 @@ export type { NetworkName } from "./chain/address.ts";
 export {
   BOOTSTRAP_BLOCKS,
   type MinedBlock,
+  type ReorgResult,
   type RollbackOptions,
   type RollbackResult,
 } from "./chain/chain.ts";

@@ -45,6 +45,17 @@ export interface RollbackResult {
   readonly droppedTxIds: string[];
 }
 
+export interface ReorgResult {
+  /** Height of the new tip: one block above the old one. */
+  readonly height: number;
+  /** Transactions of the replaced blocks, in chain order. */
+  readonly undoneTxIds: string[];
+  /** Transactions the new chain's last block holds: the replaced ones and the mempool, those still valid. */
+  readonly reincludedTxIds: string[];
+  /** Transactions that are in neither the chain nor the mempool any more. */
+  readonly droppedTxIds: string[];
+}
+
 export interface ChainOptions {
   readonly log: Logger;
   readonly now?: () => number;
@@ -153,6 +164,16 @@ export class Chain {
     return this.#serial.run(() => this.#rollback(blocks, options));
   }
 
+  /**
+   * Replaces the last `blocks` blocks by a longer competing chain, as a node sees a reorg: `blocks` empty blocks
+   * at the same heights, then one more holding the replaced blocks' transactions and the mempool (those still
+   * valid). Unlike `rollback`, the height never goes down, so no transaction is lost for a creation height above
+   * the tip; confirmations restart at 1 for every re-included transaction.
+   */
+  reorg(blocks: number): Promise<ReorgResult> {
+    return this.#serial.run(() => this.#reorg(blocks));
+  }
+
   /** A box's state with the mempool applied: unspent (confirmed or not), spent, or unknown. */
   async boxWithPool(boxId: string): Promise<BoxState | undefined> {
     return (await this.#mempool.view.lookup([boxId])).get(boxId);
@@ -223,13 +244,43 @@ export class Chain {
     };
   }
 
-  async #rollback(blocks: number, options: RollbackOptions): Promise<RollbackResult> {
+  /** Undoes the last `blocks` blocks in the store and the tip; resolves to their transactions. */
+  async #undo(blocks: number) {
     const allowed = this.height - BOOTSTRAP_BLOCKS;
     if (!Number.isInteger(blocks) || blocks < 1 || blocks > allowed)
       throw new DevnetRollbackError(blocks, allowed);
     const height = this.height - blocks;
     const undone = await this.#store.transaction(() => this.#store.rollbackTo(height));
     this.#tip = await this.#store.lastHeaders(STATE_CONTEXT_HEADERS);
+    return { height, undone };
+  }
+
+  async #reorg(blocks: number): Promise<ReorgResult> {
+    const { undone } = await this.#undo(blocks);
+    const pending = this.#mempool.clear().map((entry) => entry.parsed);
+    for (let i = 0; i < blocks; i++) await this.#mine();
+    const droppedTxIds: string[] = [];
+    for (const parsed of [...undone.map((stored) => parseTransaction(stored.tx)), ...pending]) {
+      try {
+        await this.#accept(parsed);
+      } catch (error) {
+        droppedTxIds.push(parsed.tx.id);
+        this.#log.warn("TX_DROPPED", { txId: parsed.tx.id, reason: reasonOf(error) });
+      }
+    }
+    const block = await this.#mine();
+    const undoneTxIds = undone.map((stored) => stored.tx.id);
+    this.#log.info("REORGANISED", { blocks, height: block.height, undone: undoneTxIds.length });
+    return {
+      height: block.height,
+      undoneTxIds,
+      reincludedTxIds: block.txIds,
+      droppedTxIds: [...droppedTxIds, ...block.droppedTxIds],
+    };
+  }
+
+  async #rollback(blocks: number, options: RollbackOptions): Promise<RollbackResult> {
+    const { height, undone } = await this.#undo(blocks);
     const pending = this.#mempool.clear().map((entry) => entry.parsed);
     const undoneTxIds = undone.map((stored) => stored.tx.id);
     const candidates = options.dropTransactions
