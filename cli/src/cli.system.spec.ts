@@ -57,6 +57,12 @@ describe("gpuc against a started system", () => {
     rmSync(dataDir, { recursive: true, force: true });
   }, 60_000);
 
+  it("Should fund the arbiter's key, which pays the miner fee of every provider_down refund it signs", async () => {
+    // Unfunded, every arbiter refund failed with InsufficientFundsError and the escrows stayed open (crash tests).
+    const boxes = await system.chain.unspentByAddress(system.keys.arbiter.address);
+    expect(boxes.reduce((sum, box) => sum + BigInt(box.value), 0n)).toBe(10_000_000_000n);
+  });
+
   it("Should exit 5 for `credit show` without an account, and show the balance in ERG and GPUC", async () => {
     const none = await gpuc(["credit", "show"], alice);
     expect(none).toEqual({

@@ -116,7 +116,11 @@ async function assemble(
     gpuc: deployment.gpucTokenId,
     billingHour: `${blocksPerHour} blocks ≈ ${periodSeconds} s`,
   });
-  if (devnet) await fundDemoWallets(devnet, chain, keys, env.GPUC_DEMO_FUND_ERG, confirm, log);
+  if (devnet) {
+    await fundDemoWallets(devnet, chain, keys, env.GPUC_DEMO_FUND_ERG, confirm, log);
+    // The arbiter key is the devnet system's own (keys dir): unless ARBITER_SECRET_HEX names another, fund it.
+    if (!config.raw.ARBITER_SECRET_HEX) await fundArbiter(devnet, chain, keys, confirm);
+  }
 
   const marketplace = await startMarketplace(
     {
@@ -198,6 +202,24 @@ async function database(config: SystemConfig, log: Logger, parts: Part[]): Promi
   parts.push({ name: "database", stop: () => pg.stop() });
   log.info("PART_STARTED", { part: "database", kind: "embedded PostgreSQL", dataDir, url: redacted(pg.url) });
   return pg.url;
+}
+
+/**
+ * ERG the devnet arbiter gets on first start: it pays the miner fee of every refund it signs (provider down,
+ * failed rentals, unclaimable escrows), about 0.0011 ERG each. Without any, those refunds could never be sent.
+ */
+const ARBITER_FUND_NANOERG = 10_000_000_000n;
+
+/** Faucet ERG to the arbiter when it has none (first start). */
+async function fundArbiter(
+  devnet: Devnet,
+  chain: ChainClient,
+  keys: SystemKeys,
+  confirm: (txId: string) => Promise<void>,
+): Promise<void> {
+  if ((await chain.unspentByAddress(keys.arbiter.address)).length > 0) return;
+  const { txId } = await devnet.faucet(keys.arbiter.address, { nanoErgs: ARBITER_FUND_NANOERG });
+  await confirm(txId);
 }
 
 /** Faucet ERG to the demo wallets that have none (first start; a later start finds them funded). */
