@@ -15,6 +15,7 @@ const workspaces = [
   "dashboards",
   "cli",
   "e2e",
+  "crash",
 ];
 
 export default defineConfig({
