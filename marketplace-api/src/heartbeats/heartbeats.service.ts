@@ -47,6 +47,8 @@ function signedBytes(body: Record<string, unknown>): Uint8Array {
 export class HeartbeatsService {
   /** Providers already warned about in this process for heartbeats without a signed providerId. */
   private readonly warnedUnbound = new Set<string>();
+  /** When this process began to listen for heartbeats: silence before then was its own downtime. */
+  private readonly listeningSince: Date;
 
   constructor(
     private readonly repo: HeartbeatsRepository,
@@ -57,7 +59,9 @@ export class HeartbeatsService {
     private readonly clock: Clock,
     private readonly settings: HeartbeatSettings,
     private readonly log: Logger,
-  ) {}
+  ) {
+    this.listeningSince = clock.now();
+  }
 
   /**
    * Records a heartbeat after checking that it is signed by the provider's wallet over the canonical JSON of
@@ -104,10 +108,13 @@ export class HeartbeatsService {
       new Date(now.getTime() - this.settings.offlineAfter * interval),
     );
     for (const id of offline) this.log.warn("PROVIDER_OFFLINE", { providerId: id });
-    const silent = await this.instancesRepo.liveWithSilentProvider(
-      LIVE_STATES,
-      new Date(now.getTime() - this.settings.providerDownAfter * interval),
-    );
+    // A provider is down only when silent for `providerDownAfter` intervals this marketplace was listening: after
+    // its own outage every heartbeat is old, and closing every rental then refunded hours the providers had served.
+    const downCutoff = new Date(now.getTime() - this.settings.providerDownAfter * interval);
+    const silent =
+      downCutoff < this.listeningSince
+        ? []
+        : await this.instancesRepo.liveWithSilentProvider(LIVE_STATES, downCutoff);
     const closed: string[] = [];
     for (const row of silent) {
       try {
