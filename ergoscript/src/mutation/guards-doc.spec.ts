@@ -16,8 +16,17 @@ describe("The guards section of docs/protocol.md", () => {
     expect(at("HEIGHT.toLong >= ends")).toBe("5 expiry");
     expect(at("out.R4[Coll[Byte]].get == SELF.id")).toBe("every payout (claim and the closing paths)");
     expect(at("val cfgBox = CONTEXT.dataInputs(0)")).toBe("every spend");
+    expect(at("} else if (action == 1) {")).toBe("1 extend (selector)");
     const bank = contract("bank");
     expect(pathOf("bank", bank, lineOf(bank, "swapIssued >= 0L &&"))).toBe("swap path: swap in");
+    expect(pathOf("bank", bank, lineOf(bank, "(-xIn).toBigInt"))).toBe("swap path: swap out");
+    expect(pathOf("bank", bank, lineOf(bank, "swapIssued == 0L &&"))).toBe("credit path");
+    const stake = contract("providerStake");
+    const inStake = (text: string) => pathOf("providerStake", stake, lineOf(stake, text));
+    expect(inStake("def stakeInputs")).toBe("update and slash: the only stake input");
+    expect(inStake("amount > 0L && rest >= 0L")).toBe("2 slash");
+    expect(inStake("HEIGHT.toLong >= unbondingStart.toLong")).toBe("1 withdraw");
+    expect(inStake("if (action == 1) {")).toBe("1 withdraw (selector)");
   });
 
   it("Should list each guard with its proof, and say SURVIVED where no test fails without it", () => {

@@ -11,26 +11,33 @@ export interface GuardResult {
   readonly why?: string;
 }
 
-/** Names of the blocks a contract's spending paths live in: the first rule matching a block's header wins. */
-type PathRules = readonly (readonly [RegExp, string])[];
+/**
+ * Names of the blocks a contract's spending paths live in: `[header, path, parent header?]`, the first rule whose
+ * header (and parent, when given) matches the innermost enclosing block wins. A `def` rule also names guards on
+ * the def's own line.
+ */
+type PathRules = readonly (readonly [RegExp, string, RegExp?])[];
 
+const ELSE = /^\} else \{$/;
 const PATHS: Record<string, PathRules> = {
   config: [],
   bank: [
     [/if \(xIn >= 0L\)/, "swap path: swap in"],
-    [/\} else \{$/, "swap path: swap out"],
+    [ELSE, "swap path: swap out", /if \(swapIndex\.isDefined\)/],
     [/if \(swapIndex\.isDefined\)/, "swap path"],
+    [ELSE, "credit path"],
   ],
   creditAccount: [
     [/if \(hasSuccessor\)/, "owner path (draw, repay, add, withdraw)"],
-    [/\} else \{$/, "close / liquidate"],
+    [ELSE, "close / liquidate"],
   ],
   providerStake: [
     [/def stakeInputs/, "update and slash: the only stake input"],
     [/def keeps/, "update and slash: the stake kept"],
     [/if \(action == 0\)/, "0 update"],
     [/if \(action == 1\)/, "1 withdraw"],
-    [/\} else \{$/, "2 slash"],
+    [ELSE, "2 slash", ELSE],
+    [ELSE, "1 withdraw and 2 slash"],
   ],
   rentalEscrow: [
     [/def pays/, "every payout (claim and the closing paths)"],
@@ -42,7 +49,7 @@ const PATHS: Record<string, PathRules> = {
     [/if \(action == 3\)/, "3 consumer exit"],
     [/if \(action == 4\)/, "4 arbiter resolve"],
     [/if \(action == 6\)/, "6 provider close"],
-    [/\} else \{$/, "5 expiry"],
+    [ELSE, "5 expiry"],
   ],
 };
 
@@ -70,11 +77,31 @@ export function enclosingHeaders(source: string, line: number): string[] {
 /** The spending path a guard at `line` belongs to, by the contract's path rules; "every spend" at top level. */
 export function pathOf(contract: string, source: string, line: number): string {
   const rules = PATHS[contract] ?? [];
-  for (const header of enclosingHeaders(source, line)) {
-    const rule = rules.find(([pattern]) => pattern.test(header));
-    if (rule) return rule[1];
+  const own = source
+    .split("\n")
+    [line - 1]!.replace(/\/\/.*$/, "")
+    .trim();
+  const def = rules.find(([header]) => header.source.startsWith("def") && header.test(own));
+  if (def) return def[1];
+  const headers = enclosingHeaders(source, line);
+  // A guard on a block's own header line is the condition that selects that block's path.
+  if (own.endsWith("{")) {
+    const selected = ruleFor(rules, own, headers[0]);
+    if (selected) return `${selected} (selector)`;
+  }
+  for (const [index, header] of headers.entries()) {
+    const path = ruleFor(rules, header, headers[index + 1]);
+    if (path) return path;
   }
   return "every spend";
+}
+
+function ruleFor(rules: PathRules, header: string, parent: string | undefined): string | undefined {
+  const rule = rules.find(
+    ([pattern, , parentPattern]) =>
+      pattern.test(header) && (!parentPattern || parentPattern.test(parent ?? "")),
+  );
+  return rule?.[1];
 }
 
 /** The markdown section for the given contracts: per contract a table of path, line, guard, proof. */
