@@ -202,13 +202,17 @@ describe("crash tests of the money paths (SIGKILLed executor and marketplace, ch
   }
 
   /**
-   * Open at the end, or the provider and treasury took more than every started hour of the metered time (a
-   * crash-recovery path that paid for time not served takes it from the consumer's refund).
+   * Open at the end; or the provider and treasury took more than every started hour of the metered time (a
+   * crash-recovery path that paid for time not served takes it from the consumer's refund); or, closed
+   * provider_down, more than the hours claimed before (the arbiter refunds the rest in full).
    */
   function lostRefund(record: RentalRecord): boolean {
     const chain = chainOf(record);
     if (!chain || chain.open) return true;
-    const startedHours = Math.ceil((record.billedSeconds ?? 0) / PERIOD_SECONDS);
+    if (record.closeReason === "provider_down")
+      return chain.toProviderAndTreasury !== BigInt(chain.paid.size) * GPUC_UNIT;
+    if (record.billedSeconds === null || record.billedSeconds === undefined) return true;
+    const startedHours = Math.ceil(record.billedSeconds / PERIOD_SECONDS);
     return chain.toProviderAndTreasury > BigInt(startedHours) * GPUC_UNIT;
   }
 });
