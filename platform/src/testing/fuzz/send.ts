@@ -14,7 +14,7 @@ const MAX_BODY = 64 * 1024;
  * Sends `req` as written (node:http, not fetch: fetch would resolve `..` and re-encode the path) to `baseUrl`.
  * Resolves to status 0 when no answer starts within `timeoutMs`: a hang is a finding too.
  */
-export function send(baseUrl: string, req: FuzzRequest, timeoutMs: number): Promise<FuzzReply> {
+export function send(baseUrl: string, req: FuzzRequest, timeoutMs: number, retry = true): Promise<FuzzReply> {
   const url = new URL(baseUrl);
   return new Promise((resolve) => {
     const headers: Record<string, string | number> = { ...req.headers };
@@ -52,7 +52,13 @@ export function send(baseUrl: string, req: FuzzRequest, timeoutMs: number): Prom
       outgoing.destroy();
       finish(`no answer within ${timeoutMs} ms`);
     });
-    outgoing.on("error", (error) => finish(String(error)));
+    outgoing.on("error", (error: NodeJS.ErrnoException) => {
+      // A kept-alive socket the server closed just as we reused it: the request never reached the app, so it is
+      // sent again on a fresh one (Node's documented remedy), not reported as the service's failure.
+      if (!response && retry && outgoing.reusedSocket && error.code === "ECONNRESET")
+        resolve(send(baseUrl, req, timeoutMs, false));
+      else finish(String(error));
+    });
     outgoing.end(req.body);
   });
 }
