@@ -147,6 +147,7 @@ describe("crash tests of the money paths (SIGKILLed executor and marketplace, ch
       gpucBalanceChecksPassed: rentals.filter((record) => balanced(record)).length,
       unbalancedTxs: audit.unbalancedTxs.length,
       rollbacks: counts.rollbacks,
+      failedStarts: counts.failedStarts,
       rolledBackBlocks: counts.rolledBackBlocks,
       endStates: tally(records.map((record) => `${record.state ?? "none"}/${record.closeReason ?? "-"}`)),
       errors: records.filter((record) => record.error).map((record) => record.error),
@@ -193,6 +194,9 @@ describe("crash tests of the money paths (SIGKILLed executor and marketplace, ch
     expect(counts.kills["external:executor"]).toBeGreaterThanOrEqual(1);
     expect(counts.kills["external:marketplace"]).toBeGreaterThanOrEqual(1);
     expect(counts.rollbacks).toBeGreaterThanOrEqual(3);
+    // Every death was a kill: no part exited by itself (a crash on restart) and every restart came up.
+    expect(Object.keys(counts.kills).filter((key) => key.startsWith("exit:"))).toEqual([]);
+    expect(counts.failedStarts).toBe(0);
   });
 
   /** The chain paid out exactly what the rental's escrow held, to its consumer, provider and treasury. */
