@@ -43,7 +43,7 @@ describe("The guards section of docs/protocol.md", () => {
         ],
       },
     ]);
-    expect(section).toContain("1 killed, 1 equivalent, 1 survived (3 s run)");
+    expect(section).toContain("1 killed, 1 equivalent, 1 survived (from a 3 s run)");
     expect(section).toContain("| every spend | 2 | `a → true` | x.spec.ts > Should x |");
     expect(section).toContain("| every spend | 2 | `b → true` | **SURVIVED: no test** |");
     expect(section).toContain("`a \\|\\| b` | equivalent: b implies a |");

@@ -120,7 +120,7 @@ export function guardsSection(
     const equivalent = counted.filter((result) => result.status === "equivalent").length;
     const survived = counted.filter((result) => result.status === "survived").length;
     parts.push(
-      `#### ${contract} — ${counted.length} mutants: ${killed} killed, ${equivalent} equivalent, ${survived} survived (${seconds} s run)`,
+      `#### ${contract} — ${counted.length} mutants: ${killed} killed, ${equivalent} equivalent, ${survived} survived (from a ${seconds} s run)`,
       "",
       "| path | line | guard (mutant) | proved by |",
       "| --- | --- | --- | --- |",
