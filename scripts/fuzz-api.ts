@@ -42,14 +42,17 @@ function run(script: string): Promise<Report> {
 }
 
 const started = performance.now();
-const services: Record<string, Report> = {};
-for (const [name, script] of Object.entries(runners)) services[name] = await run(script);
-const reports = Object.values(services);
+const services: Record<string, Report | { error: string }> = {};
+// A runner that dies (its service crashed) is a finding of its own; the other's report still prints.
+for (const [name, script] of Object.entries(runners))
+  services[name] = await run(script).catch((error: Error) => ({ error: error.message }));
+const reports = Object.values(services).filter((r): r is Report => "totals" in r);
+const crashed = Object.values(services).length - reports.length;
 const totals = {
   requests: reports.reduce((n, r) => n + r.totals.requests, 0),
   fiveXx: reports.reduce((n, r) => n + r.totals.fiveXx, 0),
   violations: reports.reduce((n, r) => n + r.totals.violations, 0),
 };
 const seconds = Math.round((performance.now() - started) / 100) / 10;
-console.log(JSON.stringify({ seconds, totals, services }, null, 2));
-process.exitCode = totals.fiveXx + totals.violations > 0 ? 1 : 0;
+console.log(JSON.stringify({ seconds, totals: { ...totals, crashed }, services }, null, 2));
+process.exitCode = totals.fiveXx + totals.violations + crashed > 0 ? 1 : 0;

@@ -296,7 +296,17 @@ describe("The marketplace's pre-check, before the consumer pays", () => {
 
   // Found by the API fuzz: Docker's 400 for a name it cannot parse became a 500.
   it("Should refuse an image name Docker cannot parse, saying so, as a 422", async () => {
-    for (const image of [".i;<eoI", "6/:`;!N>cB[", "Gpuc/Busybox:test"]) {
+    // `/x`, `..` and `http://x/y` made Docker answer a 301 whose redirect crashed the whole executor.
+    for (const image of [
+      ".i;<eoI",
+      "6/:`;!N>cB[",
+      "Gpuc/Busybox:test",
+      "/x",
+      "..",
+      "http://x/y",
+      "%2F",
+      "a b",
+    ]) {
       const { status, body } = await precheck({ image, gpuIds: [] });
       expect(status).toBe(422);
       expect(body.reason).toContain(`Image ${image} is not a valid image reference`);

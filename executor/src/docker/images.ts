@@ -4,6 +4,7 @@ import type { Logger } from "@gpuc/platform";
 import type Docker from "dockerode";
 import { ImageRegistryRefusedError, ImageUnavailableError } from "./errors.ts";
 import { WRITABLE_ROOTFS_LABEL } from "./labels.ts";
+import { isImageReference } from "./reference.ts";
 import { DEFAULT_IMAGE_REGISTRIES, registryAllowed, registryOf } from "./registry.ts";
 
 export interface PullProgress {
@@ -53,6 +54,8 @@ export class ImageStore {
   }
 
   async ensure(image: string, onProgress?: (progress: PullProgress) => void): Promise<ReadyImage> {
+    if (!isImageReference(image))
+      throw new ImageUnavailableError(image, new Error("not a valid image reference"));
     const local = await this.#inspect(image);
     if (local) return { ...local, source: "local" };
     const tar = await this.#tarFor(image);
@@ -99,6 +102,8 @@ export class ImageStore {
    * such a name with a 400, which the pre-check used to pass on as a 500.
    */
   async #malformed(image: string): Promise<string | undefined> {
+    const advice = "use a name like registry/repository:tag in lower case";
+    if (!isImageReference(image)) return `Image ${image} is not a valid image reference; ${advice}`;
     try {
       await this.#inspect(image);
       return undefined;
@@ -106,7 +111,7 @@ export class ImageStore {
       if ((error as { statusCode?: number }).statusCode !== 400) throw error;
       const reason =
         error instanceof Error ? error.message.replace(/^\(HTTP code \d+\)\s*(unexpected - )?/, "") : "";
-      return `Image ${image} is not a valid image reference (${reason.trim()}); use a name like registry/repository:tag in lower case`;
+      return `Image ${image} is not a valid image reference (${reason.trim()}); ${advice}`;
     }
   }
 
