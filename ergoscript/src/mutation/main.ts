@@ -1,55 +1,27 @@
-// `npm run mutate:contracts [-- --contract <name>] [--list | --docs]`: every single-guard mutant of every contract, compiled
+// `npm run mutate:contracts [-- --contract <name> | --changed] [--list | --docs]`: every single-guard mutant of every contract, compiled
 // with the real compiler and deployed to the specs that exercise that contract. A mutant the specs do not kill is
 // a guard no test proves; it must get a test, be removed from the contract as redundant, or be declared equivalent
 // (with the reason) in `ergoscript/contracts/<name>.equivalents.json`.
 //
 // Prints one JSON document on stdout: {contract: {mutants, killed, survived, equivalent}}; progress on stderr; the
 // full report (which test killed which mutant) in .data/mutation/<contract>.json. `--docs` runs nothing: it writes
-// the guards section of docs/protocol.md from those reports.
+// the guards section of docs/protocol.md from those reports. A contract with 0 survivors is recorded in
+// ergoscript/contracts/mutation.verified.json by its fingerprint; `--changed` runs only the contracts whose
+// fingerprint changed since (what CI runs).
 import { spawnSync } from "node:child_process";
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { compileDeployment, type DeploymentContracts } from "../deployment.ts";
+import { compileDeployment } from "../deployment.ts";
 import { type EquivalentEntry, readEquivalents } from "./equivalents.ts";
 import { type GuardResult, guardsSection, replaceSection } from "./guards-doc.ts";
 import { applyMutant, type Mutant, mutantsOf } from "./mutants.ts";
-
-type ContractName = keyof DeploymentContracts;
+import { type ContractName, SPECS } from "./specs.ts";
+import { fingerprint, readStamp, writeStamp } from "./stamp.ts";
 
 const root = join(import.meta.dirname, "../../..");
 const contractsDir = join(root, "ergoscript/contracts");
-const offchain = "offchain/src/protocol";
-
-// The specs that exercise each contract's spending paths (a contract's script runs only when its box is spent).
-const SPECS: Record<ContractName, readonly string[]> = {
-  config: [`${offchain}/config/update.spec.ts`, `${offchain}/deploy.spec.ts`],
-  bank: [
-    `${offchain}/credit/credit.spec.ts`,
-    `${offchain}/credit/guards.spec.ts`,
-    `${offchain}/swap/swap.spec.ts`,
-    `${offchain}/lets.property.spec.ts`,
-  ],
-  creditAccount: [
-    `${offchain}/credit/credit.spec.ts`,
-    `${offchain}/credit/guards.spec.ts`,
-    `${offchain}/lets.property.spec.ts`,
-    `${offchain}/swap/swap.spec.ts`,
-  ],
-  providerStake: [
-    `${offchain}/stake/stake.spec.ts`,
-    `${offchain}/stake/guards.spec.ts`,
-    `${offchain}/stake/lineage.spec.ts`,
-  ],
-  rentalEscrow: [
-    `${offchain}/escrow/escrow.spec.ts`,
-    `${offchain}/escrow/escrow.adversarial.spec.ts`,
-    `${offchain}/escrow/guards.spec.ts`,
-    `${offchain}/escrow/escrow.property.spec.ts`,
-    `${offchain}/escrow/lineage.spec.ts`,
-  ],
-};
 const CONTRACTS = Object.keys(SPECS) as ContractName[];
 const IDS = { configNftId: "aa".repeat(32), bankNftId: "bb".repeat(32), gpucTokenId: "cc".repeat(32) };
 const RUN_TIMEOUT_MS = 300_000;
@@ -69,10 +41,12 @@ const { values: args } = parseArgs({
     contract: { type: "string", multiple: true },
     list: { type: "boolean", default: false },
     docs: { type: "boolean", default: false },
+    changed: { type: "boolean", default: false },
   },
 });
 
-const selected = (args.contract ?? CONTRACTS) as ContractName[];
+const stampPath = join(contractsDir, "mutation.verified.json");
+const selected = args.changed ? changedContracts() : ((args.contract ?? CONTRACTS) as ContractName[]);
 for (const name of selected) {
   if (!CONTRACTS.includes(name)) fail(`Unknown contract '${name}'; choose one of ${CONTRACTS.join(", ")}`);
 }
@@ -82,6 +56,8 @@ const started = Date.now();
 try {
   if (args.list) listMutants(selected);
   else if (args.docs) writeDocs(selected);
+  else if (selected.length === 0)
+    progress("every contract is verified at its current fingerprint: nothing to run");
   else run(selected);
 } finally {
   rmSync(workDir, { recursive: true, force: true });
@@ -109,16 +85,44 @@ function run(names: ContractName[]): void {
   const seconds = Math.round((Date.now() - started) / 1000);
   // One report per contract, so a run of one contract keeps the others' last reports.
   mkdirSync(join(root, ".data/mutation"), { recursive: true });
-  for (const name of names)
+  for (const name of names) {
+    const results = report[name]!;
     writeFileSync(
       join(root, `.data/mutation/${name}.json`),
-      `${JSON.stringify({ seconds, source: sourceOf(name), mutants: report[name] }, null, 2)}\n`,
+      `${JSON.stringify({ seconds, source: sourceOf(name), fingerprint: fingerprintOf(name), mutants: results }, null, 2)}\n`,
     );
+    if (!results.some((result) => result.status === "survived")) stampClean(name, results, seconds);
+  }
   process.stdout.write(`${JSON.stringify({ ...summary, seconds }, null, 2)}\n`);
   const survivors = Object.values(report)
     .flat()
     .filter((result) => result.status === "survived").length;
   if (survivors > 0) process.exitCode = 1;
+}
+
+/** The files whose content decides a contract's mutation result. */
+function fingerprintOf(name: ContractName): string {
+  const harness = ["mutants.ts", "parse.ts", "specs.ts"].map((file) => `ergoscript/src/mutation/${file}`);
+  const contract = [`ergoscript/contracts/${name}.es`, `ergoscript/contracts/${name}.equivalents.json`];
+  return fingerprint(root, [...contract, ...SPECS[name], ...harness]);
+}
+
+function changedContracts(): ContractName[] {
+  const stamp = readStamp(stampPath);
+  return CONTRACTS.filter((name) => stamp[name]?.fingerprint !== fingerprintOf(name));
+}
+
+function stampClean(name: ContractName, results: readonly MutantResult[], seconds: number): void {
+  const count = (status: MutantResult["status"]) =>
+    results.filter((result) => result.status === status).length;
+  writeStamp(stampPath, name, {
+    fingerprint: fingerprintOf(name),
+    mutants: results.length - count("not-compiled"),
+    killed: count("killed"),
+    equivalent: count("equivalent"),
+    seconds,
+    at: new Date().toISOString(),
+  });
 }
 
 /** Rewrites the guards section of docs/protocol.md from each contract's last report (which must be current). */
