@@ -51,6 +51,15 @@ const routes = [
     handle: async () => undefined,
   }),
   defineRoute({
+    method: "put",
+    path: "/strict",
+    tag: "items",
+    summary: "Only known keys",
+    body: z.strictObject({ a: z.number() }),
+    response: z.void(),
+    handle: async () => undefined,
+  }),
+  defineRoute({
     method: "get",
     path: "/items.txt",
     tag: "items",
@@ -157,6 +166,24 @@ describe("mountRoutes", () => {
     });
     expect(deep.status).toBe(400);
     expect(calls.length).toBe(calledBefore);
+  });
+
+  // Found by the fuzz: a 300 KB unknown key came back twice in a 600 KB problem.
+  it("Should keep a 400 short when the request names a huge unknown key or has many issues", async () => {
+    const huge = "k".repeat(50_000);
+    const reply = await fetch(`${server.url}/strict`, {
+      method: "PUT",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({
+        a: 1,
+        [huge]: 1,
+        ...Object.fromEntries(Array.from({ length: 50 }, (_, i) => [`x${i}`, 1])),
+      }),
+    });
+    expect(reply.status).toBe(400);
+    const text = await reply.text();
+    expect(text.length).toBeLessThan(4_000);
+    expect(text).toMatch(/Unrecognized key.*… \(\d+ characters\)/);
   });
 
   it("Should answer 204 when the handler returns nothing, and leave a written response alone", async () => {

@@ -13,6 +13,7 @@ export function violationOf(route: RouteInfo, reply: FuzzReply): string | undefi
 function problemViolation(reply: FuzzReply): string | undefined {
   if (!reply.contentType.startsWith("application/problem+json"))
     return `${reply.status} is ${reply.contentType || "untyped"}, not application/problem+json`;
+  if (reply.truncated) return `${reply.status} problem is over 64 KB: it echoes the request back`;
   const body = parse(reply.body);
   if (!body || typeof body !== "object") return `${reply.status} problem is not a JSON object`;
   const { detail, status, type } = body as Record<string, unknown>;

@@ -6,6 +6,8 @@ export interface FuzzReply {
   readonly status: number;
   readonly contentType: string;
   readonly body: string;
+  /** The body was cut at 64 KB (or a stream after its first chunk). */
+  readonly truncated?: boolean;
 }
 
 const MAX_BODY = 64 * 1024;
@@ -21,12 +23,13 @@ export function send(baseUrl: string, req: FuzzRequest, timeoutMs: number, retry
     if (req.body !== undefined) headers["content-length"] = Buffer.byteLength(req.body);
     let response: IncomingMessage | undefined;
     const chunks: Buffer[] = [];
-    const finish = (fallback = "") => {
+    const finish = (fallback = "", truncated = false) => {
       const body = Buffer.concat(chunks).toString("utf8") || fallback;
       resolve({
         status: response?.statusCode ?? 0,
         contentType: String(response?.headers["content-type"] ?? ""),
         body,
+        truncated,
       });
     };
     const outgoing = request(
@@ -41,7 +44,7 @@ export function send(baseUrl: string, req: FuzzRequest, timeoutMs: number, retry
           const streaming = (res.statusCode ?? 0) < 300 && res.headers["content-length"] === undefined;
           if (size > MAX_BODY || streaming) {
             res.destroy();
-            finish();
+            finish("", true);
           }
         });
         res.on("end", () => finish());
