@@ -216,6 +216,12 @@ export {
   swapOut,
   swapOutQuote,
 } from "./protocol/swap/swap.ts";
+export {
+  buildGpucTransfer,
+  type GpucPayment,
+  type GpucTransferOptions,
+  gpucTransfer,
+} from "./protocol/transfer/transfer.ts";
 export { InvalidSecretError, SigningError } from "./signing/errors.ts";
 export { type MnemonicOptions, type Network, Signer, verifyMessage } from "./signing/signer.ts";
 export { nextBlockContext } from "./signing/stateContext.ts";
