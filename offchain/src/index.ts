@@ -81,12 +81,15 @@ export { InvalidRentalArgumentError } from "./protocol/errors/invalidRentalArgum
 export { LineageTooLongError } from "./protocol/errors/lineageTooLong.ts";
 export { LineageUnresolvedError } from "./protocol/errors/lineageUnresolved.ts";
 export { MalformedConfigBoxError } from "./protocol/errors/malformedConfigBox.ts";
+export { MalformedOraclePoolBoxError } from "./protocol/errors/malformedOraclePoolBox.ts";
 export { NotACreditAccountError } from "./protocol/errors/notACreditAccount.ts";
 export { NotAnEscrowError } from "./protocol/errors/notAnEscrow.ts";
 export { NotAStakeError } from "./protocol/errors/notAStake.ts";
 export { NotEscrowPartyError } from "./protocol/errors/notEscrowParty.ts";
 export { NotLiquidatableError } from "./protocol/errors/notLiquidatable.ts";
 export { NotStakeOwnerError } from "./protocol/errors/notStakeOwner.ts";
+export { OraclePoolNotFoundError } from "./protocol/errors/oraclePoolNotFound.ts";
+export { OraclePriceStaleError } from "./protocol/errors/oraclePriceStale.ts";
 export { RepayExceedsDebtError } from "./protocol/errors/repayExceedsDebt.ts";
 export { SwapTooSmallError } from "./protocol/errors/swapTooSmall.ts";
 export { TokenNotWhitelistedError } from "./protocol/errors/tokenNotWhitelisted.ts";
@@ -174,6 +177,21 @@ export {
   type TransactionLike,
   type Whereabouts,
 } from "./protocol/lineage/view.ts";
+// --- oracle pool (ERG/USD): the EIP-23 pool box reader, and the devnet's own stand-in pool (errors above) ---
+export {
+  buildOraclePoolMintTx,
+  buildOraclePoolUpdateTx,
+  type OraclePoolMintOptions,
+  type OraclePoolUpdateOptions,
+} from "./protocol/oracle/devnetPool.ts";
+export {
+  MAINNET_ERG_USD_POOL_NFT,
+  type OraclePoolReading,
+  type OraclePoolState,
+  parseOraclePoolBox,
+  type ReadOraclePoolOptions,
+  readOraclePool,
+} from "./protocol/oracle/pool.ts";
 export {
   followStake,
   readStakeSpend,
