@@ -198,7 +198,8 @@ describe("Rental follow-ups on a deployed protocol", () => {
       resolve(arbiterKey, String(10n * GPUC)),
       resolve(arbiterKey, String(10n * GPUC)),
     ]);
-    expect(problemOf(racing, 409).detail).toMatch(/already under way/);
+    // The loser is refused either while the winner is in flight or, on a slow machine, after it finished.
+    expect(problemOf(racing, 409).detail).toMatch(/already under way|is Resolved; only a Disputed/);
     const resolved = ok(resolvedReply, instanceSchema);
     expect(resolved).toMatchObject({ state: "Resolved", closeReason: "arbiter" });
     expect(resolved.settlementTxId).toMatch(/^[0-9a-f]{64}$/);
