@@ -3,5 +3,5 @@ export { type EmbeddedPostgres, type EmbeddedPostgresOptions, startEmbeddedPostg
 export { loadMigrations, type Migration, migrate } from "./db/migrate.ts";
 export { createPool, type Pool, type PoolClient, type PoolOptions, type Queryable } from "./db/pool.ts";
 export { Database } from "./db/transaction.ts";
-export { ConfigError, parseEnv } from "./env.ts";
+export { ConfigError, parseEnv, readSecret } from "./env.ts";
 export { createLogger, type LogFields, type Logger, type LogLevel } from "./logger.ts";

@@ -40,6 +40,7 @@ export * from "./marketplace/gpus.ts";
 export * from "./marketplace/heartbeats.ts";
 export * from "./marketplace/instances.ts";
 export * from "./marketplace/listing.ts";
+export * from "./marketplace/onramp.ts";
 export * from "./marketplace/providers.ts";
 export * from "./marketplace/states.ts";
 export * from "./marketplace/status.ts";
