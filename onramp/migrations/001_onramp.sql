@@ -60,7 +60,11 @@ CREATE TABLE onramp_events (
   id           text PRIMARY KEY,
   type         text NOT NULL,
   order_id     uuid,
+  -- what the event said (paid, refunded, …): a reversal that arrives before its payment is applied when it comes
+  kind         text NOT NULL,
+  payment_intent text,
   outcome      text NOT NULL,
   created      timestamptz NOT NULL,
   received_at  timestamptz NOT NULL
 );
+CREATE INDEX onramp_events_unmatched ON onramp_events (payment_intent) WHERE outcome = 'unknown_order';

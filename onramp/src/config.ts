@@ -1,8 +1,6 @@
+import { MAINNET_ERG_USD_POOL_NFT } from "@gpuc/offchain";
 import { ConfigError, parseEnv, readSecret } from "@gpuc/platform";
 import { z } from "zod";
-
-/** The ERG/USD pool on mainnet (EIP-23): token 0 of its pool box. */
-export const MAINNET_ERG_USD_POOL_NFT = "011d3364de07e5a26f0c4eef0852cddb387039a921b7154ef3cab22c6eda887f";
 
 const cents = (fallback: number) => z.coerce.number().int().positive().default(fallback);
 
@@ -60,12 +58,22 @@ export interface OnrampConfig {
  * The on-ramp's configuration, or undefined when it is off (no STRIPE_SECRET_KEY): the marketplace then runs
  * without it. Once the key is set, the webhook secret and the float wallet are required too.
  */
-export function loadOnrampConfig(env: Record<string, string | undefined> = process.env): OnrampConfig | undefined {
+export function loadOnrampConfig(
+  env: Record<string, string | undefined> = process.env,
+): OnrampConfig | undefined {
   const secretKey = readSecret(env, "STRIPE_SECRET_KEY");
   if (!secretKey) return undefined;
   const parsed = parseEnv(onrampEnvSchema, env);
-  const webhookSecret = required(env, "STRIPE_WEBHOOK_SECRET", "the signing secret of the webhook endpoint (whsec_…)");
-  const floatSecretHex = required(env, "ONRAMP_FLOAT_SECRET_HEX", "the float wallet's secret key (64 hex characters)");
+  const webhookSecret = required(
+    env,
+    "STRIPE_WEBHOOK_SECRET",
+    "the signing secret of the webhook endpoint (whsec_…)",
+  );
+  const floatSecretHex = required(
+    env,
+    "ONRAMP_FLOAT_SECRET_HEX",
+    "the float wallet's secret key (64 hex characters)",
+  );
   if (!/^[0-9a-fA-F]{64}$/.test(floatSecretHex))
     throw new ConfigError(["ONRAMP_FLOAT_SECRET_HEX: must be 64 hex characters (a secret key)"]);
   return {
@@ -90,6 +98,7 @@ export function loadOnrampConfig(env: Record<string, string | undefined> = proce
 
 function required(env: Record<string, string | undefined>, name: string, what: string): string {
   const value = readSecret(env, name);
-  if (!value) throw new ConfigError([`${name}: STRIPE_SECRET_KEY is set, so set ${name} (or ${name}_FILE): ${what}`]);
+  if (!value)
+    throw new ConfigError([`${name}: STRIPE_SECRET_KEY is set, so set ${name} (or ${name}_FILE): ${what}`]);
   return value;
 }

@@ -1,11 +1,13 @@
-import { formatGpuc } from "@gpuc/sdk";
 import { HttpError } from "@gpuc/platform/http";
+import { formatGpuc } from "@gpuc/sdk";
 
 const usd = (cents: number) => `$${(cents / 100).toFixed(2)}`;
 
 export class QuoteNotFoundError extends HttpError {
   constructor(readonly quoteId: string) {
-    super(404, `No quote ${quoteId} for this wallet; ask for one with POST /api/v1/onramp/quotes`, { quoteId });
+    super(404, `No quote ${quoteId} for this wallet; ask for one with POST /api/v1/onramp/quotes`, {
+      quoteId,
+    });
   }
 }
 
@@ -89,5 +91,12 @@ export class OrderStateError extends HttpError {
 export class PaymentProviderError extends HttpError {
   constructor(readonly detail: string) {
     super(502, `The card processor did not create the checkout (${detail}); retry the same request`, {});
+  }
+}
+
+/** Nothing can be priced now: the oracle pool is missing, malformed or stale, or the Config box unreadable. */
+export class PriceUnavailableError extends HttpError {
+  constructor(readonly detail: string) {
+    super(503, `GPUC cannot be priced right now (${detail}); try again in a few minutes`, {});
   }
 }

@@ -1,2 +1,8 @@
-// Filled by later issues; see ../../shared/design/architecture.md.
-export {};
+// The public surface of @gpuc/onramp: fiat → GPUC through Stripe Checkout, delivered exactly once from a float.
+export { loadOnrampConfig, type OnrampConfig, onrampEnvSchema } from "./config.ts";
+export * from "./errors.ts";
+export { type OnrampPrincipal, onrampRoutes, STRIPE_WEBHOOK_PATH } from "./onramp.router.ts";
+export { createOnramp, migrateOnramp, type Onramp, type OnrampDeps } from "./onramp.ts";
+export { type GpucQuote, quoteForGpuc, quoteForUsd } from "./pricing/price.ts";
+export { createStripeClient, StripeCheckout } from "./stripe/checkout.ts";
+export { StripeSignatureError } from "./stripe/errors.ts";

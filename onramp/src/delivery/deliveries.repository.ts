@@ -81,7 +81,9 @@ export class DeliveriesRepository {
        RETURNING o.id, o.paid_at, due.was`,
       [tip - confirmations + 1, now],
     );
-    return rows.filter((row) => row.was === "delivering").map((row) => ({ orderId: row.id, paidAt: row.paid_at }));
+    return rows
+      .filter((row) => row.was === "delivering")
+      .map((row) => ({ orderId: row.id, paidAt: row.paid_at }));
   }
 
   /** Undoes inclusions above `forkHeight`: those deliveries are pending again and their orders delivering. */
@@ -101,7 +103,10 @@ export class DeliveriesRepository {
 
   /** A delivery that can never be mined (its inputs went elsewhere): its orders go back to paid, to be paid anew. */
   async voidDelivery(txId: string, now: Date): Promise<number> {
-    await this.db.query("UPDATE onramp_deliveries SET state = 'void' WHERE tx_id = $1 AND state = 'pending'", [txId]);
+    await this.db.query(
+      "UPDATE onramp_deliveries SET state = 'void' WHERE tx_id = $1 AND state = 'pending'",
+      [txId],
+    );
     const rows = await this.db.query(
       `UPDATE onramp_orders SET state = 'paid', delivery_tx_id = NULL, delivery_output = NULL, updated_at = $2
         WHERE delivery_tx_id = $1 AND state = 'delivering' RETURNING id`,

@@ -121,7 +121,10 @@ export class DeliveryService {
 
   async #known(txId: string): Promise<boolean> {
     const chain = this.#o.chain;
-    return (await chain.unconfirmedTransaction(txId)) !== undefined || (await chain.transaction(txId)) !== undefined;
+    return (
+      (await chain.unconfirmedTransaction(txId)) !== undefined ||
+      (await chain.transaction(txId)) !== undefined
+    );
   }
 
   /**
@@ -171,7 +174,10 @@ export class DeliveryService {
     const { chain, float, gpucTokenId } = this.#o;
     try {
       const tx = buildGpucTransfer(
-        { gpucTokenId, payments: batch.map((order) => ({ address: order.address, units: BigInt(order.gpuc) })) },
+        {
+          gpucTokenId,
+          payments: batch.map((order) => ({ address: order.address, units: BigInt(order.gpuc) })),
+        },
         { inputs: boxes, changeAddress: float.address, height: await chain.height() },
       );
       return await float.sign(tx, chain);

@@ -126,10 +126,14 @@ export class OrdersRepository {
     );
   }
 
-  async list(query: Required<Pick<OrderListQuery, "page" | "limit">> & OrderListQuery, address?: string) {
+  async list(query: OrderListQuery, address?: string) {
     const where = `($1::text IS NULL OR address = $1) AND ($2::text IS NULL OR state = $2)
       AND ($3::boolean IS NULL OR (flag IS NOT NULL AND handled_at IS NULL) = $3)`;
-    const values = [address ?? null, query.state ?? null, query.flagged === undefined ? null : query.flagged === "true"];
+    const values = [
+      address ?? null,
+      query.state ?? null,
+      query.flagged === undefined ? null : query.flagged === "true",
+    ];
     const offset = (query.page - 1) * query.limit;
     const [rows, [count]] = await Promise.all([
       this.db.query<OrderRow>(
@@ -147,6 +151,16 @@ export class OrdersRepository {
       [id, now],
     );
     return rows.length === 1;
+  }
+
+  /** GPUC units sold (paid or beyond, not reversed) in the 24 hours before `now`: a day of sales. */
+  async unitsSoldSince(since: Date): Promise<bigint> {
+    const [row] = await this.db.query<{ units: string }>(
+      `SELECT COALESCE(SUM(gpuc_units), 0) AS units FROM onramp_orders
+        WHERE paid_at >= $1 AND state IN ('paid', 'delivering', 'delivered')`,
+      [since],
+    );
+    return BigInt(row!.units);
   }
 
   /** Orders per state, for `/metrics`. */

@@ -86,7 +86,14 @@ export class OrdersService {
     return publicOrder(order);
   }
 
-  async list(query: OrderListQuery & { page: number; limit: number }, address?: string) {
+  /** Operator: any order. */
+  async admin(id: string): Promise<Order> {
+    const order = await this.#o.orders.byId(id);
+    if (!order) throw new OrderNotFoundError(id);
+    return publicOrder(order);
+  }
+
+  async list(query: OrderListQuery, address?: string) {
     const page = await this.#o.orders.list(query, address);
     return { ...page, items: page.items.map(publicOrder) };
   }
@@ -105,7 +112,11 @@ export class OrdersService {
     if (!(await this.#o.orders.markHandled(id, this.#now()))) {
       const order = await this.#o.orders.byId(id);
       if (!order) throw new OrderNotFoundError(id);
-      throw new OrderStateError(id, order.flag ? `${order.state} (already handled)` : order.state, "marked handled");
+      throw new OrderStateError(
+        id,
+        order.flag ? `${order.state} (already handled)` : order.state,
+        "marked handled",
+      );
     }
     return publicOrder((await this.#o.orders.byId(id))!);
   }

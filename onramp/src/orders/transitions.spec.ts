@@ -7,10 +7,13 @@ const OUTCOMES: PaymentOutcome[] = ["pending", "paid", "failed", "expired", "ref
 
 /** Applies events in order, as the webhook handler does. */
 const replay = (events: PaymentOutcome[], from: OrderState = "open") =>
-  events.reduce<{ state: OrderState; flag?: string }>((order, event) => {
-    const change = nextState(order.state, event);
-    return change ? { state: change.state, flag: change.flag ?? order.flag } : order;
-  }, { state: from });
+  events.reduce<{ state: OrderState; flag?: string }>(
+    (order, event) => {
+      const change = nextState(order.state, event);
+      return change ? { state: change.state, flag: change.flag ?? order.flag } : order;
+    },
+    { state: from },
+  );
 
 describe("Order transitions on payment events", () => {
   it("Should pay an open order, and an async one once it clears", () => {
@@ -28,7 +31,10 @@ describe("Order transitions on payment events", () => {
 
   it("Should cancel a paid order's delivery on a refund, and flag a refund after the GPUC was sent", () => {
     expect(replay(["refunded"], "paid")).toEqual({ state: "refunded" });
-    expect(replay(["refunded"], "delivering")).toEqual({ state: "refunded", flag: "refunded_after_delivery" });
+    expect(replay(["refunded"], "delivering")).toEqual({
+      state: "refunded",
+      flag: "refunded_after_delivery",
+    });
     expect(replay(["disputed"], "delivered")).toEqual({ state: "disputed", flag: "disputed_after_delivery" });
   });
 

@@ -54,9 +54,13 @@ export class QuotesService {
     const priced =
       gpucUnits !== undefined
         ? quoteForGpuc({ ...terms, gpucUnits })
-        : quoteForUsd({ ...terms, totalCents: usdCents! });
+        : quoteForUsd({ ...terms, totalCents: BigInt(usdCents!) });
     const total = Number(priced.totalCents);
-    if (priced.gpucUnits <= 0n || total < this.#o.limits.minOrderCents || total > this.#o.limits.maxOrderCents)
+    if (
+      priced.gpucUnits <= 0n ||
+      total < this.#o.limits.minOrderCents ||
+      total > this.#o.limits.maxOrderCents
+    )
       this.#outOfRange(total);
     const now = this.#now();
     const quote: Quote = {
@@ -80,7 +84,11 @@ export class QuotesService {
   }
 
   #outOfRange(totalCents: number): never {
-    throw new OrderAmountOutOfRangeError(totalCents, this.#o.limits.minOrderCents, this.#o.limits.maxOrderCents);
+    throw new OrderAmountOutOfRangeError(
+      totalCents,
+      this.#o.limits.minOrderCents,
+      this.#o.limits.maxOrderCents,
+    );
   }
 }
 

@@ -5,11 +5,14 @@ export class EventsRepository {
   constructor(private readonly db: Database) {}
 
   /** Records the event; false when its id was stored before (a redelivery: change nothing). */
-  async record(event: { id: string; type: string; created: Date }, now: Date): Promise<boolean> {
+  async record(
+    event: { id: string; type: string; kind: string; paymentIntent?: string; created: Date },
+    now: Date,
+  ): Promise<boolean> {
     const rows = await this.db.query(
-      `INSERT INTO onramp_events (id, type, outcome, created, received_at) VALUES ($1, $2, 'received', $3, $4)
-       ON CONFLICT (id) DO NOTHING RETURNING id`,
-      [event.id, event.type, event.created, now],
+      `INSERT INTO onramp_events (id, type, kind, payment_intent, outcome, created, received_at)
+       VALUES ($1, $2, $3, $4, 'received', $5, $6) ON CONFLICT (id) DO NOTHING RETURNING id`,
+      [event.id, event.type, event.kind, event.paymentIntent ?? null, event.created, now],
     );
     return rows.length === 1;
   }
@@ -20,6 +23,15 @@ export class EventsRepository {
       outcome,
       orderId ?? null,
     ]);
+  }
+
+  /** Reversals (refund, dispute) that named `paymentIntent` before any order had it, oldest first. */
+  async unmatchedReversals(paymentIntent: string): Promise<{ id: string; kind: "refunded" | "disputed" }[]> {
+    return this.db.query(
+      `SELECT id, kind FROM onramp_events WHERE payment_intent = $1 AND outcome = 'unknown_order'
+          AND kind IN ('refunded', 'disputed') ORDER BY created, received_at`,
+      [paymentIntent],
+    );
   }
 
   /** The events of an order, oldest first (for the operator). */

@@ -42,19 +42,23 @@ export class WebhooksService {
     this.#now = options.now ?? (() => new Date());
   }
 
-  async receive(rawBody: Buffer, signature: string | undefined): Promise<{ received: true; duplicate: boolean }> {
+  async receive(
+    rawBody: Buffer,
+    signature: string | undefined,
+  ): Promise<{ received: true; duplicate: boolean }> {
     const event = this.#o.verify(rawBody, signature);
     const { fresh, paid } = await this.#o.db.transaction(() => this.#apply(event));
     crashPoint("onramp.event.stored"); // stored and applied, not acknowledged: Stripe's redelivery is a duplicate
-    if (paid) this.#o.onPaid().catch((error: unknown) => this.#o.log.error("ONRAMP_DELIVERY_FAILED", { error }));
+    if (paid)
+      this.#o.onPaid().catch((error: unknown) => this.#o.log.error("ONRAMP_DELIVERY_FAILED", { error }));
     return { received: true, duplicate: !fresh };
   }
 
   async #apply(event: PaymentEvent): Promise<{ fresh: boolean; paid: boolean }> {
     const { events, orders } = this.#o;
     const now = this.#now();
-    if (!(await events.record({ id: event.eventId, type: event.type, created: event.created }, now)))
-      return { fresh: false, paid: false };
+    const record = { ...event, id: event.eventId, kind: event.outcome };
+    if (!(await events.record(record, now))) return { fresh: false, paid: false };
     if (event.outcome === "ignored") {
       await events.setOutcome(event.eventId, "ignored");
       return { fresh: true, paid: false };
@@ -65,11 +69,27 @@ export class WebhooksService {
       await events.setOutcome(event.eventId, "unknown_order");
       return { fresh: true, paid: false };
     }
-    const change = nextState(order.state, event.outcome);
-    if (change) await orders.applyChange(order.id, { ...change, paymentIntent: event.paymentIntent }, now);
-    await events.setOutcome(event.eventId, change ? `${order.state}->${change.state}` : "unchanged", order.id);
-    if (change?.flag) this.#o.log.warn("ONRAMP_REVERSED_AFTER_DELIVERY", { orderId: order.id, flag: change.flag });
-    return { fresh: true, paid: change?.state === "paid" };
+    let state = await this.#move(order, event.eventId, event.outcome, event.paymentIntent);
+    // A refund or dispute Stripe delivered before this payment (out of order) applies now, before any delivery.
+    if (state === "paid" && event.paymentIntent) {
+      for (const early of await events.unmatchedReversals(event.paymentIntent))
+        state = await this.#move({ ...order, state }, early.id, early.kind);
+    }
+    return { fresh: true, paid: state === "paid" && order.state !== "paid" };
+  }
+
+  /** Applies one event's outcome to the order and records what it did; the order's state after it. */
+  async #move(order: StoredOrder, eventId: string, outcome: PaymentOutcome, paymentIntent?: string) {
+    const change = nextState(order.state, outcome);
+    if (change) await this.#o.orders.applyChange(order.id, { ...change, paymentIntent }, this.#now());
+    await this.#o.events.setOutcome(
+      eventId,
+      change ? `${order.state}->${change.state}` : "unchanged",
+      order.id,
+    );
+    if (change?.flag)
+      this.#o.log.warn("ONRAMP_REVERSED_AFTER_DELIVERY", { orderId: order.id, flag: change.flag });
+    return change?.state ?? order.state;
   }
 
   /** The order an event is about: by the order id in its metadata, else its payment intent, else its session. */

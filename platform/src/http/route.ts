@@ -218,7 +218,8 @@ function nulPath(input: unknown, root: readonly string[]): readonly string[] | u
       if (value.includes("\u0000")) return [...root, ...keysOf(step)];
       continue;
     }
-    if (!value || typeof value !== "object") continue;
+    // A raw body (a webhook's Buffer) is bytes, not fields: its handler reads it as a whole.
+    if (!value || typeof value !== "object" || ArrayBuffer.isView(value)) continue;
     for (const [key, member] of Object.entries(value)) {
       const child = { key, parent: step };
       if (key.includes("\u0000")) return [...root, ...keysOf(child)];

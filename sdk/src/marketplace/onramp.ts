@@ -30,7 +30,10 @@ const decimal = (decimals: number, example: string) =>
   z
     .string()
     .trim()
-    .regex(new RegExp(`^\\d{1,9}(\\.\\d{1,${decimals}})?$`), `must be a decimal number with at most ${decimals} decimals, e.g. ${example}`);
+    .regex(
+      new RegExp(`^\\d{1,9}(\\.\\d{1,${decimals}})?$`),
+      `must be a decimal number with at most ${decimals} decimals, e.g. ${example}`,
+    );
 
 export const quoteRequest = z
   .object({
@@ -90,7 +93,7 @@ export const orderListQuery = z.object({
   page: z.coerce.number().int().min(1).max(10_000).default(1),
   limit: z.coerce.number().int().min(1).max(200).default(50),
 });
-export type OrderListQuery = z.input<typeof orderListQuery>;
+export type OrderListQuery = z.output<typeof orderListQuery>;
 
 export const webhookAck = z.object({
   received: z.literal(true),
