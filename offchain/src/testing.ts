@@ -69,3 +69,12 @@ export async function startTestChain(): Promise<TestChain> {
     },
   };
 }
+
+// A deployed protocol on a test chain, with its keys: for other workspaces' devnet tests.
+export {
+  deployForTest,
+  fundedKey,
+  type LetsFixture,
+  type TestKey,
+  testKey,
+} from "./protocol/deploy/testing.ts";
