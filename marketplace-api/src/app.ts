@@ -7,11 +7,12 @@ import {
   requestId,
   withOpenApi,
 } from "@gpuc/platform/http";
+import { onrampRoutes, STRIPE_WEBHOOK_PATH } from "@gpuc/onramp";
 import express, { type Express } from "express";
 import { authRoutes } from "./auth/auth.router.ts";
 import { MarketplaceMetrics, metricsRoute, nodeHeight } from "./core/metrics.ts";
 import { scopeAuthorizer } from "./core/mount.ts";
-import type { Route } from "./core/route.ts";
+import type { Requirement, Route } from "./core/route.ts";
 import { jwksRoutes } from "./credentials/credentials.router.ts";
 import { gpusRoutes } from "./gpus/gpus.router.ts";
 import { heartbeatsRoutes } from "./heartbeats/heartbeats.router.ts";
@@ -34,6 +35,10 @@ export function apiRoutes(
     ...instancesRoutes(services),
     ...heartbeatsRoutes(services.heartbeats),
     ...jwksRoutes(services.credentials),
+    // The on-ramp's buyers are signed-in consumers; its operator is the arbiter's key.
+    ...(services.onramp
+      ? onrampRoutes<Requirement>(services.onramp, { buyer: "consumer", operator: "arbiter" })
+      : []),
   ];
   return withOpenApi(
     routes,
@@ -82,6 +87,8 @@ export function createApp(
     );
   for (const path of SIGN_IN_PATHS)
     app.use(path, ipRateLimit({ ...services.config.authRateLimit, skip: signedIn }));
+  // Stripe signs the bytes it sends: the webhook gets its raw body, which express.json then leaves alone.
+  app.use(STRIPE_WEBHOOK_PATH, express.raw({ type: "*/*", limit: "1mb" }));
   app.use(express.json({ limit: "1mb" }));
   const routes = apiRoutes(services, { indexerEnabled: options.indexerEnabled ?? false, metrics });
   const authorize = scopeAuthorizer((req) => services.auth.authenticate(req.headers.authorization));

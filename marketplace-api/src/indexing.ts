@@ -28,7 +28,9 @@ export function createMarketplaceIndexer(
     gpucTokenId: options.deployment.gpucTokenId,
   });
   for (const rule of marketplaceRules(options.deployment)) indexer.addRule(rule);
-  return indexer
+  indexer
     .subscribe(rentalsSubscriber(services.escrowFollower, services.arbiter))
     .subscribe(stakesSubscriber(services.providers));
+  if (services.onramp) indexer.subscribe(services.onramp.subscriber);
+  return indexer;
 }

@@ -3,6 +3,7 @@ import type { AddressInfo } from "node:net";
 import type { Deployment } from "@gpuc/ergoscript";
 import type { ChainIndexer } from "@gpuc/indexer";
 import { NodeChainClient, readDeployment, Signer } from "@gpuc/offchain";
+import { createOnramp } from "@gpuc/onramp";
 import { createLogger, createPool, Database, type Logger, startEmbeddedPostgres } from "@gpuc/platform";
 import { createApp } from "./app.ts";
 import { ArbiterSettlement } from "./chain/arbiter-settlement.ts";
@@ -10,6 +11,7 @@ import type { Settlement } from "./chain/gateway.ts";
 import { NodeRentalChain } from "./chain/node-rental-chain.ts";
 import type { Clock } from "./core/clock.ts";
 import type { MarketplaceConfig } from "./core/config.ts";
+import { MarketplaceMetrics, nodeHeight } from "./core/metrics.ts";
 import { migrateMarketplace } from "./core/database.ts";
 import { createMarketplaceIndexer } from "./indexing.ts";
 import { createServices, type Services } from "./services.ts";
@@ -69,7 +71,30 @@ export async function startMarketplace(
       detail: "set ARBITER_SECRET_HEX to refund rentals of providers that went down",
     });
   }
-  const services = createServices({ db, config, clock: options.clock, log, chain, settlement, deployment });
+  const metrics = new MarketplaceMetrics({ db, log, chainHeight: nodeHeight(config.ergoNodeUrl) });
+  const onramp =
+    config.onramp && client && deployment
+      ? createOnramp({
+          db,
+          chain: client,
+          config: config.onramp,
+          deployment,
+          log: log.child({ part: "onramp" }),
+          registry: metrics.registry,
+        })
+      : undefined;
+  if (config.onramp && !onramp)
+    log.warn("ONRAMP_NOT_STARTED", { detail: "the on-ramp needs ERGO_NODE_URL and GPUC_DEPLOYMENT_FILE" });
+  const services = createServices({
+    db,
+    config,
+    clock: options.clock,
+    log,
+    chain,
+    settlement,
+    deployment,
+    onramp,
+  });
 
   const indexer =
     client && deployment
@@ -84,10 +109,11 @@ export async function startMarketplace(
   const monitor = setInterval(() => {
     services.heartbeats.tick().catch((error: unknown) => log.error("HEARTBEAT_MONITOR_FAILED", { error }));
     services.auth.pruneChallenges().catch((error: unknown) => log.error("CHALLENGE_PRUNE_FAILED", { error }));
+    onramp?.delivery.tick().catch((error: unknown) => log.error("ONRAMP_DELIVERY_FAILED", { error }));
   }, config.heartbeats.intervalS * 1000);
 
   const server = await listen(
-    createApp(services, { indexerEnabled: indexer !== undefined }),
+    createApp(services, { indexerEnabled: indexer !== undefined, metrics }),
     config.port,
     config.host,
   );

@@ -1,5 +1,6 @@
 import { IndexStore } from "@gpuc/indexer";
 import { type EscrowDeployment, Signer, type StakeDeployment } from "@gpuc/offchain";
+import type { Onramp } from "@gpuc/onramp";
 import { createLogger, type Database, type Logger } from "@gpuc/platform";
 import { ApiKeysRepository } from "./auth/api-keys.repository.ts";
 import { ApiKeysService } from "./auth/api-keys.service.ts";
@@ -44,6 +45,8 @@ export interface MarketplaceDeps {
   precheck?: ExecutorPrecheck;
   /** The deployment whose boxes the indexer follows: what an escrow or a stake box is (any `Deployment` will do). */
   deployment?: RentalDeployment;
+  /** The fiat on-ramp, when configured: its routes are mounted and its subscriber follows the chain. */
+  onramp?: Onramp;
 }
 
 /** What the marketplace reads boxes by: the GPUC token and the escrow and stake contracts. */
@@ -121,6 +124,7 @@ export function createServices(deps: MarketplaceDeps) {
     ...rentals,
     heartbeats,
     heartbeatsRepo,
+    onramp: deps.onramp,
   };
 }
 

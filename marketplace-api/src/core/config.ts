@@ -1,4 +1,5 @@
 import { DEFAULT_ESCROW_START_SLACK_BLOCKS } from "@gpuc/offchain";
+import { loadOnrampConfig, type OnrampConfig } from "@gpuc/onramp";
 import { parseEnv } from "@gpuc/platform";
 import { z } from "zod";
 
@@ -116,11 +117,13 @@ export interface MarketplaceConfig {
   readonly maxUnfundedRentals: number;
   readonly arbiterSecretHex?: string;
   readonly indexer: { readonly pollMs: number; readonly startHeight: number };
+  /** The fiat on-ramp (its own variables, see @gpuc/onramp); off unless STRIPE_SECRET_KEY is set. */
+  readonly onramp?: OnrampConfig;
 }
 
 /** Parses the environment (once, at start-up) into the marketplace config. */
 export function loadConfig(env?: Record<string, string | undefined>): MarketplaceConfig {
-  return toConfig(parseEnv(envSchema, env));
+  return { ...toConfig(parseEnv(envSchema, env)), onramp: loadOnrampConfig(env) };
 }
 
 export function toConfig(env: Env): MarketplaceConfig {

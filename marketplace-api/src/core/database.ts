@@ -1,5 +1,6 @@
 import { fileURLToPath } from "node:url";
 import { migrateIndex } from "@gpuc/indexer";
+import { migrateOnramp } from "@gpuc/onramp";
 import { type Database, loadMigrations, migrate } from "@gpuc/platform";
 
 const MIGRATIONS = fileURLToPath(new URL("../../migrations", import.meta.url));
@@ -11,5 +12,6 @@ const MIGRATIONS = fileURLToPath(new URL("../../migrations", import.meta.url));
 export async function migrateMarketplace(db: Database): Promise<string[]> {
   const index = await migrateIndex(db);
   const own = await migrate(db.pool, "marketplace", await loadMigrations(MIGRATIONS));
-  return [...index.map((id) => `indexer/${id}`), ...own];
+  const onramp = await migrateOnramp(db);
+  return [...index.map((id) => `indexer/${id}`), ...own, ...onramp.map((id) => `onramp/${id}`)];
 }
