@@ -3,6 +3,6 @@ export { loadOnrampConfig, type OnrampConfig, onrampEnvSchema } from "./config.t
 export * from "./errors.ts";
 export { type OnrampPrincipal, onrampRoutes, STRIPE_WEBHOOK_PATH } from "./onramp.router.ts";
 export { createOnramp, migrateOnramp, type Onramp, type OnrampDeps } from "./onramp.ts";
+export { StripeSignatureError } from "./payments/errors.ts";
+export { createStripeClient, StripeCheckout } from "./payments/stripe-checkout.ts";
 export { type GpucQuote, quoteForGpuc, quoteForUsd } from "./pricing/price.ts";
-export { createStripeClient, StripeCheckout } from "./stripe/checkout.ts";
-export { StripeSignatureError } from "./stripe/errors.ts";

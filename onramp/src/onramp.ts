@@ -11,10 +11,10 @@ import { deliverySubscriber } from "./delivery/delivery.subscriber.ts";
 import { OnrampMetrics } from "./metrics.ts";
 import { OrdersRepository } from "./orders/orders.repository.ts";
 import { OrdersService } from "./orders/orders.service.ts";
+import { createStripeClient, StripeCheckout } from "./payments/stripe-checkout.ts";
 import { chainPrices } from "./pricing/chain-prices.ts";
 import { QuotesRepository } from "./quotes/quotes.repository.ts";
 import { QuotesService } from "./quotes/quotes.service.ts";
-import { createStripeClient, StripeCheckout } from "./stripe/checkout.ts";
 import { EventsRepository } from "./webhooks/events.repository.ts";
 import { WebhooksService } from "./webhooks/webhooks.service.ts";
 

@@ -25,6 +25,7 @@ import {
   rentalSchema,
 } from "./instances.ts";
 import type { Listing } from "./listing.ts";
+import { type OrderListQuery, orderPage, orderSchema, type QuoteRequest, quoteSchema } from "./onramp.ts";
 import {
   listingHashResponse,
   providerListSchema,
@@ -266,6 +267,41 @@ export class MarketplaceClient {
   /** Reports a rental's new state (with the close reason and billed seconds). */
   reportEvent(instanceId: string, event: InstanceEvent, options?: CallOptions) {
     return this.#post(`/api/v1/instances/${id(instanceId)}/events`, event, instanceSchema, options);
+  }
+
+  // — Fiat on-ramp (when the marketplace runs one) —
+
+  /** Prices GPUC in USD: `{ gpuc: "25" }` or `{ usd: "20" }`; the quote is valid until its `expiresAt`. */
+  onrampQuote(request: QuoteRequest, options?: CallOptions) {
+    return this.#post("/api/v1/onramp/quotes", request, quoteSchema, options);
+  }
+
+  /** The order for a quote and its Stripe Checkout URL; the same quote returns the same order. */
+  onrampCheckout(quoteId: string, options?: CallOptions) {
+    return this.#post("/api/v1/onramp/orders", { quoteId }, orderSchema, options);
+  }
+
+  onrampOrder(orderId: string, options?: CallOptions) {
+    return this.#get(`/api/v1/onramp/orders/${id(orderId)}`, orderSchema, options);
+  }
+
+  /** This wallet's orders, or with `admin` (the arbiter's key) every order. */
+  onrampOrders(query: Partial<OrderListQuery> = {}, options?: CallOptions & { admin?: boolean }) {
+    const path = options?.admin ? "/api/v1/onramp/admin/orders" : "/api/v1/onramp/orders";
+    const search = Object.fromEntries(
+      Object.entries(query).map(([key, value]) => [key, value === undefined ? undefined : String(value)]),
+    );
+    return this.http.json({ method: "GET", path, query: search }, orderPage, options);
+  }
+
+  /** Operator: moves a stuck order again. */
+  onrampRetry(orderId: string, options?: CallOptions) {
+    return this.#post(`/api/v1/onramp/admin/orders/${id(orderId)}/retry`, {}, orderSchema, options);
+  }
+
+  /** Operator: a refund or dispute after delivery has been dealt with. */
+  onrampHandled(orderId: string, options?: CallOptions) {
+    return this.#post(`/api/v1/onramp/admin/orders/${id(orderId)}/handled`, {}, orderSchema, options);
   }
 
   sendHeartbeat(providerId: string, heartbeat: SignedHeartbeat, options?: CallOptions) {
