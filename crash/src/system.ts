@@ -14,7 +14,7 @@ const execFileAsync = promisify(execFile);
 const entry = (name: string) => new URL(`./procs/${name}.ts`, import.meta.url).pathname;
 
 /** Half-second blocks, 24 blocks an hour: a billing hour passes in 12 s. */
-const BLOCK_MS = 500;
+export const BLOCK_MS = 500;
 const BLOCKS_PER_HOUR = 24;
 export const PERIOD_SECONDS = (BLOCK_MS * BLOCKS_PER_HOUR) / 1000;
 /** Heartbeats every 2 s; rentals of a provider silent for 12 of them (24 s) are closed provider_down. */
@@ -114,7 +114,7 @@ export async function prepareCrashSystem(options: { consumers: number; gpus: num
   };
 }
 
-function marketplaceEnv(
+export function marketplaceEnv(
   system: RunningSystem,
   database: TestDatabase,
   port: number,

@@ -58,7 +58,13 @@ const id = (prefix: string) => `${prefix}_test_${randomBytes(12).toString("hex")
 
 /** Starts the stand-in on 127.0.0.1 (a free port unless given). */
 export async function startStripeStandIn(
-  options: { port?: number; webhookSecret?: string; webhookUrl?: string } = {},
+  options: {
+    port?: number;
+    webhookSecret?: string;
+    webhookUrl?: string;
+    /** Redeliver an event that got no 2xx, as Stripe does (default: one attempt). */
+    webhookRetry?: { attempts: number; delayMs: number };
+  } = {},
 ): Promise<StripeStandIn> {
   const sessions = new Map<string, StandInSession>();
   const calls: StripeStandIn["calls"] = [];
@@ -228,12 +234,15 @@ export async function startStripeStandIn(
     async deliver(type, object) {
       if (!standIn.webhookUrl) return 0;
       const { payload, header } = standIn.event(type, object);
-      const response = await fetch(standIn.webhookUrl, {
-        method: "POST",
-        headers: { "content-type": "application/json", "stripe-signature": header },
-        body: payload,
-      });
-      return response.status;
+      // Stripe retries a delivery that got no 2xx (with backoff, for days); the stand-in as configured.
+      const { attempts, delayMs } = options.webhookRetry ?? { attempts: 1, delayMs: 0 };
+      let status = 0;
+      for (let attempt = 1; attempt <= attempts; attempt++) {
+        status = await post(standIn.webhookUrl, payload, header);
+        if (status >= 200 && status < 300) break;
+        if (attempt < attempts) await new Promise((resolve) => setTimeout(resolve, delayMs));
+      }
+      return status;
     },
     async pay(sessionId, payOptions = {}) {
       const session = sessions.get(sessionId);
@@ -278,6 +287,21 @@ export async function startStripeStandIn(
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };
   return standIn;
+}
+
+/** POSTs one signed event; the status, or 0 when the receiver could not be reached. */
+async function post(url: string, payload: string, header: string): Promise<number> {
+  try {
+    const response = await fetch(url, {
+      method: "POST",
+      headers: { "content-type": "application/json", "stripe-signature": header },
+      body: payload,
+    });
+    await response.arrayBuffer();
+    return response.status;
+  } catch {
+    return 0;
+  }
 }
 
 type Form = { [key: string]: string | Form | Form[] };
