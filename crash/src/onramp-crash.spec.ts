@@ -113,17 +113,9 @@ beforeAll(async () => {
     ctx,
   });
   float = testKey();
-  await system.devnet!.faucet(float.address, { nanoErgs: 100n * NANOERG });
-  const funding = await chain.unspentByAddress(treasurer!.wallet.address);
-  const send = buildGpucTransfer(
-    {
-      gpucTokenId: system.deployment.gpucTokenId,
-      payments: [{ address: float.address, units: 150n * GPUC_UNIT }],
-    },
-    { inputs: funding, changeAddress: treasurer!.wallet.address, height: await chain.height() },
-  );
-  const sent = await chain.submit(await treasurer!.wallet.signer.sign(send, chain));
-  await waitForConfirmations(chain, sent, 1, { pollMs: 100, timeoutMs: 60_000 });
+  const faucet = await system.devnet!.faucet(float.address, { nanoErgs: 100n * NANOERG });
+  await waitForConfirmations(chain, faucet.txId, 1, { pollMs: 100, timeoutMs: 60_000 });
+  // The pool first, from the float's ERG-only box (the pool box must hold the NFT as its token 0).
   const pool = buildOraclePoolMintTx({
     inputs: await chain.unspentByAddress(float.address),
     changeAddress: float.address,
@@ -135,6 +127,16 @@ beforeAll(async () => {
     pollMs: 100,
   });
 
+  const funding = await chain.unspentByAddress(treasurer!.wallet.address);
+  const send = buildGpucTransfer(
+    {
+      gpucTokenId: system.deployment.gpucTokenId,
+      payments: [{ address: float.address, units: 150n * GPUC_UNIT }],
+    },
+    { inputs: funding, changeAddress: treasurer!.wallet.address, height: await chain.height() },
+  );
+  const sent = await chain.submit(await treasurer!.wallet.signer.sign(send, chain));
+  await waitForConfirmations(chain, sent, 1, { pollMs: 100, timeoutMs: 60_000 });
   stripe = await startStripeStandIn({
     webhookUrl: `${url}${STRIPE_WEBHOOK_PATH}`,
     webhookRetry: { attempts: 600, delayMs: 250 },

@@ -1,14 +1,16 @@
 import { execFile } from "node:child_process";
 import { randomBytes, randomUUID } from "node:crypto";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { loadExecutorConfig, type RunningExecutor, startExecutor } from "@gpuc/executor";
 import { defaultConfig, type RunningMarketplace, startMarketplace } from "@gpuc/marketplace-api";
+import { OnrampMetrics } from "@gpuc/onramp";
 import { createLogger } from "@gpuc/platform";
 import { createTestDatabase, type TestDatabase } from "@gpuc/platform/testing";
+import { Registry } from "prom-client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Board, boardQueries, loadBoards, PROMETHEUS_CONFIG } from "./boards.ts";
 import { exposedMetricNames } from "./exposition.ts";
@@ -96,7 +98,11 @@ describe("Dashboards against the real marketplace, executor and Prometheus", () 
   });
 
   it("Should name in every board expression only metrics the executor and marketplace expose", async () => {
+    // The on-ramp's families are on the marketplace's registry when it runs one (STRIPE_SECRET_KEY set).
+    const onramp = new Registry();
+    new OnrampMetrics(onramp);
     const exposed = new Set([
+      ...exposedMetricNames(await onramp.metrics()),
       ...exposedMetricNames(await metricsText(market.url)),
       ...exposedMetricNames(await metricsText(executor.url)),
     ]);
@@ -133,6 +139,22 @@ describe("Dashboards against the real marketplace, executor and Prometheus", () 
     );
   });
 
+  it("Should fire the on-ramp alerts as their promtool unit tests say, and refuse a broken rule", async () => {
+    const tests = fileURLToPath(new URL("../prometheus/rules-tests/onramp.test.yml", import.meta.url));
+    const { stdout } = await run("promtool", ["test", "rules", tests]);
+    expect(stdout).toContain("SUCCESS");
+    const rules = fileURLToPath(new URL("../prometheus/rules/onramp.yml", import.meta.url));
+    const broken = join(temp, "broken-rules.yml");
+    writeFileSync(
+      broken,
+      readFileSync(rules, "utf8").replace(
+        "expr: gpuc_onramp_float_gpuc <",
+        "expr: gpuc_onramp_float_gpuc <<",
+      ),
+    );
+    await expect(run("promtool", ["check", "rules", broken])).rejects.toThrow(/parse error/);
+  });
+
   it("Should answer the boards' queries with data from a real Prometheus scraping both", async () => {
     const dir = join(temp, "prometheus");
     mkdirSync(join(dir, "targets"), { recursive: true });
@@ -140,6 +162,9 @@ describe("Dashboards against the real marketplace, executor and Prometheus", () 
     const config = original.replace(/scrape_interval: \d+s/, "scrape_interval: 1s");
     expect(config).not.toBe(original);
     writeFileSync(join(dir, "prometheus.yml"), config);
+    cpSync(fileURLToPath(new URL("../prometheus/rules", import.meta.url)), join(dir, "rules"), {
+      recursive: true,
+    });
     writeFileSync(join(dir, "targets", "marketplace.yml"), `- targets: ["${new URL(market.url).host}"]\n`);
     writeFileSync(
       join(dir, "targets", "executor.yml"),

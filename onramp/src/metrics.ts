@@ -15,40 +15,54 @@ const DAY_MS = 24 * 3600 * 1000;
 export class OnrampMetrics {
   readonly deliveryLatency: Histogram;
 
-  constructor(registry: Registry, orders: OrdersRepository, delivery: DeliveryService) {
+  /** Without `sources` the families are declared but never read (a board check lists what the on-ramp exposes). */
+  constructor(
+    registry: Registry,
+    sources?: { orders: OrdersRepository; delivery: Pick<DeliveryService, "floatBalance"> },
+  ) {
+    const read = (collect: (set: (value: number) => void) => Promise<void>) =>
+      sources
+        ? async function (this: Gauge) {
+            await collect((value) => this.set(value));
+          }
+        : undefined;
     new Gauge({
       name: "gpuc_onramp_orders_total",
       help: "On-ramp orders by state",
       labelNames: ["state"] as const,
       registers: [registry],
-      async collect() {
-        const counts = await orders.countsByState();
-        for (const state of ORDER_STATES) this.set({ state }, counts.get(state) ?? 0);
-      },
+      collect: sources
+        ? async function (this: Gauge<"state">) {
+            const counts = await sources.orders.countsByState();
+            for (const state of ORDER_STATES) this.set({ state }, counts.get(state) ?? 0);
+          }
+        : undefined,
     });
     new Gauge({
       name: "gpuc_onramp_float_gpuc",
       help: "GPUC in the float wallet's confirmed boxes (what paid orders are delivered from)",
       registers: [registry],
-      async collect() {
-        this.set(Number(await delivery.floatBalance()) / GPUC);
-      },
+      collect: read(async (set) => set(Number(await sources!.delivery.floatBalance()) / GPUC)),
     });
     new Gauge({
       name: "gpuc_onramp_float_owed_gpuc",
       help: "GPUC sold and not yet taken out of the float by a mined delivery",
       registers: [registry],
-      async collect() {
-        this.set(Number(await orders.owedUnits()) / GPUC);
-      },
+      collect: read(async (set) => set(Number(await sources!.orders.owedUnits()) / GPUC)),
     });
     new Gauge({
       name: "gpuc_onramp_sold_24h_gpuc",
       help: "GPUC paid for in the last 24 hours (a day of sales: the float should hold at least this)",
       registers: [registry],
-      async collect() {
-        this.set(Number(await orders.unitsSoldSince(new Date(Date.now() - DAY_MS))) / GPUC);
-      },
+      collect: read(async (set) =>
+        set(Number(await sources!.orders.unitsSoldSince(new Date(Date.now() - DAY_MS))) / GPUC),
+      ),
+    });
+    new Gauge({
+      name: "gpuc_onramp_flagged_orders",
+      help: "Orders refunded or disputed after delivery and not yet marked handled by the operator",
+      registers: [registry],
+      collect: read(async (set) => set(await sources!.orders.flaggedCount())),
     });
     this.deliveryLatency = new Histogram({
       name: "gpuc_onramp_delivery_latency_seconds",

@@ -59,7 +59,7 @@ export function createOnramp(deps: OnrampDeps) {
   });
   const stripe = deps.stripe ?? createStripeClient(config.stripe);
   const checkout = new StripeCheckout(stripe, config.stripe.webhookSecret);
-  const metrics = deps.registry && new OnrampMetrics(deps.registry, orders, delivery);
+  const metrics = deps.registry && new OnrampMetrics(deps.registry, { orders, delivery });
   const subscriber: IndexSubscriber = deliverySubscriber({
     deliveries,
     delivery,

@@ -163,6 +163,14 @@ export class OrdersRepository {
     return BigInt(row!.units);
   }
 
+  /** Orders flagged for the operator and not yet handled. */
+  async flaggedCount(): Promise<number> {
+    const [row] = await this.db.query<{ n: string }>(
+      "SELECT COUNT(*) AS n FROM onramp_orders WHERE flag IS NOT NULL AND handled_at IS NULL",
+    );
+    return Number(row!.n);
+  }
+
   /** Orders per state, for `/metrics`. */
   async countsByState(): Promise<Map<OrderState, number>> {
     const rows = await this.db.query<{ state: OrderState; n: string }>(
