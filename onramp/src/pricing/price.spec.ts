@@ -46,8 +46,9 @@ describe("quoteForGpuc", () => {
   });
 
   it("Should charge at least one cent of base for a single GPUC unit", () => {
+    // 1 unit is 0.00007 ¢ of ERG → 1 ¢; its 2 % → 1 ¢; (2 + 30) / 0.971 = 32.96 → 33.
     const quote = quoteForGpuc({ ...rates, gpucUnits: 1n });
-    expect(quote).toMatchObject({ baseCents: 1n, spreadCents: 1n, totalCents: 34n });
+    expect(quote).toMatchObject({ baseCents: 1n, spreadCents: 1n, totalCents: 33n });
   });
 
   it("Should charge exactly the base when there is no spread and no fee", () => {
@@ -71,7 +72,7 @@ describe("quoteForGpuc", () => {
     ];
     for (const request of bad) expect(() => quoteForGpuc(request)).toThrow(PricingError);
     expect(() => quoteForGpuc({ ...rates, gpucUnits: 0n })).toThrow(
-      /gpucUnits is 0, but it must be positive/,
+      /gpucUnits is 0, but it must be a positive/,
     );
   });
 
@@ -137,8 +138,8 @@ describe("quoteForUsd", () => {
   });
 
   it("Should refuse an amount that does not buy one GPUC unit, saying the least", () => {
-    expect(() => quoteForUsd({ ...rates, totalCents: 33n })).toThrow(/at least 34/);
-    expect(quoteForUsd({ ...rates, totalCents: 34n }).gpucUnits).toBeGreaterThan(0n);
+    expect(() => quoteForUsd({ ...rates, totalCents: 32n })).toThrow(/at least 33/);
+    expect(quoteForUsd({ ...rates, totalCents: 33n }).gpucUnits).toBeGreaterThan(0n);
     expect(() => quoteForUsd({ ...rates, totalCents: 0n })).toThrow(PricingError);
   });
 

@@ -68,7 +68,7 @@ export function quoteForGpuc(request: PricingRates & { readonly gpucUnits: bigin
  * less than asked). Throws `PricingError` when `totalCents` does not buy one GPUC unit.
  *
  * @example
- * quoteForUsd({ totalCents: 2_000n, ...rates }); // { gpucUnits: 27_xxx_xxxn, …, totalCents: 2_000n or just under }
+ * quoteForUsd({ totalCents: 2_000n, ...rates }); // the rates above: { gpucUnits: 28_110_000n, baseCents: 1_874n, …, totalCents: 2_000n }
  */
 export function quoteForUsd(request: PricingRates & { readonly totalCents: bigint }): GpucQuote {
   const rates = checkedRates(request);
