@@ -2,6 +2,7 @@ import { parseArgs } from "node:util";
 import type { Command, CommandEnv, OptionSpec } from "./commands/command.ts";
 import { creditCommands } from "./commands/credit.ts";
 import { deployCommand } from "./commands/deploy.ts";
+import { devnetCommands } from "./commands/devnet.ts";
 import { gpusCommands } from "./commands/gpus.ts";
 import { providerCommands } from "./commands/provider.ts";
 import { instancesCommands, rentCommand } from "./commands/rentals.ts";
@@ -19,6 +20,7 @@ const GROUPS: Readonly<Record<string, Readonly<Record<string, Command>>>> = {
   gpus: gpusCommands,
   instances: instancesCommands,
   provider: providerCommands,
+  devnet: devnetCommands,
 };
 
 /** Commands that are one word: `gpuc rent …`, `gpuc deploy …`. */

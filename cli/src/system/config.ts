@@ -23,6 +23,11 @@ export const systemEnvSchema = z.object({
   GPUC_BLOCKS_PER_HOUR: z.coerce.number().int().min(1).default(10),
   /** Price of 1 GPUC in nanoERG in the devnet deployment's Config. */
   GPUC_PRICE_NANOERG: z.coerce.bigint().positive().default(1_000_000_000n),
+  /**
+   * The devnet oracle pool's first ERG/USD rate, nanoERG per 1 USD: 1.5 ERG per USD (1 ERG ≈ $0.67, a round
+   * figure near ERG's price in 2025). `gpuc devnet oracle-rate <USD per ERG>` moves it later.
+   */
+  ORACLE_NANOERG_PER_USD: z.coerce.bigint().positive().default(1_500_000_000n),
   /** The deployment JSON; written on the devnet's first start, required with ERGO_NODE_URL. */
   GPUC_DEPLOYMENT_FILE: z.string().optional(),
   /** ERG the devnet faucet gives each demo wallet (Alice, Bob) on first start. */

@@ -8,6 +8,7 @@ import type { SystemConfig } from "./config.ts";
 import { confirmer, devnetSettings, ensureDeployment } from "./deployment.ts";
 import { dockerReachable, ExecutorLauncher, ensureDemoImage } from "./executor-launcher.ts";
 import { ensureJwtKeyFile, ensureSystemKeys, type SystemKeys } from "./keys.ts";
+import { type DevnetOraclePool, devnetOnrampOracleEnv, ensureDevnetOraclePool } from "./oracle-pool.ts";
 
 /** A started system: where each part listens, the deployment, the devnet keys, and one `stop()`. */
 export interface RunningSystem {
@@ -26,6 +27,8 @@ export interface RunningSystem {
   readonly executorOff?: string;
   /** Seconds of one billing hour. */
   readonly periodSeconds: number;
+  /** The devnet's own ERG/USD oracle pool (EIP-23 layout, the admin key's), absent with ERGO_NODE_URL. */
+  readonly oraclePool?: DevnetOraclePool;
   stop(): Promise<void>;
 }
 
@@ -121,6 +124,17 @@ async function assemble(
     // The arbiter key is the devnet system's own (keys dir): unless ARBITER_SECRET_HEX names another, fund it.
     if (!config.raw.ARBITER_SECRET_HEX) await fundArbiter(devnet, chain, keys, confirm);
   }
+  const oraclePool = devnet
+    ? await ensureDevnetOraclePool({
+        chain,
+        devnet,
+        operator: keys.admin,
+        dataDir: config.dataDir,
+        nanoErgPerUsd: env.ORACLE_NANOERG_PER_USD,
+        confirm,
+        log,
+      })
+    : undefined;
 
   const marketplace = await startMarketplace(
     {
@@ -129,6 +143,7 @@ async function assemble(
         ESCROW_START_SLACK_BLOCKS: String(escrowStartSlackBlocks),
         // This system's executor signs the provider id into every heartbeat: refuse unbound (replayable) ones.
         HEARTBEAT_REQUIRE_PROVIDER_ID: "true",
+        ...devnetOnrampOracleEnv(oraclePool),
         ...config.raw,
       }),
       databaseUrl,
@@ -177,6 +192,7 @@ async function assemble(
     executor,
     executorOff,
     periodSeconds,
+    oraclePool,
     stop: stopAll,
   };
 }
