@@ -4,6 +4,7 @@ import { creditCommands } from "./commands/credit.ts";
 import { deployCommand } from "./commands/deploy.ts";
 import { devnetCommands } from "./commands/devnet.ts";
 import { gpusCommands } from "./commands/gpus.ts";
+import { buyCommand, onrampCommands } from "./commands/onramp.ts";
 import { providerCommands } from "./commands/provider.ts";
 import { instancesCommands, rentCommand } from "./commands/rentals.ts";
 import { walletCommands } from "./commands/wallet.ts";
@@ -21,10 +22,15 @@ const GROUPS: Readonly<Record<string, Readonly<Record<string, Command>>>> = {
   instances: instancesCommands,
   provider: providerCommands,
   devnet: devnetCommands,
+  onramp: onrampCommands,
 };
 
 /** Commands that are one word: `gpuc rent …`, `gpuc deploy …`. */
-const SINGLE: Readonly<Record<string, Command>> = { rent: rentCommand, deploy: deployCommand };
+const SINGLE: Readonly<Record<string, Command>> = {
+  rent: rentCommand,
+  deploy: deployCommand,
+  buy: buyCommand,
+};
 
 const GLOBAL: OptionSpec = {
   json: { type: "boolean" },

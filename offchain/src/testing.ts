@@ -69,12 +69,3 @@ export async function startTestChain(): Promise<TestChain> {
     },
   };
 }
-
-// A deployed protocol on a test chain, with its keys: for other workspaces' devnet tests.
-export {
-  deployForTest,
-  fundedKey,
-  type LetsFixture,
-  type TestKey,
-  testKey,
-} from "./protocol/deploy/testing.ts";

@@ -1,4 +1,4 @@
-import { testKey } from "@gpuc/offchain/testing";
+import { testKey } from "@gpuc/offchain/testing/protocol";
 import { type Order, orderSchema, type Quote, quoteSchema } from "@gpuc/sdk";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { STRIPE_WEBHOOK_PATH } from "./onramp.router.ts";
@@ -92,7 +92,9 @@ describe("Fiat on-ramp: quote → Stripe Checkout → signed webhook → GPUC on
     const bodies = (await Promise.all(replies.map((reply) => reply.json()))) as { duplicate: boolean }[];
     expect(bodies.filter((body) => body.duplicate === false)).toHaveLength(1);
     await world.untilState(order.id, "delivered");
-    expect(((await (await postEvent(payload, header)).json()) as { duplicate: boolean }).duplicate).toBe(true);
+    expect(((await (await postEvent(payload, header)).json()) as { duplicate: boolean }).duplicate).toBe(
+      true,
+    );
     await world.settle(2);
     expect(await world.gpucOf(buyer)).toBe(3_000_000n);
   });

@@ -165,7 +165,9 @@ export class OrdersService {
         productName: "GPUC credit",
         successUrl: `${base}/onramp/orders/${order.id}`,
         cancelUrl: `${base}/onramp/orders/${order.id}?cancelled=1`,
-        expiresAt: new Date(this.#now().getTime() + SESSION_LIFE_MS + 60_000),
+        // From the stored order, not the clock: a retried create must send the very same parameters, or Stripe
+        // refuses the reused idempotency key.
+        expiresAt: new Date(Date.parse(order.createdAt) + SESSION_LIFE_MS + 60_000),
       });
     } catch (error) {
       this.#o.log.error("ONRAMP_CHECKOUT_FAILED", { orderId: order.id, error });

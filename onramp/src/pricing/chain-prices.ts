@@ -6,7 +6,16 @@ import {
   readOraclePool,
 } from "@gpuc/offchain";
 import { PriceUnavailableError } from "../errors.ts";
-import type { PriceInputs } from "../quotes/quotes.service.ts";
+
+/** The two prices a quote multiplies, and where the oracle's came from. */
+export interface PriceInputs {
+  /** Config box R5: nanoERG per 1 GPUC. */
+  readonly priceNanoErgPerGpuc: bigint;
+  /** Oracle pool R4: nanoERG per 1 USD. */
+  readonly nanoErgPerUsd: bigint;
+  readonly oracleBoxId: string;
+  readonly oracleHeight: number;
+}
 
 /**
  * The two rates a quote needs, read from the chain: the genuine Config box's price (found by the Config NFT)

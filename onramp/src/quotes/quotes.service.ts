@@ -1,18 +1,9 @@
 import { randomUUID } from "node:crypto";
 import { GPUC_DECIMALS, parseAmount, type Quote, type QuoteRequest } from "@gpuc/sdk";
 import { OrderAmountOutOfRangeError } from "../errors.ts";
+import type { PriceInputs } from "../pricing/chain-prices.ts";
 import { quoteForGpuc, quoteForUsd } from "../pricing/price.ts";
 import type { QuotesRepository } from "./quotes.repository.ts";
-
-/** The two prices a quote multiplies, and where the oracle's came from. */
-export interface PriceInputs {
-  /** Config box R5: nanoERG per 1 GPUC. */
-  readonly priceNanoErgPerGpuc: bigint;
-  /** Oracle pool R4: nanoERG per 1 USD. */
-  readonly nanoErgPerUsd: bigint;
-  readonly oracleBoxId: string;
-  readonly oracleHeight: number;
-}
 
 export interface QuotesOptions {
   readonly repo: QuotesRepository;

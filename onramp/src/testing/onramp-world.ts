@@ -5,14 +5,8 @@ import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { ChainIndexer, holdingToken, IndexStore, migrateIndex } from "@gpuc/indexer";
 import { buildGpucTransfer, buildOraclePoolMintTx, buildSwapIn, tokenAmount } from "@gpuc/offchain";
-import {
-  deployForTest,
-  fundedKey,
-  type LetsFixture,
-  startTestChain,
-  type TestChain,
-  type TestKey,
-} from "@gpuc/offchain/testing";
+import { startTestChain, type TestChain } from "@gpuc/offchain/testing";
+import { deployForTest, fundedKey, type LetsFixture, type TestKey } from "@gpuc/offchain/testing/protocol";
 import { createLogger, createPool, Database } from "@gpuc/platform";
 import { errorHandler, HttpError, mountRoutes } from "@gpuc/platform/http";
 import { createTestDatabase, type TestDatabase } from "@gpuc/platform/testing";
