@@ -16,7 +16,7 @@ import {
   tokenAmount,
   waitForConfirmations,
 } from "@gpuc/offchain";
-import { type TestKey, testKey } from "@gpuc/offchain/testing";
+import { type TestKey, testKey } from "@gpuc/offchain/testing/protocol";
 import { STRIPE_WEBHOOK_PATH } from "@gpuc/onramp";
 import { type StripeStandIn, startStripeStandIn } from "@gpuc/onramp/testing";
 import { createLogger } from "@gpuc/platform";
@@ -115,18 +115,6 @@ beforeAll(async () => {
   float = testKey();
   const faucet = await system.devnet!.faucet(float.address, { nanoErgs: 100n * NANOERG });
   await waitForConfirmations(chain, faucet.txId, 1, { pollMs: 100, timeoutMs: 60_000 });
-  // The pool first, from the float's ERG-only box (the pool box must hold the NFT as its token 0).
-  const pool = buildOraclePoolMintTx({
-    inputs: await chain.unspentByAddress(float.address),
-    changeAddress: float.address,
-    height: await chain.height(),
-    operatorAddress: float.address,
-    nanoErgPerUsd: 2_000_000_000n,
-  });
-  await waitForConfirmations(chain, await chain.submit(await float.signer.sign(pool.tx, chain)), 1, {
-    pollMs: 100,
-  });
-
   const funding = await chain.unspentByAddress(treasurer!.wallet.address);
   const send = buildGpucTransfer(
     {
@@ -137,6 +125,23 @@ beforeAll(async () => {
   );
   const sent = await chain.submit(await treasurer!.wallet.signer.sign(send, chain));
   await waitForConfirmations(chain, sent, 1, { pollMs: 100, timeoutMs: 60_000 });
+  // The devnet's ERG/USD pool, owned by the treasurer: at the float's address its box would be spent as a delivery input.
+  const pool = buildOraclePoolMintTx({
+    inputs: await chain.unspentByAddress(treasurer!.wallet.address),
+    changeAddress: treasurer!.wallet.address,
+    height: await chain.height(),
+    operatorAddress: treasurer!.wallet.address,
+    nanoErgPerUsd: 2_000_000_000n,
+  });
+  await waitForConfirmations(
+    chain,
+    await chain.submit(await treasurer!.wallet.signer.sign(pool.tx, chain)),
+    1,
+    {
+      pollMs: 100,
+    },
+  );
+
   stripe = await startStripeStandIn({
     webhookUrl: `${url}${STRIPE_WEBHOOK_PATH}`,
     webhookRetry: { attempts: 600, delayMs: 250 },
