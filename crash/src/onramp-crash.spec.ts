@@ -248,7 +248,7 @@ describe("On-ramp crash test (SIGKILL at every step of an order, PostgreSQL + de
       restarts: marketplace.starts - 1,
       seconds: Math.round((Date.now() - startedAt) / 1000),
     };
-    console.log(`ONRAMP_CRASH_COUNTS ${JSON.stringify(counts)}`);
+    process.stdout.write(`ONRAMP_CRASH_COUNTS ${JSON.stringify(counts)}\n`);
     expect(counts.doubled).toBe(0);
     expect(counts.lost).toBe(0);
     expect(counts.delivered).toBe(paid.length);

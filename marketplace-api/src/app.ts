@@ -1,3 +1,4 @@
+import { onrampRoutes, STRIPE_WEBHOOK_PATH } from "@gpuc/onramp";
 import {
   accessLog,
   errorHandler,
@@ -7,7 +8,6 @@ import {
   requestId,
   withOpenApi,
 } from "@gpuc/platform/http";
-import { onrampRoutes, STRIPE_WEBHOOK_PATH } from "@gpuc/onramp";
 import express, { type Express } from "express";
 import { authRoutes } from "./auth/auth.router.ts";
 import { MarketplaceMetrics, metricsRoute, nodeHeight } from "./core/metrics.ts";

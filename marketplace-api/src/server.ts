@@ -11,8 +11,8 @@ import type { Settlement } from "./chain/gateway.ts";
 import { NodeRentalChain } from "./chain/node-rental-chain.ts";
 import type { Clock } from "./core/clock.ts";
 import type { MarketplaceConfig } from "./core/config.ts";
-import { MarketplaceMetrics, nodeHeight } from "./core/metrics.ts";
 import { migrateMarketplace } from "./core/database.ts";
+import { MarketplaceMetrics, nodeHeight } from "./core/metrics.ts";
 import { createMarketplaceIndexer } from "./indexing.ts";
 import { createServices, type Services } from "./services.ts";
 

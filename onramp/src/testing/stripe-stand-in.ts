@@ -181,7 +181,7 @@ export async function startStripeStandIn(
   // The hosted payment page Checkout's `url` points at: a Pay button, then back to the merchant's success URL.
   app.get("/pay/:id", (req, res) => {
     const session = sessions.get(req.params.id);
-    if (!session || session.status !== "open")
+    if (session?.status !== "open")
       return res.status(404).type("html").send("<h1>This checkout is no longer open</h1>");
     res
       .type("html")
@@ -191,7 +191,7 @@ export async function startStripeStandIn(
   });
   app.post("/pay/:id", async (req, res) => {
     const session = sessions.get(req.params.id);
-    if (!session || session.status !== "open")
+    if (session?.status !== "open")
       return res.status(404).type("html").send("<h1>This checkout is no longer open</h1>");
     await standIn.pay(session.id);
     res.redirect(303, session.success_url.replace("{CHECKOUT_SESSION_ID}", session.id));
@@ -314,7 +314,10 @@ function nested(flat: Record<string, string>): Form {
     let node: Record<string, unknown> = root;
     path.forEach((part, i) => {
       if (i === path.length - 1) node[part] = value;
-      else node = (node[part] ??= /^\d+$/.test(path[i + 1]!) ? [] : {}) as Record<string, unknown>;
+      else {
+        node[part] ??= /^\d+$/.test(path[i + 1]!) ? [] : {};
+        node = node[part] as Record<string, unknown>;
+      }
     });
   }
   return root;

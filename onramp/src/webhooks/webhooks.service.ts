@@ -55,7 +55,7 @@ export class WebhooksService {
   }
 
   async #apply(event: PaymentEvent): Promise<{ fresh: boolean; paid: boolean }> {
-    const { events, orders } = this.#o;
+    const { events } = this.#o;
     const now = this.#now();
     const record = { ...event, id: event.eventId, kind: event.outcome };
     if (!(await events.record(record, now))) return { fresh: false, paid: false };
