@@ -1,6 +1,7 @@
 import { formatGpuc, type Order, type Quote } from "@gpuc/sdk";
 import { UsageError } from "../core/errors.ts";
 import { keyValues, table } from "../core/table.ts";
+import { readWalletFile } from "../core/wallet-file.ts";
 import type { CommandEnv } from "./command.ts";
 import { session } from "./session.ts";
 
@@ -8,8 +9,23 @@ const usd = (cents: number) => `$${(cents / 100).toFixed(2)}`;
 const ENDED = new Set(["delivered", "failed", "expired", "refunded", "disputed"]);
 const POLL_MS = 2_000;
 
+/** Banxa's hosted checkout for ERG to this address, as Nautilus links it. */
+export function banxaUrl(address: string): string {
+  return `https://checkout.banxa.com/?coinType=ERG&walletAddress=${encodeURIComponent(address)}`;
+}
+
 export async function buy(env: CommandEnv): Promise<void> {
-  const { usd: dollars, gpuc } = env.values as { usd?: string; gpuc?: string };
+  const { usd: dollars, gpuc, erg } = env.values as { usd?: string; gpuc?: string; erg?: boolean };
+  if (erg === true) {
+    // Only the wallet's address: no chain, marketplace or deployment is needed for a link.
+    const wallet = readWalletFile(env.config.walletPath);
+    const { output } = env;
+    const url = banxaUrl(wallet.address);
+    return output.result(
+      { url, address: wallet.address },
+      `Buy ERG by card at Banxa (it pays ${wallet.address}):\n  ${url}\nThen draw GPUC against it: gpuc credit open --collateral <ERG> && gpuc credit draw <GPUC>`,
+    );
+  }
   if ((dollars === undefined) === (gpuc === undefined))
     throw new UsageError(
       "Give exactly one of --usd <amount> (USD to spend) or --gpuc <amount> (GPUC to buy)",

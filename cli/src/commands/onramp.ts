@@ -4,10 +4,15 @@ const code = () => import("./onramp.run.ts");
 
 /** `gpuc buy`: GPUC by card through the marketplace's on-ramp (Stripe Checkout). */
 export const buyCommand: Command = {
-  usage: "gpuc buy (--usd <amount> | --gpuc <amount>) [--no-wait]",
+  usage: "gpuc buy (--usd <amount> | --gpuc <amount>) [--no-wait]   |   gpuc buy --erg",
   summary:
-    "Buy GPUC by card: prints the price and the Stripe Checkout URL to pay at, then waits until the GPUC is on chain",
-  options: { usd: { type: "string" }, gpuc: { type: "string" }, "no-wait": { type: "boolean" } },
+    "Buy GPUC by card: prints the price and the Stripe Checkout URL to pay at, then waits until the GPUC is on chain; --erg: buy ERG by card at Banxa (then draw GPUC against it)",
+  options: {
+    usd: { type: "string" },
+    gpuc: { type: "string" },
+    erg: { type: "boolean" },
+    "no-wait": { type: "boolean" },
+  },
   run: async (env) => (await code()).buy(env),
 };
 
