@@ -178,8 +178,9 @@ describe("gpuc against a started system", () => {
       /^Instance [0-9a-f-]{36} failed: Image gpuc\/broken:1 is unavailable .*\(provider_rejected\)/,
     );
     const show = await gpuc(["instances", "show", error.instance.id], alice);
-    expect(show.stdout).toContain(
-      "\nclose reason  provider_rejected: the provider's executor refused the rental or could not run it\n",
+    // The key column is as wide as the longest key shown: "settlement tx" once the refund is in, one wider.
+    expect(show.stdout).toMatch(
+      /\nclose reason +provider_rejected: the provider's executor refused the rental or could not run it\n/,
     );
     expect(show.stdout).toMatch(/\nwhy +Image gpuc\/broken:1 is unavailable/);
   }, 180_000);
