@@ -2,22 +2,7 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { runCli } from "../cli.ts";
-
-async function cli(args: string[], env: Record<string, string>) {
-  let stdout = "";
-  let stderr = "";
-  const code = await runCli(args, {
-    env,
-    stdout: (text) => {
-      stdout += text;
-    },
-    stderr: (text) => {
-      stderr += text;
-    },
-  });
-  return { code, stdout, stderr };
-}
+import { gpuc as cli } from "../testing/market.ts";
 
 describe("gpuc buy (no services)", () => {
   const env = { GPUC_WALLET: join(mkdtempSync(join(tmpdir(), "gpuc-buy-")), "wallet.json") };

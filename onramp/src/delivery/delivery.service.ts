@@ -99,8 +99,8 @@ export class DeliveryService {
       await this.#send(signed);
       return true;
     } catch (error) {
+      // #send already let through a rejection of a transaction the node has: this one it does not have.
       if (!(error instanceof ChainRejectedError)) throw error;
-      if (await this.#known(signed.id)) return true;
       if (!(await this.#inputsGoneForGood(signed))) {
         this.#o.log.warn("ONRAMP_DELIVERY_REJECTED", { txId: signed.id, reason: error.reason });
         return true;
