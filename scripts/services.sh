@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs and starts the real services the tests need: PostgreSQL and a Docker engine (with a
-# locally imported busybox test image), and installs Prometheus (binary and promtool only: the dashboards tests
+# locally imported busybox test image), installs Chromium (the web app's browser tests) and Prometheus (binary and promtool only: the dashboards tests
 # start their own on a free port). Idempotent and quick when everything already runs.
 # Runs as root (apt); on a machine without apt or root it only checks and explains.
 set -euo pipefail
@@ -79,12 +79,19 @@ stop_system_prometheus() {
   fi
 }
 
+# The web app's browser tests drive Debian's Chromium through playwright-core (no browser download).
+install_chromium() {
+  command -v chromium >/dev/null 2>&1 && return 0
+  apt_install chromium fonts-dejavu-core
+}
+
 what=${1:-all}
 case "$what" in
   postgres) start_postgres ;;
   docker) start_docker ;;
   prometheus) install_prometheus ;;
-  all) start_postgres; start_docker; install_prometheus ;;
-  *) log "usage: services.sh [all|postgres|docker|prometheus]"; exit 2 ;;
+  chromium) install_chromium ;;
+  all) start_postgres; start_docker; install_prometheus; install_chromium ;;
+  *) log "usage: services.sh [all|postgres|docker|prometheus|chromium]"; exit 2 ;;
 esac
 log "ready: $what"
