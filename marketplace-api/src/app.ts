@@ -20,6 +20,7 @@ import { instancesRoutes } from "./instances/instances.router.ts";
 import { providersRoutes } from "./providers/providers.router.ts";
 import type { Services } from "./services.ts";
 import { statusRoutes } from "./status/status.router.ts";
+import { instanceStreamRoutes } from "./streams/instance-stream.router.ts";
 
 /** Every route of the API, in one list: mounted on Express and described by the OpenAPI document. */
 export function apiRoutes(
@@ -32,6 +33,8 @@ export function apiRoutes(
     ...authRoutes(services.auth, services.apiKeys),
     ...providersRoutes(services.providers),
     ...gpusRoutes(services.gpus),
+    // Before instancesRoutes: GET /api/v1/instances/{id} would take "stream" for an instance id.
+    ...instanceStreamRoutes(services.instanceStreams, services.streamOptions),
     ...instancesRoutes(services),
     ...heartbeatsRoutes(services.heartbeats),
     ...jwksRoutes(services.credentials),

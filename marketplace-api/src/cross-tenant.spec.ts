@@ -65,6 +65,11 @@ const CASES: Record<string, Case> = {
   "POST /api/v1/instances": consumerRoute(),
   "POST /api/v1/instances/{id}/funding": consumerRoute(instance),
   "GET /api/v1/instances": { ...consumerRoute(), otherScope: (t) => t.providerA.apiKey, list: true },
+  "GET /api/v1/instances/stream": {
+    ...consumerRoute(),
+    otherScope: (t) => t.providerA.apiKey,
+    list: true,
+  },
   "GET /api/v1/instances/{id}": { ...consumerRoute(instance), otherScope: (t) => t.providerB.apiKey },
   "POST /api/v1/instances/{id}/stop": consumerRoute(instance),
   "POST /api/v1/instances/{id}/extend": consumerRoute(instance),

@@ -127,6 +127,8 @@ export async function startMarketplace(
     async stop() {
       clearInterval(monitor);
       await indexer?.stop();
+      // Open instance streams would keep the server from closing: end them (their clients reconnect).
+      await services.instanceStreams.shutdown();
       await new Promise((resolve) => server.close(resolve));
       await db.close();
       await embedded?.stop();

@@ -29,6 +29,10 @@ import { InstanceTransitions } from "./instances/transitions.ts";
 import { ProvidersRepository } from "./providers/providers.repository.ts";
 import { ProvidersService } from "./providers/providers.service.ts";
 import { ChainParams } from "./providers/stake.ts";
+import type { EventStreamOptions } from "./streams/event-stream.ts";
+import { InstanceNotifications } from "./streams/instance-notifications.ts";
+import { InstanceStreamRepository } from "./streams/instance-stream.repository.ts";
+import { InstanceStreamService } from "./streams/instance-stream.service.ts";
 
 /** What the marketplace is built from; everything has a default except the database and config. */
 export interface MarketplaceDeps {
@@ -47,7 +51,11 @@ export interface MarketplaceDeps {
   deployment?: RentalDeployment;
   /** The fiat on-ramp, when configured: its routes are mounted and its subscriber follows the chain. */
   onramp?: Onramp;
+  /** The live streams' keepalive and reconnection delay (default a keepalive every 15 s, reconnect after 3 s). */
+  streams?: Partial<EventStreamOptions>;
 }
+
+const STREAM_DEFAULTS: EventStreamOptions = { keepaliveMs: 15_000, retryMs: 3_000 };
 
 /** What the marketplace reads boxes by: the GPUC token and the escrow and stake contracts. */
 export type RentalDeployment = EscrowDeployment & StakeDeployment;
@@ -125,6 +133,13 @@ export function createServices(deps: MarketplaceDeps) {
     heartbeats,
     heartbeatsRepo,
     onramp: deps.onramp,
+    instanceStreams: new InstanceStreamService({
+      repo: new InstanceStreamRepository(db),
+      transitions: rentals.transitions,
+      notifications: new InstanceNotifications(db.pool, log),
+      log,
+    }),
+    streamOptions: { ...STREAM_DEFAULTS, ...deps.streams },
   };
 }
 
@@ -198,6 +213,7 @@ function createRentalServices(deps: MarketplaceDeps, shared: Shared) {
   return {
     instancesRepo,
     refundsRepo,
+    transitions,
     instances: new InstancesService({
       repo: instancesRepo,
       transitions,

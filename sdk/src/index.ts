@@ -44,5 +44,6 @@ export * from "./marketplace/onramp.ts";
 export * from "./marketplace/providers.ts";
 export * from "./marketplace/states.ts";
 export * from "./marketplace/status.ts";
+export * from "./marketplace/streams.ts";
 export * from "./marketplace/transactions.ts";
 export * from "./units.ts";

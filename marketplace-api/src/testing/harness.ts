@@ -43,6 +43,13 @@ const problemShape = z.looseObject({
   detail: z.string(),
 });
 
+async function firstChunk(response: Response): Promise<string> {
+  const reader = response.body!.getReader();
+  const { value } = await reader.read();
+  await reader.cancel();
+  return new TextDecoder().decode(value);
+}
+
 /** The reply's body parsed with the route's response schema, after checking the status. */
 export function ok<T extends z.ZodType>(reply: Reply, schema: T, status = 200): z.output<T> {
   if (reply.status !== status)
@@ -92,8 +99,11 @@ export async function startHarness(
     const body = options.raw ?? (options.body === undefined ? undefined : JSON.stringify(options.body));
     if (body !== undefined) headers["content-type"] = "application/json";
     const response = await fetch(`${url}${path}`, { method, headers, body });
-    const text = await response.text();
     const contentType = response.headers.get("content-type") ?? "";
+    // A live stream never ends: its first chunk is the reply (the route-wide specs only judge the status).
+    const text = contentType.startsWith("text/event-stream")
+      ? await firstChunk(response)
+      : await response.text();
     const parsed: unknown = text && contentType.includes("json") ? JSON.parse(text) : text;
     return { status: response.status, contentType, body: parsed };
   };
@@ -114,6 +124,8 @@ export async function startHarness(
       return { wallet, token: ok(verified, sessionResponse).token };
     },
     async close() {
+      // An open instance stream would keep the server from closing.
+      await services.instanceStreams.shutdown();
       await new Promise((resolve) => server.close(resolve));
       await db.close();
       await testDb.drop();

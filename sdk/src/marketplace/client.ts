@@ -1,6 +1,8 @@
 import * as z from "zod";
 import type { CallOptions, HttpClientOptions, TokenSource } from "../http/client.ts";
 import { HttpClient } from "../http/client.ts";
+import { ResponseSchemaError } from "../http/errors.ts";
+import { type SubscribeOptions, subscribe } from "../http/sse.ts";
 import {
   apiKeyListSchema,
   apiKeySchema,
@@ -18,6 +20,7 @@ import { heartbeatResponse, type SignedHeartbeat } from "./heartbeats.ts";
 import {
   type CreateInstanceRequest,
   createdInstanceSchema,
+  type Instance,
   type InstanceEvent,
   instancePage,
   instanceSchema,
@@ -35,6 +38,7 @@ import {
 } from "./providers.ts";
 import { type InstanceState, LIVE_STATES } from "./states.ts";
 import { statusSchema } from "./status.ts";
+import { INSTANCE_STREAM_EVENT, type InstanceStreamQuery } from "./streams.ts";
 import type { SignedTxInput } from "./transactions.ts";
 
 export type MarketplaceClientOptions = HttpClientOptions;
@@ -201,6 +205,40 @@ export class MarketplaceClient {
     return this.#get(`/api/v1/instances/${id(instanceId)}`, instanceSchema, options);
   }
 
+  /**
+   * Live instance state (`GET /api/v1/instances/stream`, server-sent events over fetch with the bearer token):
+   * yields the current state of the instance (`id`), or of the caller's instances, then each change as it is
+   * committed. Reconnects with Last-Event-ID after a drop (and is sent what changed meanwhile); ends when
+   * `options.signal` aborts (throwing its reason) or the marketplace refuses (a `ProblemError`).
+   *
+   * @example
+   * for await (const instance of mine.instanceStream({ id }, { signal })) if (instance.state === "Running") break;
+   */
+  async *instanceStream(
+    query: InstanceStreamQuery = {},
+    options: SubscribeOptions = {},
+  ): AsyncGenerator<Instance, void, undefined> {
+    const path = "/api/v1/instances/stream";
+    for await (const event of subscribe(this.http, { method: "GET", path, query }, options)) {
+      if (event.event !== INSTANCE_STREAM_EVENT) continue;
+      const parsed = instanceSchema.safeParse(parseJson(event.data));
+      if (!parsed.success) {
+        const request = {
+          service: this.http.service,
+          method: "GET" as const,
+          path,
+          url: this.http.baseUrl + path,
+        };
+        throw new ResponseSchemaError(
+          request,
+          200,
+          parsed.error.issues.map((issue) => issue.message),
+        );
+      }
+      yield parsed.data;
+    }
+  }
+
   stopInstance(instanceId: string, options?: CallOptions) {
     return this.#post(`/api/v1/instances/${id(instanceId)}/stop`, undefined, instanceSchema, options);
   }
@@ -325,6 +363,14 @@ export class MarketplaceClient {
     anonymous = false,
   ) {
     return this.http.json({ method: "POST", path, body, anonymous }, schema, options);
+  }
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
   }
 }
 
