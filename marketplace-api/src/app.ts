@@ -13,6 +13,7 @@ import { authRoutes } from "./auth/auth.router.ts";
 import { MarketplaceMetrics, metricsRoute, nodeHeight } from "./core/metrics.ts";
 import { scopeAuthorizer } from "./core/mount.ts";
 import type { Requirement, Route } from "./core/route.ts";
+import { webApp } from "./core/web-app.ts";
 import { jwksRoutes } from "./credentials/credentials.router.ts";
 import { gpusRoutes } from "./gpus/gpus.router.ts";
 import { heartbeatsRoutes } from "./heartbeats/heartbeats.router.ts";
@@ -29,7 +30,12 @@ export function apiRoutes(
 ): Route[] {
   const routes: Route[] = [
     ...(options.metrics ? [metricsRoute(options.metrics)] : []),
-    ...statusRoutes(services.index, services.config.network, options.indexerEnabled),
+    ...statusRoutes(
+      services.index,
+      services.config.network,
+      options.indexerEnabled,
+      services.deployment.gpucTokenId,
+    ),
     ...authRoutes(services.auth, services.apiKeys),
     ...providersRoutes(services.providers),
     ...gpusRoutes(services.gpus),
@@ -96,6 +102,7 @@ export function createApp(
   const routes = apiRoutes(services, { indexerEnabled: options.indexerEnabled ?? false, metrics });
   const authorize = scopeAuthorizer((req) => services.auth.authenticate(req.headers.authorization));
   mountRoutes(app, routes, { authorize });
+  if (services.config.webDir) app.use(webApp(services.config.webDir));
   app.use(notFound({ docsPath: "/api/v1/openapi.json" }), errorHandler({ log: services.log }));
   return app;
 }

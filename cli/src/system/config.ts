@@ -37,6 +37,11 @@ export const systemEnvSchema = z.object({
   /** The wallet of the provider whose executor runs here (default: the demo provider, Bob). */
   GPUC_EXECUTOR_WALLET: z.string().optional(),
   GPUC_DOCKER_SOCKET: z.string().default("/var/run/docker.sock"),
+  /**
+   * Serve the web app at the marketplace's `/`: on (built on first start, then cached by its sources' hash) or
+   * off. MARKETPLACE_WEB_DIR names a build of your own instead.
+   */
+  GPUC_WEB: z.enum(["on", "off"]).default("on"),
   /** Log level of the devnet (a line per block at info). */
   GPUC_DEVNET_LOG_LEVEL: level.default("warn"),
 });

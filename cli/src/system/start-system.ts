@@ -4,6 +4,7 @@ import type { Deployment } from "@gpuc/ergoscript";
 import { loadConfig, type RunningMarketplace, startMarketplace } from "@gpuc/marketplace-api";
 import { type ChainClient, NodeChainClient } from "@gpuc/offchain";
 import { createLogger, type Logger, startEmbeddedPostgres } from "@gpuc/platform";
+import { ensureWebBuild } from "@gpuc/web";
 import type { SystemConfig } from "./config.ts";
 import { confirmer, devnetSettings, ensureDeployment } from "./deployment.ts";
 import { dockerReachable, ExecutorLauncher, ensureDemoImage } from "./executor-launcher.ts";
@@ -136,9 +137,11 @@ async function assemble(
       })
     : undefined;
 
+  const webDir = await webAppDir(config, log);
   const marketplace = await startMarketplace(
     {
       ...loadConfig({
+        ...(webDir ? { MARKETPLACE_WEB_DIR: webDir } : {}),
         BILLING_HOUR_S: String(periodSeconds),
         ESCROW_START_SLACK_BLOCKS: String(escrowStartSlackBlocks),
         // This system's executor signs the provider id into every heartbeat: refuse unbound (replayable) ones.
@@ -195,6 +198,15 @@ async function assemble(
     oraclePool,
     stop: stopAll,
   };
+}
+
+/** The web app's build to serve: MARKETPLACE_WEB_DIR, else ours (built when its sources changed), or none. */
+async function webAppDir(config: SystemConfig, log: Logger): Promise<string | undefined> {
+  if (config.raw.MARKETPLACE_WEB_DIR) return config.raw.MARKETPLACE_WEB_DIR;
+  if (config.env.GPUC_WEB === "off") return undefined;
+  const web = await ensureWebBuild();
+  log.info("PART_STARTED", { part: "web", dir: web.dir, built: web.built, ms: Math.round(web.ms) });
+  return web.dir;
 }
 
 /** A database URL fit for a log line: the password is a secret. */

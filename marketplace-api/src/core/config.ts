@@ -37,6 +37,8 @@ export const envSchema = z
      * addresses/subnets (e.g. "loopback, 10.0.0.0/8") of the reverse proxies in front of the marketplace.
      */
     MARKETPLACE_TRUST_PROXY: z.string().default(""),
+    /** A built web app (`npm run build:web`: web/dist) served at `/` beside the API; none when unset. */
+    MARKETPLACE_WEB_DIR: z.string().optional(),
     HEARTBEAT_INTERVAL_S: seconds(60),
     /** Missed heartbeats after which a provider's GPUs go offline. */
     HEARTBEAT_OFFLINE_AFTER: seconds(3),
@@ -103,6 +105,8 @@ export interface MarketplaceConfig {
   readonly authRateLimit: { readonly limit: number; readonly windowS: number };
   /** Express `trust proxy` (false: none). */
   readonly trustProxy: boolean | number | string;
+  /** The web app's build folder, served at `/` (the API keeps `/api`). */
+  readonly webDir?: string;
   readonly heartbeats: {
     readonly intervalS: number;
     readonly offlineAfter: number;
@@ -147,6 +151,7 @@ export function toConfig(env: Env): MarketplaceConfig {
     },
     authRateLimit: { limit: env.MARKETPLACE_AUTH_RATE_LIMIT, windowS: env.MARKETPLACE_AUTH_RATE_WINDOW_S },
     trustProxy: trustProxyOf(env.MARKETPLACE_TRUST_PROXY),
+    webDir: env.MARKETPLACE_WEB_DIR,
     heartbeats: {
       intervalS: env.HEARTBEAT_INTERVAL_S,
       offlineAfter: env.HEARTBEAT_OFFLINE_AFTER,

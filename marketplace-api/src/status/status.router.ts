@@ -6,6 +6,7 @@ export function statusRoutes(
   index: IndexStore,
   network: "mainnet" | "testnet",
   indexerEnabled: boolean,
+  gpucTokenId: string,
 ): Route[] {
   return [
     defineRoute({
@@ -19,6 +20,7 @@ export function statusRoutes(
         return {
           status: "ok" as const,
           network,
+          gpucTokenId: gpucTokenId || null,
           indexer: { enabled: indexerEnabled, height: tip?.height ?? null, headerId: tip?.headerId ?? null },
         };
       },

@@ -1,0 +1,80 @@
+import { useQuery } from "@tanstack/react-query";
+import { Link } from "wouter";
+import { ErrorNote, Loading } from "../components/status.tsx";
+import { keys, market } from "../lib/api.ts";
+import { formatErg, formatGpuc, formatPercent, formatTime } from "../lib/format.ts";
+
+/** One offer: its specs, price, provider's stake and reliability. */
+export default function OfferPage({ id }: { id: string }) {
+  const gpu = useQuery({ queryKey: keys.gpu(id), queryFn: ({ signal }) => market.gpu(id, { signal }) });
+  const providerId = gpu.data?.providerId;
+  const provider = useQuery({
+    queryKey: keys.provider(providerId ?? ""),
+    enabled: providerId !== undefined,
+    queryFn: ({ signal }) => market.provider(providerId!, { signal }),
+  });
+  if (gpu.isPending) return <Loading what="the offer" />;
+  if (gpu.error) return <ErrorNote error={gpu.error} retry={() => gpu.refetch()} />;
+  const offer = gpu.data;
+  return (
+    <>
+      <h1>
+        {offer.count} × {offer.model}
+      </h1>
+      <p>
+        {offer.available ? (
+          <Link href={`/rent/${offer.id}`} className="button">
+            Rent this offer
+          </Link>
+        ) : (
+          <span className="muted">{offer.online ? "Rented now" : "Provider offline"}</span>
+        )}
+      </p>
+      <h2>Specs</h2>
+      <dl className="facts">
+        <dt>VRAM</dt>
+        <dd>{offer.vramGb} GB per GPU</dd>
+        <dt>Performance</dt>
+        <dd>{offer.tflops.toFixed(1)} FP32 TFLOPS in all</dd>
+        <dt>CUDA</dt>
+        <dd>{offer.cudaVersion}</dd>
+        <dt>CPU / RAM / disk</dt>
+        <dd>
+          {offer.cpuCores} cores · {offer.ramGb} GB · {offer.diskGb} GB
+        </dd>
+        <dt>Region</dt>
+        <dd>{offer.region}</dd>
+        <dt>Price</dt>
+        <dd>
+          {formatGpuc(offer.pricePerHour)} per hour ({formatGpuc(String(Math.round(offer.pricePerTflops)))}{" "}
+          per TFLOPS-hour)
+        </dd>
+        <dt>Hours</dt>
+        <dd>
+          {offer.minHours} to {offer.maxHours}
+        </dd>
+      </dl>
+      <h2>Provider</h2>
+      {provider.isPending ? (
+        <Loading what="the provider" />
+      ) : provider.error ? (
+        <ErrorNote error={provider.error} />
+      ) : (
+        <dl className="facts">
+          <dt>Name</dt>
+          <dd>{provider.data.name}</dd>
+          <dt>Stake</dt>
+          <dd>
+            {formatErg(provider.data.stakeNanoErg)} {provider.data.bonded ? "bonded" : "unbonding"}
+          </dd>
+          <dt>Reliability</dt>
+          <dd>{formatPercent(provider.data.reliability)} of heartbeats on time</dd>
+          <dt>Last heartbeat</dt>
+          <dd>{formatTime(provider.data.lastHeartbeatAt)}</dd>
+          <dt>Online</dt>
+          <dd>{provider.data.online ? "Yes" : "No"}</dd>
+        </dl>
+      )}
+    </>
+  );
+}
