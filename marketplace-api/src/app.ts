@@ -20,6 +20,7 @@ import { heartbeatsRoutes } from "./heartbeats/heartbeats.router.ts";
 import { instancesRoutes } from "./instances/instances.router.ts";
 import { providersRoutes } from "./providers/providers.router.ts";
 import type { Services } from "./services.ts";
+import { exitRoutes } from "./exits/exit.router.ts";
 import { statusRoutes } from "./status/status.router.ts";
 import { instanceStreamRoutes } from "./streams/instance-stream.router.ts";
 
@@ -42,6 +43,7 @@ export function apiRoutes(
     // Before instancesRoutes: GET /api/v1/instances/{id} would take "stream" for an instance id.
     ...instanceStreamRoutes(services.instanceStreams, services.streamOptions),
     ...instancesRoutes(services),
+    ...exitRoutes(services.exits),
     ...heartbeatsRoutes(services.heartbeats),
     ...jwksRoutes(services.credentials),
     // The on-ramp's buyers are signed-in consumers; its operator is the arbiter's key.

@@ -75,6 +75,8 @@ const CASES: Record<string, Case> = {
   "POST /api/v1/instances/{id}/extend": consumerRoute(instance),
   "POST /api/v1/instances/{id}/extend/funding": consumerRoute(instance),
   "POST /api/v1/instances/{id}/dispute": consumerRoute(instance),
+  "POST /api/v1/instances/{id}/exit": consumerRoute(instance),
+  "POST /api/v1/instances/{id}/exit/funding": consumerRoute(instance),
   "POST /api/v1/instances/{id}/resolve": {
     params: instance,
     owner: (t) => t.arbiter.token,

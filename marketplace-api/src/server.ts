@@ -94,6 +94,7 @@ export async function startMarketplace(
     settlement,
     deployment,
     onramp,
+    node: client && deployment ? { client, deployment } : undefined,
   });
 
   const indexer =

@@ -11,6 +11,7 @@ import { type Clock, systemClock } from "./core/clock.ts";
 import type { MarketplaceConfig } from "./core/config.ts";
 import { CredentialsService } from "./credentials/credentials.service.ts";
 import { loadSigningKey, type SigningKey } from "./credentials/signing-key.ts";
+import { ExitService } from "./exits/exit.service.ts";
 import { GpusRepository } from "./gpus/gpus.repository.ts";
 import { HeartbeatsRepository } from "./heartbeats/heartbeats.repository.ts";
 import { HeartbeatsService } from "./heartbeats/heartbeats.service.ts";
@@ -33,6 +34,7 @@ import type { EventStreamOptions } from "./streams/event-stream.ts";
 import { InstanceNotifications } from "./streams/instance-notifications.ts";
 import { InstanceStreamRepository } from "./streams/instance-stream.repository.ts";
 import { InstanceStreamService } from "./streams/instance-stream.service.ts";
+import { type ProtocolNode, ProtocolReader } from "./wallet/protocol-node.ts";
 
 /** What the marketplace is built from; everything has a default except the database and config. */
 export interface MarketplaceDeps {
@@ -53,6 +55,11 @@ export interface MarketplaceDeps {
   onramp?: Onramp;
   /** The live streams' keepalive and reconnection delay (default a keepalive every 15 s, reconnect after 3 s). */
   streams?: Partial<EventStreamOptions>;
+  /**
+   * The node and full deployment the wallet transactions (consumer exit, credit, stake, swap) are built on; their
+   * routes answer 503 without it.
+   */
+  node?: ProtocolNode;
 }
 
 const STREAM_DEFAULTS: EventStreamOptions = { keepaliveMs: 15_000, retryMs: 3_000 };
@@ -140,6 +147,13 @@ export function createServices(deps: MarketplaceDeps) {
       log,
     }),
     streamOptions: { ...STREAM_DEFAULTS, ...deps.streams },
+    ...walletServices(deps, {
+      db,
+      clock,
+      log,
+      instancesRepo: rentals.instancesRepo,
+      transitions: rentals.transitions,
+    }),
   };
 }
 
@@ -225,6 +239,30 @@ function createRentalServices(deps: MarketplaceDeps, shared: Shared) {
     executorReports: new ExecutorReportsService({ repo: instancesRepo, gpus, providers, transitions }),
     disputes: new DisputesService({ repo: instancesRepo, index, transitions, arbiter, clock, log }),
     arbiter,
+  };
+}
+
+interface WalletShared {
+  db: Database;
+  clock: Clock;
+  log: Logger;
+  instancesRepo: InstancesRepository;
+  transitions: InstanceTransitions;
+}
+
+/** The services that build wallet transactions over the node's boxes: absent without a node (503). */
+function walletServices(deps: MarketplaceDeps, shared: WalletShared) {
+  const reader = deps.node && new ProtocolReader(deps.node);
+  return {
+    protocolReader: reader,
+    exits: new ExitService({
+      db: shared.db,
+      repo: shared.instancesRepo,
+      transitions: shared.transitions,
+      reader,
+      clock: shared.clock,
+      log: shared.log,
+    }),
   };
 }
 

@@ -36,6 +36,7 @@ export {
 } from "./marketplace/client.ts";
 export { type Page, pageOf } from "./marketplace/common.ts";
 export * from "./marketplace/credentials.ts";
+export * from "./marketplace/exit.ts";
 export * from "./marketplace/gpus.ts";
 export * from "./marketplace/heartbeats.ts";
 export * from "./marketplace/instances.ts";

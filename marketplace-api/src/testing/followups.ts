@@ -59,6 +59,7 @@ export async function startFollowups() {
       chain: new NodeRentalChain(pc.chain.client, pc.deployment),
       settlement: arbiterSettlement,
       deployment: pc.deployment,
+      node: { client: pc.chain.client, deployment: pc.deployment },
     },
   );
   const indexer = createMarketplaceIndexer(h.services, pc.chain.client, {

@@ -15,6 +15,7 @@ import {
   type VerifyRequest,
 } from "./auth.ts";
 import { type CredentialScope, credentialSchema, jwksSchema } from "./credentials.ts";
+import { exitTxSchema } from "./exit.ts";
 import { type GpuSearch, gpuPage, gpuSchema } from "./gpus.ts";
 import { heartbeatResponse, type SignedHeartbeat } from "./heartbeats.ts";
 import {
@@ -256,6 +257,21 @@ export class MarketplaceClient {
   fundExtension(instanceId: string, signedTx: SignedTxInput, options?: CallOptions) {
     return this.#post(
       `/api/v1/instances/${id(instanceId)}/extend/funding`,
+      { signedTx },
+      instanceSchema,
+      options,
+    );
+  }
+
+  /** Consumer exit: the unsigned transaction taking the escrow back without the provider, and its split. */
+  exitInstance(instanceId: string, options?: CallOptions) {
+    return this.#post(`/api/v1/instances/${id(instanceId)}/exit`, undefined, exitTxSchema, options);
+  }
+
+  /** Submits the wallet-signed consumer exit; the rental stops. */
+  submitExit(instanceId: string, signedTx: SignedTxInput, options?: CallOptions) {
+    return this.#post(
+      `/api/v1/instances/${id(instanceId)}/exit/funding`,
       { signedTx },
       instanceSchema,
       options,
