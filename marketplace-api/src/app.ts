@@ -23,6 +23,7 @@ import type { Services } from "./services.ts";
 import { exitRoutes } from "./exits/exit.router.ts";
 import { statusRoutes } from "./status/status.router.ts";
 import { instanceStreamRoutes } from "./streams/instance-stream.router.ts";
+import { walletRoutes } from "./wallet/wallet.router.ts";
 
 /** Every route of the API, in one list: mounted on Express and described by the OpenAPI document. */
 export function apiRoutes(
@@ -44,6 +45,7 @@ export function apiRoutes(
     ...instanceStreamRoutes(services.instanceStreams, services.streamOptions),
     ...instancesRoutes(services),
     ...exitRoutes(services.exits),
+    ...walletRoutes(services),
     ...heartbeatsRoutes(services.heartbeats),
     ...jwksRoutes(services.credentials),
     // The on-ramp's buyers are signed-in consumers; its operator is the arbiter's key.

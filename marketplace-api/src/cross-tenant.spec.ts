@@ -37,6 +37,9 @@ const providerRoute = (params: Case["params"], list = false): Case => ({
   list,
 });
 
+/** A wallet route that only ever builds the caller's own transaction: no other wallet's thing to reach. */
+const ownWalletRoute: Case = { owner: (t) => t.consumer.token, otherScope: (t) => t.consumer.readKey };
+
 // One case per authenticated route: the coverage test below fails when a route with `auth` has none.
 const CASES: Record<string, Case> = {
   "POST /api/v1/auth/logout": { owner: (t) => t.consumer.token },
@@ -87,6 +90,18 @@ const CASES: Record<string, Case> = {
   "POST /api/v1/instances/{id}/events": providerRoute(instance),
   "GET /api/v1/providers/{providerId}/instances": providerRoute(providerA),
   "POST /api/v1/providers/{providerId}/heartbeats": providerRoute(providerA),
+  "GET /api/v1/wallet/credit": {
+    owner: (t) => t.consumer.token,
+    otherScope: (t) => t.providerA.apiKey,
+    otherWallet: (t) => t.providerB.token,
+  },
+  "POST /api/v1/wallet/credit/open": ownWalletRoute,
+  "POST /api/v1/wallet/credit/collateral/add": ownWalletRoute,
+  "POST /api/v1/wallet/credit/collateral/withdraw": ownWalletRoute,
+  "POST /api/v1/wallet/credit/draw": ownWalletRoute,
+  "POST /api/v1/wallet/credit/repay": ownWalletRoute,
+  "POST /api/v1/wallet/swap": ownWalletRoute,
+  "POST /api/v1/transactions": { owner: (t) => t.consumer.token },
 };
 
 /** A body that passes the route's schema, generated from it, so the refusal tested is not a 400. */

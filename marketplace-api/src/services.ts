@@ -34,7 +34,9 @@ import type { EventStreamOptions } from "./streams/event-stream.ts";
 import { InstanceNotifications } from "./streams/instance-notifications.ts";
 import { InstanceStreamRepository } from "./streams/instance-stream.repository.ts";
 import { InstanceStreamService } from "./streams/instance-stream.service.ts";
+import { CreditService } from "./wallet/credit.service.ts";
 import { type ProtocolNode, ProtocolReader } from "./wallet/protocol-node.ts";
+import { SwapService } from "./wallet/swap.service.ts";
 
 /** What the marketplace is built from; everything has a default except the database and config. */
 export interface MarketplaceDeps {
@@ -151,6 +153,7 @@ export function createServices(deps: MarketplaceDeps) {
       db,
       clock,
       log,
+      index,
       instancesRepo: rentals.instancesRepo,
       transitions: rentals.transitions,
     }),
@@ -246,15 +249,18 @@ interface WalletShared {
   db: Database;
   clock: Clock;
   log: Logger;
+  index: IndexStore;
   instancesRepo: InstancesRepository;
   transitions: InstanceTransitions;
 }
 
-/** The services that build wallet transactions over the node's boxes: absent without a node (503). */
+/** The services that build wallet transactions over the node's boxes (their routes answer 503 without a node). */
 function walletServices(deps: MarketplaceDeps, shared: WalletShared) {
   const reader = deps.node && new ProtocolReader(deps.node);
   return {
     protocolReader: reader,
+    credit: new CreditService(shared.index, reader),
+    swap: new SwapService(shared.index, reader),
     exits: new ExitService({
       db: shared.db,
       repo: shared.instancesRepo,

@@ -47,4 +47,5 @@ export * from "./marketplace/states.ts";
 export * from "./marketplace/status.ts";
 export * from "./marketplace/streams.ts";
 export * from "./marketplace/transactions.ts";
+export * from "./marketplace/wallet.ts";
 export * from "./units.ts";

@@ -1,8 +1,9 @@
+import { buildOpenCreditAccount } from "@gpuc/offchain";
 import type { RouteInfo } from "@gpuc/platform/http";
 import { createdApiKeySchema } from "@gpuc/sdk";
 import { apiRoutes } from "../app.ts";
 import { MarketplaceMetrics } from "../core/metrics.ts";
-import { startFollowups } from "./followups.ts";
+import { type Followups, startFollowups } from "./followups.ts";
 import { type Harness, ok } from "./harness.ts";
 
 /** The marketplace under fuzz: the real app on a devnet deployment, with real rows to aim at. */
@@ -48,6 +49,7 @@ export async function startFuzzWorld(): Promise<FuzzWorld> {
   const [rigA, rigB] = [await f.newProvider(), await f.newProvider()];
   const funded = await f.rentAndFund(rigA, 2);
   const created = await f.create(rigB, 1);
+  await openCreditAccount(f);
   const arbiter = (await f.h.signIn(f.pc.arbiter)).token;
   const key = async (scopes: string[]) =>
     ok(
@@ -113,4 +115,19 @@ export async function startFuzzWorld(): Promise<FuzzWorld> {
     },
     close: () => f.close(),
   };
+}
+
+/** The consumer's Credit Account (5 ERG, no debt), so the wallet routes reach their builders and GET answers 200. */
+async function openCreditAccount(f: Followups): Promise<void> {
+  const client = f.pc.chain.client;
+  const tx = buildOpenCreditAccount(
+    { deployment: f.pc.deployment, owner: f.consumer.address, collateral: 5_000_000_000n },
+    {
+      inputs: await client.unspentByAddress(f.consumer.address),
+      changeAddress: f.consumer.address,
+      height: await client.height(),
+    },
+  );
+  await client.submit(await f.consumerSigner.sign(tx, client));
+  await f.mineAndIndex();
 }

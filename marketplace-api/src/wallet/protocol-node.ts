@@ -8,8 +8,10 @@ import {
   parseConfigBox,
   parseCreditAccount,
   parseStakeBox,
+  RepayExceedsDebtError,
   type StakeState,
   toErgoTree,
+  UndercollateralizedError,
   type WalletContext,
 } from "@gpuc/offchain";
 import { HttpError } from "@gpuc/platform/http";
@@ -114,11 +116,20 @@ export function built<T>(gpucTokenId: string, build: () => T): T {
     return build();
   } catch (error) {
     if (!(error instanceof GpucProtocolError)) throw error;
-    throw new HttpError(422, inPeopleUnits(error.message, gpucTokenId), {
+    throw new HttpError(422, inPeopleUnits(reworded(error), gpucTokenId), {
       refusal: error.name,
       ...fieldsOf(error),
     });
   }
+}
+
+/** The builder's message, with the amounts it states bare given their units (the rest are in the message). */
+function reworded(error: GpucProtocolError): string {
+  if (error instanceof UndercollateralizedError)
+    return `A debt of ${formatGpuc(error.debt)} needs at least ${formatErg(error.requiredCollateral)} of collateral at the current price and collateral ratio; the account would hold ${formatErg(error.collateral)}. Add collateral or draw less`;
+  if (error instanceof RepayExceedsDebtError)
+    return `The account owes ${formatGpuc(error.debt)}; repay at most that much (asked ${formatGpuc(error.amount)})`;
+  return error.message;
 }
 
 /** "2000000 GPUC units" → "2 GPUC", "1500000000 nanoERG" → "1.5 ERG", the GPUC token by its name. */

@@ -41,6 +41,14 @@ import { type InstanceState, LIVE_STATES } from "./states.ts";
 import { statusSchema } from "./status.ts";
 import { INSTANCE_STREAM_EVENT, type InstanceStreamQuery } from "./streams.ts";
 import type { SignedTxInput } from "./transactions.ts";
+import {
+  creditAccountSchema,
+  creditTxSchema,
+  type SwapRequest,
+  submittedTxSchema,
+  swapTokensSchema,
+  swapTxSchema,
+} from "./wallet.ts";
 
 export type MarketplaceClientOptions = HttpClientOptions;
 
@@ -321,6 +329,40 @@ export class MarketplaceClient {
   /** Reports a rental's new state (with the close reason and billed seconds). */
   reportEvent(instanceId: string, event: InstanceEvent, options?: CallOptions) {
     return this.#post(`/api/v1/instances/${id(instanceId)}/events`, event, instanceSchema, options);
+  }
+
+  // — Wallet transactions (built by the marketplace, signed by the wallet, submitted with submitTransaction) —
+
+  /** The signed-in address's Credit Account as confirmed on chain (a 404 problem when it has none). */
+  creditAccount(options?: CallOptions) {
+    return this.#get("/api/v1/wallet/credit", creditAccountSchema, options);
+  }
+
+  /**
+   * The unsigned credit transaction and the account's health after it: `open` and `collateral/*` take nanoERG,
+   * `draw` and `repay` GPUC units. A builder refusal is a 422 `ProblemError` with the builder's message.
+   */
+  creditTx(
+    action: "open" | "collateral/add" | "collateral/withdraw" | "draw" | "repay",
+    amount: bigint | string,
+    options?: CallOptions,
+  ) {
+    return this.#post(`/api/v1/wallet/credit/${action}`, { amount: String(amount) }, creditTxSchema, options);
+  }
+
+  /** The stable tokens the Bank swaps into GPUC. */
+  swapTokens(options?: CallOptions) {
+    return this.#get("/api/v1/wallet/swap", swapTokensSchema, options, true);
+  }
+
+  /** The unsigned Bank swap-in of `amount` units of a whitelisted token, and the GPUC it pays. */
+  swapTx(request: SwapRequest, options?: CallOptions) {
+    return this.#post("/api/v1/wallet/swap", request, swapTxSchema, options);
+  }
+
+  /** Submits any wallet-signed transaction to the node; the node's refusal is a 422 with its reason. */
+  submitTransaction(signedTx: SignedTxInput, options?: CallOptions) {
+    return this.#post("/api/v1/transactions", { signedTx }, submittedTxSchema, options);
   }
 
   // — Fiat on-ramp (when the marketplace runs one) —
