@@ -27,5 +27,7 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 120_000,
     passWithNoTests: true,
+    // Rosen's packages (@rosen-bridge, @rosen-clients) ship ESM with extensionless imports: vite resolves them when inlined, plain node does not.
+    server: { deps: { inline: [/@rosen-bridge\//, /@rosen-clients\//] } },
   },
 });
