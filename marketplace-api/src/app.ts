@@ -21,6 +21,7 @@ import { instancesRoutes } from "./instances/instances.router.ts";
 import { providersRoutes } from "./providers/providers.router.ts";
 import type { Services } from "./services.ts";
 import { exitRoutes } from "./exits/exit.router.ts";
+import { stakesRoutes } from "./stakes/stakes.router.ts";
 import { statusRoutes } from "./status/status.router.ts";
 import { instanceStreamRoutes } from "./streams/instance-stream.router.ts";
 import { walletRoutes } from "./wallet/wallet.router.ts";
@@ -46,6 +47,7 @@ export function apiRoutes(
     ...instancesRoutes(services),
     ...exitRoutes(services.exits),
     ...walletRoutes(services),
+    ...stakesRoutes(services.stakes, services.earnings),
     ...heartbeatsRoutes(services.heartbeats),
     ...jwksRoutes(services.credentials),
     // The on-ramp's buyers are signed-in consumers; its operator is the arbiter's key.

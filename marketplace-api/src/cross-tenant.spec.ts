@@ -40,6 +40,9 @@ const providerRoute = (params: Case["params"], list = false): Case => ({
 /** A wallet route that only ever builds the caller's own transaction: no other wallet's thing to reach. */
 const ownWalletRoute: Case = { owner: (t) => t.consumer.token, otherScope: (t) => t.consumer.readKey };
 
+/** The same for the provider's own stake. */
+const ownStakeRoute: Case = { owner: (t) => t.providerA.token, otherScope: (t) => t.consumer.readKey };
+
 // One case per authenticated route: the coverage test below fails when a route with `auth` has none.
 const CASES: Record<string, Case> = {
   "POST /api/v1/auth/logout": { owner: (t) => t.consumer.token },
@@ -102,6 +105,16 @@ const CASES: Record<string, Case> = {
   "POST /api/v1/wallet/credit/repay": ownWalletRoute,
   "POST /api/v1/wallet/swap": ownWalletRoute,
   "POST /api/v1/transactions": { owner: (t) => t.consumer.token },
+  "GET /api/v1/providers/{providerId}/earnings": {
+    params: providerA,
+    owner: (t) => t.providerA.token,
+    otherScope: (t) => t.providerA.apiKey,
+    otherWallet: (t) => t.providerB.token,
+  },
+  "POST /api/v1/wallet/stake/create": ownStakeRoute,
+  "POST /api/v1/wallet/stake/top-up": ownStakeRoute,
+  "POST /api/v1/wallet/stake/unbond": ownStakeRoute,
+  "POST /api/v1/wallet/stake/withdraw": ownStakeRoute,
 };
 
 /** A body that passes the route's schema, generated from it, so the refusal tested is not a 400. */

@@ -30,6 +30,9 @@ import { InstanceTransitions } from "./instances/transitions.ts";
 import { ProvidersRepository } from "./providers/providers.repository.ts";
 import { ProvidersService } from "./providers/providers.service.ts";
 import { ChainParams } from "./providers/stake.ts";
+import { EarningsRepository } from "./stakes/earnings.repository.ts";
+import { EarningsService } from "./stakes/earnings.service.ts";
+import { StakesService } from "./stakes/stakes.service.ts";
 import type { EventStreamOptions } from "./streams/event-stream.ts";
 import { InstanceNotifications } from "./streams/instance-notifications.ts";
 import { InstanceStreamRepository } from "./streams/instance-stream.repository.ts";
@@ -149,6 +152,7 @@ export function createServices(deps: MarketplaceDeps) {
       log,
     }),
     streamOptions: { ...STREAM_DEFAULTS, ...deps.streams },
+    ...providerDashboard(deps, { index, providersRepo, deployment, params, clock }),
     ...walletServices(deps, {
       db,
       clock,
@@ -242,6 +246,36 @@ function createRentalServices(deps: MarketplaceDeps, shared: Shared) {
     executorReports: new ExecutorReportsService({ repo: instancesRepo, gpus, providers, transitions }),
     disputes: new DisputesService({ repo: instancesRepo, index, transitions, arbiter, clock, log }),
     arbiter,
+  };
+}
+
+/** The provider dashboard's services: stake state and actions, earnings, executor status. */
+function providerDashboard(
+  deps: MarketplaceDeps,
+  shared: {
+    index: IndexStore;
+    providersRepo: ProvidersRepository;
+    deployment: RentalDeployment;
+    params: ChainParams;
+    clock: Clock;
+  },
+) {
+  const reader = deps.node && new ProtocolReader(deps.node);
+  return {
+    stakes: new StakesService({
+      index: shared.index,
+      providers: shared.providersRepo,
+      deployment: shared.deployment,
+      params: shared.params,
+      reader,
+    }),
+    earnings: new EarningsService({
+      repo: new EarningsRepository(deps.db),
+      providers: shared.providersRepo,
+      clock: shared.clock,
+      network: deps.config.network,
+      heartbeatIntervalS: deps.config.heartbeats.intervalS,
+    }),
   };
 }
 

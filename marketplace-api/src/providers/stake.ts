@@ -9,6 +9,18 @@ export class ChainParams {
     private readonly fallbackMinStakePerGpu: bigint,
   ) {}
 
+  /** Config: blocks between the start of unbonding and the withdrawal; null until the Config box is indexed. */
+  async unbondingBlocks(): Promise<number | null> {
+    const [config] = await this.index.unspentByKind("config");
+    if (!config) return null;
+    try {
+      return parseConfigBox(toFleetBox(config)).unbondingBlocks;
+    } catch (error) {
+      if (error instanceof MalformedConfigBoxError) return null;
+      throw error;
+    }
+  }
+
   /** Config R4[2]: nanoERG of stake each listed GPU needs. */
   async minStakePerGpu(): Promise<bigint> {
     const [config] = await this.index.unspentByKind("config");

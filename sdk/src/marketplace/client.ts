@@ -37,6 +37,14 @@ import {
   type RegisterProviderRequest,
   type UpdateListingRequest,
 } from "./providers.ts";
+import {
+  type CreateStakeRequest,
+  earningsSchema,
+  executorStatusSchema,
+  stakeStateSchema,
+  stakeTxSchema,
+  type TopUpStakeRequest,
+} from "./stakes.ts";
 import { type InstanceState, LIVE_STATES } from "./states.ts";
 import { statusSchema } from "./status.ts";
 import { INSTANCE_STREAM_EVENT, type InstanceStreamQuery } from "./streams.ts";
@@ -174,6 +182,41 @@ export class MarketplaceClient {
       providerSchema,
       options,
     );
+  }
+
+  /** A provider's stake on chain, with the minimum per GPU and the unbonding clock. */
+  providerStake(providerId: string, options?: CallOptions) {
+    return this.#get(`/api/v1/providers/${id(providerId)}/stake`, stakeStateSchema, options, true);
+  }
+
+  /** Your provider's earnings: GPUC per day and every payout with its transaction. */
+  providerEarnings(providerId: string, options?: CallOptions) {
+    return this.#get(`/api/v1/providers/${id(providerId)}/earnings`, earningsSchema, options);
+  }
+
+  /** A provider's executor: online, last heartbeat, reliability, uptime per day. */
+  executorStatus(providerId: string, options?: CallOptions) {
+    return this.#get(`/api/v1/providers/${id(providerId)}/executor`, executorStatusSchema, options, true);
+  }
+
+  /** The unsigned transaction staking `amount` nanoERG behind `listing` (a new stake box). */
+  createStakeTx(request: CreateStakeRequest, options?: CallOptions) {
+    return this.#post("/api/v1/wallet/stake/create", request, stakeTxSchema, options);
+  }
+
+  /** The unsigned top-up of your stake (optionally pointing it at a new listing). */
+  topUpStakeTx(request: TopUpStakeRequest, options?: CallOptions) {
+    return this.#post("/api/v1/wallet/stake/top-up", request, stakeTxSchema, options);
+  }
+
+  /** The unsigned start of unbonding your stake. */
+  unbondStakeTx(options?: CallOptions) {
+    return this.#post("/api/v1/wallet/stake/unbond", undefined, stakeTxSchema, options);
+  }
+
+  /** The unsigned withdrawal of your whole stake (after unbonding). */
+  withdrawStakeTx(options?: CallOptions) {
+    return this.#post("/api/v1/wallet/stake/withdraw", undefined, stakeTxSchema, options);
   }
 
   // — GPU offers —
