@@ -5,6 +5,7 @@ import {
   buildWithdrawStakeTx,
   type StakeState as ChainStake,
   parseStakeBox,
+  type StakeDeployment,
 } from "@gpuc/offchain";
 import { assert, HttpError } from "@gpuc/platform/http";
 import { type Listing, listingHash, type StakeState, type StakeTx } from "@gpuc/sdk";
@@ -12,14 +13,13 @@ import { toFleetBox } from "../chain/indexed-lineage.ts";
 import type { Principal } from "../core/route.ts";
 import type { ProvidersRepository } from "../providers/providers.repository.ts";
 import type { ChainParams } from "../providers/stake.ts";
-import type { RentalDeployment } from "../services.ts";
 import { built, connected, type ProtocolReader } from "../wallet/protocol-node.ts";
 
 export interface StakesDeps {
   index: IndexStore;
   providers: ProvidersRepository;
   /** What the indexed stake boxes are read with (the stake contract's tree). */
-  deployment: RentalDeployment;
+  deployment: StakeDeployment;
   params: ChainParams;
   reader: ProtocolReader | undefined;
 }
