@@ -1,4 +1,11 @@
 // The public surface of @gpuc/rosen-adapter: Rosen Bridge deposits in, swaps to GPUC, withdrawals out by lock box.
+
+export { type BridgePrincipal, bridgeRoutes, DEPOSIT_EVENT } from "./bridge.router.ts";
+export { BridgeService } from "./bridge.service.ts";
+export { type Bridge, type BridgeDeps, createBridge, migrateRosen } from "./bridge.ts";
+export { loadRosenConfig, type RosenConfig, rosenEnvSchema } from "./config.ts";
+export type { Deposit } from "./deposits/deposits.repository.ts";
+export { bridgedBoxRule, depositsSubscriber } from "./deposits/deposits.subscriber.ts";
 export {
   DEVNET_FEES,
   type DevnetFees,

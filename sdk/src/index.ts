@@ -27,6 +27,7 @@ export { DEFAULT_RETRY, isIdempotent, type RetryPolicy, retryAfterMs } from "./h
 export { readServerSentEvents, type ServerSentEvent, type SubscribeOptions, subscribe } from "./http/sse.ts";
 export { chunks, decode, readLines } from "./http/streams.ts";
 export * from "./marketplace/auth.ts";
+export * from "./marketplace/bridge.ts";
 export {
   type AssignedRentals,
   type ChallengeSigner,
