@@ -21,6 +21,7 @@ import { instancesRoutes } from "./instances/instances.router.ts";
 import { providersRoutes } from "./providers/providers.router.ts";
 import type { Services } from "./services.ts";
 import { exitRoutes } from "./exits/exit.router.ts";
+import { protocolTotalsRoutes } from "./protocol-totals/totals.router.ts";
 import { stakesRoutes } from "./stakes/stakes.router.ts";
 import { statusRoutes } from "./status/status.router.ts";
 import { instanceStreamRoutes } from "./streams/instance-stream.router.ts";
@@ -48,6 +49,7 @@ export function apiRoutes(
     ...exitRoutes(services.exits),
     ...walletRoutes(services),
     ...stakesRoutes(services.stakes, services.earnings),
+    ...protocolTotalsRoutes(services.totals),
     ...heartbeatsRoutes(services.heartbeats),
     ...jwksRoutes(services.credentials),
     // The on-ramp's buyers are signed-in consumers; its operator is the arbiter's key.

@@ -27,6 +27,8 @@ import { InstancesRepository } from "./instances/instances.repository.ts";
 import { InstancesService } from "./instances/instances.service.ts";
 import { EscrowRefundsRepository } from "./instances/refunds.repository.ts";
 import { InstanceTransitions } from "./instances/transitions.ts";
+import { TotalsRepository } from "./protocol-totals/totals.repository.ts";
+import { TotalsService } from "./protocol-totals/totals.service.ts";
 import { ProvidersRepository } from "./providers/providers.repository.ts";
 import { ProvidersService } from "./providers/providers.service.ts";
 import { ChainParams } from "./providers/stake.ts";
@@ -152,6 +154,7 @@ export function createServices(deps: MarketplaceDeps) {
       log,
     }),
     streamOptions: { ...STREAM_DEFAULTS, ...deps.streams },
+    totals: new TotalsService(new TotalsRepository(db, index), index, deployment.gpucTokenId),
     ...providerDashboard(deps, { index, providersRepo, deployment, params, clock }),
     ...walletServices(deps, {
       db,

@@ -43,6 +43,7 @@ export * from "./marketplace/heartbeats.ts";
 export * from "./marketplace/instances.ts";
 export * from "./marketplace/listing.ts";
 export * from "./marketplace/onramp.ts";
+export * from "./marketplace/protocol-totals.ts";
 export * from "./marketplace/providers.ts";
 export * from "./marketplace/stakes.ts";
 export * from "./marketplace/states.ts";

@@ -30,6 +30,7 @@ import {
 } from "./instances.ts";
 import type { Listing } from "./listing.ts";
 import { type OrderListQuery, orderPage, orderSchema, type QuoteRequest, quoteSchema } from "./onramp.ts";
+import { protocolTotalsSchema } from "./protocol-totals.ts";
 import {
   listingHashResponse,
   providerListSchema,
@@ -107,6 +108,11 @@ export class MarketplaceClient {
 
   status(options?: CallOptions) {
     return this.#get("/api/v1/status", statusSchema, options, true);
+  }
+
+  /** The auditor's totals: supply, Bank, debts, the LETS invariant checked live, escrows, claims and fees per day. */
+  protocolTotals(options?: CallOptions) {
+    return this.#get("/api/v1/protocol/totals", protocolTotalsSchema, options, true);
   }
 
   openApi(options?: CallOptions) {
