@@ -1,4 +1,5 @@
-import type { ProtocolConfig, StableToken } from "@gpuc/offchain";
+import type { Amount, Box } from "@fleet-sdk/common";
+import { type ProtocolConfig, type StableToken, tokenAmount } from "@gpuc/offchain";
 import { type BridgedToken, ERG, type TokenRegistry } from "../tokens/registry.ts";
 
 /** Whether a bridged token swaps into GPUC through the Bank, and if not, why (for the token list). */
@@ -48,19 +49,23 @@ export function stableRate(token: BridgedToken, price: GpucUsdPrice): bigint {
 }
 
 /**
- * The whitelist the admin proposes: every USD-pegged token of the map at its current rate, then the entries of
- * tokens the map does not know (another operator's stable), unchanged. Entries of map tokens no longer flagged
- * USD-pegged are dropped. Rates of 0 (a token worth less than a GPUC unit) are left out.
+ * The whitelist the admin proposes: every USD-pegged token of the map at its current rate. An entry the map no
+ * longer flags is dropped, unless the Bank still holds a reserve of it: then it stays at its rate, or the
+ * reserve could never be swapped back out (the flows offer it no more either way). Rates of 0 are left out.
  */
 export function proposedWhitelist(
   registry: TokenRegistry,
   config: ProtocolConfig,
   price: GpucUsdPrice,
+  bankBox: Box<Amount>,
 ): StableToken[] {
   const fromMap = registry
     .stables()
     .map((token) => ({ tokenId: token.tokenId, rate: stableRate(token, price) }))
     .filter((entry) => entry.rate > 0n);
-  const foreign = config.whitelist.filter((entry) => registry.byErgoId(entry.tokenId) === undefined);
-  return [...fromMap, ...foreign];
+  const mapped = new Set(fromMap.map((entry) => entry.tokenId));
+  const reserved = config.whitelist.filter(
+    (entry) => !mapped.has(entry.tokenId) && tokenAmount(bankBox, entry.tokenId) > 0n,
+  );
+  return [...fromMap, ...reserved];
 }

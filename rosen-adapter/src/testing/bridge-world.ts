@@ -80,7 +80,7 @@ export async function startBridgeWorld(): Promise<BridgeWorld> {
     minFees,
     async proposeWhitelist(map = registry) {
       const config = parseConfigBox(await lets.configBox());
-      const whitelist = proposedWhitelist(map, config, WORLD_PRICE);
+      const whitelist = proposedWhitelist(map, config, WORLD_PRICE, await lets.bankBox());
       const update = {
         deployment: lets.deployment,
         configBox: await lets.configBox(),
