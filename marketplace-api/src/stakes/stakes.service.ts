@@ -6,6 +6,7 @@ import {
   type StakeState as ChainStake,
   parseStakeBox,
   type StakeDeployment,
+  sigmaPropRegister,
 } from "@gpuc/offchain";
 import { assert, HttpError } from "@gpuc/platform/http";
 import { type Listing, listingHash, type StakeState, type StakeTx } from "@gpuc/sdk";
@@ -103,7 +104,7 @@ export class StakesService {
 
   /** Withdraws the whole stake once unbonding has finished (the builder says how many blocks are left before). */
   async withdraw(principal: Principal): Promise<StakeTx> {
-    const reader = connected(this.d.reader);
+    const reader = await this.#readerFor(principal);
     const stake = await reader.stake(principal.address);
     assert(stake, 404, NO_STAKE(principal.address));
     const [configBox, wallet] = await Promise.all([reader.configBox(), reader.wallet(principal.address)]);
@@ -123,12 +124,23 @@ export class StakesService {
     };
   }
 
+  /**
+   * The node reader for an action on the caller's existing stake. Without a node, what the index knows still
+   * answers: no stake there is the 404 (what to do), a stake there the 503 (what to configure).
+   */
+  async #readerFor(principal: Principal): Promise<ProtocolReader> {
+    if (this.d.reader) return this.d.reader;
+    const indexed = await this.d.index.unspentByRegister("stake", "R4", sigmaPropRegister(principal.address));
+    assert(indexed.length > 0, 404, NO_STAKE(principal.address));
+    return connected(undefined);
+  }
+
   async #update(
     principal: Principal,
     change: { topUp?: bigint; listingHash?: string; unbonding?: "start" },
     after: (stake: ChainStake, height: number) => Preview,
   ): Promise<StakeTx> {
-    const reader = connected(this.d.reader);
+    const reader = await this.#readerFor(principal);
     const stake = await reader.stake(principal.address);
     assert(stake, 404, NO_STAKE(principal.address));
     const wallet = await reader.wallet(principal.address);

@@ -81,6 +81,8 @@ export class CreditService {
   }
 
   async act(principal: Principal, action: CreditAction, amount: bigint): Promise<CreditTx> {
+    // Without a node, the index still tells an address with no account what to do (404) before the 503.
+    if (!this.reader) await this.account(principal);
     const reader = connected(this.reader);
     const account = await reader.creditAccount(principal.address);
     assert(account, 404, NO_ACCOUNT(principal.address));
