@@ -14,6 +14,18 @@ import {
   sessionResponse,
   type VerifyRequest,
 } from "./auth.ts";
+import {
+  type BridgeSwapRequest,
+  bridgeInSchema,
+  bridgeSwapSchema,
+  bridgeTokensSchema,
+  type Deposit,
+  type DepositListQuery,
+  depositPage,
+  depositSchema,
+  type WithdrawRequest,
+  withdrawQuoteSchema,
+} from "./bridge.ts";
 import { type CredentialScope, credentialSchema, jwksSchema } from "./credentials.ts";
 import { exitTxSchema } from "./exit.ts";
 import { type GpuSearch, gpuPage, gpuSchema } from "./gpus.ts";
@@ -456,6 +468,66 @@ export class MarketplaceClient {
       heartbeatResponse,
       options,
     );
+  }
+
+  // --- Rosen Bridge (/api/v1/bridge): see ./bridge.ts ---
+
+  /** The token map's tokens on Ergo, each with whether it swaps into GPUC (and at what rate) or why not. */
+  bridgeTokens(options?: CallOptions) {
+    return this.#get("/api/v1/bridge/tokens", bridgeTokensSchema, options, true);
+  }
+
+  /** Bridge in: per source chain, what to lock in Rosen's app and the Ergo address to name (this wallet's). */
+  bridgeIn(options?: CallOptions) {
+    return this.#get("/api/v1/bridge/in", bridgeInSchema, options);
+  }
+
+  /** Bridged tokens that arrived at this wallet, newest first. */
+  bridgeDeposits(query: Partial<DepositListQuery> = {}, options?: CallOptions) {
+    const search = Object.fromEntries(Object.entries(query).map(([key, value]) => [key, String(value)]));
+    return this.http.json(
+      { method: "GET", path: "/api/v1/bridge/deposits", query: search },
+      depositPage,
+      options,
+    );
+  }
+
+  /**
+   * This wallet's deposits as they confirm (server-sent events, reconnecting); ends when `options.signal` aborts.
+   *
+   * @example
+   * for await (const deposit of mine.bridgeDepositStream({ signal })) toast(`${deposit.amount} ${deposit.tokenName} arrived`);
+   */
+  async *bridgeDepositStream(options: SubscribeOptions = {}): AsyncGenerator<Deposit, void, undefined> {
+    const path = "/api/v1/bridge/deposits/stream";
+    for await (const event of subscribe(this.http, { method: "GET", path }, options)) {
+      if (event.event !== "deposit") continue;
+      const parsed = depositSchema.safeParse(parseJson(event.data));
+      if (!parsed.success) {
+        const request = {
+          service: this.http.service,
+          method: "GET" as const,
+          path,
+          url: this.http.baseUrl + path,
+        };
+        throw new ResponseSchemaError(
+          request,
+          200,
+          parsed.error.issues.map((issue) => issue.message),
+        );
+      }
+      yield parsed.data;
+    }
+  }
+
+  /** The unsigned swap of a bridged stable into GPUC (sign it with the wallet, then submit it to the node). */
+  bridgeSwap(request: BridgeSwapRequest, options?: CallOptions) {
+    return this.#post("/api/v1/bridge/swaps", request, bridgeSwapSchema, options);
+  }
+
+  /** A withdrawal's quote (fees, what arrives) and its unsigned transaction: swap out + Rosen lock box. */
+  bridgeWithdrawQuote(request: WithdrawRequest, options?: CallOptions) {
+    return this.#post("/api/v1/bridge/withdrawals/quote", request, withdrawQuoteSchema, options);
   }
 
   #get<S extends z.ZodType>(path: string, schema: S, options?: CallOptions, anonymous = false) {
