@@ -8,6 +8,7 @@ import {
   requestId,
   withOpenApi,
 } from "@gpuc/platform/http";
+import { bridgeRoutes } from "@gpuc/rosen-adapter";
 import express, { type Express } from "express";
 import { authRoutes } from "./auth/auth.router.ts";
 import { MarketplaceMetrics, metricsRoute, nodeHeight } from "./core/metrics.ts";
@@ -15,13 +16,13 @@ import { scopeAuthorizer } from "./core/mount.ts";
 import type { Requirement, Route } from "./core/route.ts";
 import { webApp } from "./core/web-app.ts";
 import { jwksRoutes } from "./credentials/credentials.router.ts";
+import { exitRoutes } from "./exits/exit.router.ts";
 import { gpusRoutes } from "./gpus/gpus.router.ts";
 import { heartbeatsRoutes } from "./heartbeats/heartbeats.router.ts";
 import { instancesRoutes } from "./instances/instances.router.ts";
+import { protocolTotalsRoutes } from "./protocol-totals/totals.router.ts";
 import { providersRoutes } from "./providers/providers.router.ts";
 import type { Services } from "./services.ts";
-import { exitRoutes } from "./exits/exit.router.ts";
-import { protocolTotalsRoutes } from "./protocol-totals/totals.router.ts";
 import { stakesRoutes } from "./stakes/stakes.router.ts";
 import { statusRoutes } from "./status/status.router.ts";
 import { instanceStreamRoutes } from "./streams/instance-stream.router.ts";
@@ -55,6 +56,10 @@ export function apiRoutes(
     // The on-ramp's buyers are signed-in consumers; its operator is the arbiter's key.
     ...(services.onramp
       ? onrampRoutes<Requirement>(services.onramp, { buyer: "consumer", operator: "arbiter" })
+      : []),
+    // Rosen Bridge: consumers bridge in and swap; providers withdraw their earnings to other chains.
+    ...(services.bridge
+      ? bridgeRoutes<Requirement>(services.bridge, { consumer: "consumer", provider: "provider" })
       : []),
   ];
   return withOpenApi(

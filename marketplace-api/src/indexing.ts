@@ -32,5 +32,6 @@ export function createMarketplaceIndexer(
     .subscribe(rentalsSubscriber(services.escrowFollower, services.arbiter))
     .subscribe(stakesSubscriber(services.providers));
   if (services.onramp) indexer.subscribe(services.onramp.subscriber);
+  if (services.bridge) indexer.addRule(services.bridge.rule).subscribe(services.bridge.subscriber);
   return indexer;
 }

@@ -5,6 +5,7 @@ import type { ChainIndexer } from "@gpuc/indexer";
 import { NodeChainClient, readDeployment, Signer } from "@gpuc/offchain";
 import { createOnramp } from "@gpuc/onramp";
 import { createLogger, createPool, Database, type Logger, startEmbeddedPostgres } from "@gpuc/platform";
+import { createBridge } from "@gpuc/rosen-adapter";
 import { createApp } from "./app.ts";
 import { ArbiterSettlement } from "./chain/arbiter-settlement.ts";
 import type { Settlement } from "./chain/gateway.ts";
@@ -85,6 +86,16 @@ export async function startMarketplace(
       : undefined;
   if (config.onramp && !onramp)
     log.warn("ONRAMP_NOT_STARTED", { detail: "the on-ramp needs ERGO_NODE_URL and GPUC_DEPLOYMENT_FILE" });
+  const bridge =
+    config.rosen && client && deployment && config.ergoNodeUrl
+      ? await createBridge({
+          db,
+          chain: client,
+          nodeUrl: config.ergoNodeUrl,
+          deployment,
+          config: config.rosen,
+        })
+      : undefined;
   const services = createServices({
     db,
     config,
@@ -94,6 +105,7 @@ export async function startMarketplace(
     settlement,
     deployment,
     onramp,
+    bridge,
     node: client && deployment ? { client, deployment } : undefined,
   });
 

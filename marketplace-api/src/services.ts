@@ -2,6 +2,7 @@ import { IndexStore } from "@gpuc/indexer";
 import { type EscrowDeployment, Signer, type StakeDeployment } from "@gpuc/offchain";
 import type { Onramp } from "@gpuc/onramp";
 import { createLogger, type Database, type Logger } from "@gpuc/platform";
+import type { Bridge } from "@gpuc/rosen-adapter";
 import { ApiKeysRepository } from "./auth/api-keys.repository.ts";
 import { ApiKeysService } from "./auth/api-keys.service.ts";
 import { AuthRepository } from "./auth/auth.repository.ts";
@@ -60,6 +61,8 @@ export interface MarketplaceDeps {
   deployment?: RentalDeployment;
   /** The fiat on-ramp, when configured: its routes are mounted and its subscriber follows the chain. */
   onramp?: Onramp;
+  /** The Rosen Bridge adapter, when configured: its routes are mounted and its deposits followed. */
+  bridge?: Bridge;
   /** The live streams' keepalive and reconnection delay (default a keepalive every 15 s, reconnect after 3 s). */
   streams?: Partial<EventStreamOptions>;
   /**
@@ -147,6 +150,7 @@ export function createServices(deps: MarketplaceDeps) {
     heartbeats,
     heartbeatsRepo,
     onramp: deps.onramp,
+    bridge: deps.bridge,
     instanceStreams: new InstanceStreamService({
       repo: new InstanceStreamRepository(db),
       transitions: rentals.transitions,

@@ -1,6 +1,7 @@
 import { DEFAULT_ESCROW_START_SLACK_BLOCKS } from "@gpuc/offchain";
 import { loadOnrampConfig, type OnrampConfig } from "@gpuc/onramp";
 import { parseEnv } from "@gpuc/platform";
+import { loadRosenConfig, type RosenConfig } from "@gpuc/rosen-adapter";
 import { z } from "zod";
 
 const seconds = (fallback: number) => z.coerce.number().int().positive().default(fallback);
@@ -123,11 +124,17 @@ export interface MarketplaceConfig {
   readonly indexer: { readonly pollMs: number; readonly startHeight: number };
   /** The fiat on-ramp (its own variables, see @gpuc/onramp); off unless STRIPE_SECRET_KEY is set. */
   readonly onramp?: OnrampConfig;
+  /** The Rosen Bridge adapter (its own variables, see @gpuc/rosen-adapter); off unless ROSEN_TOKEN_MAP is set. */
+  readonly rosen?: RosenConfig;
 }
 
 /** Parses the environment (once, at start-up) into the marketplace config. */
 export function loadConfig(env?: Record<string, string | undefined>): MarketplaceConfig {
-  return { ...toConfig(parseEnv(envSchema, env)), onramp: loadOnrampConfig(env) };
+  return {
+    ...toConfig(parseEnv(envSchema, env)),
+    onramp: loadOnrampConfig(env),
+    rosen: loadRosenConfig(env),
+  };
 }
 
 export function toConfig(env: Env): MarketplaceConfig {
