@@ -1,4 +1,5 @@
 import { parseArgs } from "node:util";
+import { bridgeCommands } from "./commands/bridge.ts";
 import type { Command, CommandEnv, OptionSpec } from "./commands/command.ts";
 import { creditCommands } from "./commands/credit.ts";
 import { deployCommand } from "./commands/deploy.ts";
@@ -23,6 +24,7 @@ const GROUPS: Readonly<Record<string, Readonly<Record<string, Command>>>> = {
   provider: providerCommands,
   devnet: devnetCommands,
   onramp: onrampCommands,
+  bridge: bridgeCommands,
 };
 
 /** Commands that are one word: `gpuc rent …`, `gpuc deploy …`. */
