@@ -15,6 +15,17 @@ const flag = z
 /** Every setting of the executor, from the environment, with its default (see README.md). */
 export const executorEnvSchema = z.object({
   GPUC_MARKETPLACE_URL: z.url().default("http://127.0.0.1:8080"),
+  /**
+   * The one web origin whose pages may call a rental's logs, ports and stop (CORS). Unset: the marketplace's
+   * origin (GPUC_MARKETPLACE_URL, which serves the web app); empty or "none": no page may.
+   */
+  EXECUTOR_CORS_ORIGIN: z
+    .string()
+    .refine(
+      (value) => ["", "none"].includes(value.trim()) || URL.canParse(value),
+      "must be an origin URL, empty or none",
+    )
+    .optional(),
   GPUC_JWKS_URL: z.url().optional(),
   GPUC_PROVIDER_ID: z
     .string({ error: "set GPUC_PROVIDER_ID to the provider id the marketplace gave you" })
@@ -104,6 +115,8 @@ export interface ExecutorConfig {
   readonly providerKey: ProviderKeySource;
   readonly jwksUrl: string;
   readonly portAllowed: (port: number) => boolean;
+  /** The web origin allowed by CORS on the consumer routes (see EXECUTOR_CORS_ORIGIN); undefined: none. */
+  readonly corsOrigin: string | undefined;
 }
 
 /** The configuration is inconsistent (beyond what the schema checks). */
@@ -132,6 +145,7 @@ export function loadExecutorConfig(env?: Record<string, string | undefined>): Ex
     jwksUrl:
       parsed.GPUC_JWKS_URL ?? new URL("/.well-known/jwks.json", parsed.GPUC_MARKETPLACE_URL).toString(),
     portAllowed,
+    corsOrigin: corsOriginOf(parsed.EXECUTOR_CORS_ORIGIN, parsed.GPUC_MARKETPLACE_URL),
   };
 }
 
@@ -203,4 +217,15 @@ function oneOf(inline: string | undefined, file: string | undefined, name: strin
   } catch (error) {
     throw new ExecutorConfigError(`Cannot read ${name}_FILE (${file}): ${(error as Error).message}`);
   }
+}
+
+/**
+ * The CORS origin of `EXECUTOR_CORS_ORIGIN`: unset, the marketplace's own origin (the web app is served from
+ * it); empty or "none", no origin at all.
+ */
+export function corsOriginOf(setting: string | undefined, marketplaceUrl: string): string | undefined {
+  if (setting === undefined) return new URL(marketplaceUrl).origin;
+  const value = setting.trim();
+  if (value === "" || value === "none") return undefined;
+  return new URL(value).origin;
 }

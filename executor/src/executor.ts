@@ -154,6 +154,7 @@ export async function startExecutor(
       maxOutputBytes: env.GPUC_EXEC_MAX_OUTPUT_BYTES,
     },
     maxCallsPerInstance: env.GPUC_MAX_CALLS_PER_INSTANCE,
+    corsOrigin: config.corsOrigin,
   });
   server.on("request", app);
   try {

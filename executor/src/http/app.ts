@@ -28,6 +28,7 @@ import type { ContainerRuntime } from "../docker/containers.ts";
 import { ContainerNotFoundError } from "../docker/errors.ts";
 import type { ExecutorMetrics } from "../metrics.ts";
 import { CallLimiter } from "./call-limiter.ts";
+import { singleOriginCors } from "./cors.ts";
 import {
   type Action,
   type Credential,
@@ -56,6 +57,8 @@ export interface AppDeps {
   readonly metrics: ExecutorMetrics;
   readonly log: Logger;
   readonly exec: ExecLimits;
+  /** The one web origin allowed by CORS on logs, ports and stop (none when unset). */
+  readonly corsOrigin?: string;
   /** Logs streams and execs one instance may have in flight together (default 4). */
   readonly maxCallsPerInstance?: number;
 }
@@ -236,7 +239,12 @@ export function createApp(deps: AppDeps): Express {
   const app = express();
   app.disable("x-powered-by");
   app.set("query parser", "simple");
-  app.use(requestId(), accessLog({ log: deps.log, level: "debug" }), express.json({ limit: "256kb" }));
+  app.use(
+    requestId(),
+    accessLog({ log: deps.log, level: "debug" }),
+    singleOriginCors({ origin: deps.corsOrigin }),
+  );
+  app.use(express.json({ limit: "256kb" }));
   mountRoutes(app, executorRoutes(deps), { authorize: credentialAuthorizer(deps.verifier) });
   app.use(notFound({ docsPath: "/openapi.json" }), errorHandler({ log: deps.log, statusOf }));
   return app;
