@@ -77,11 +77,16 @@ export class ExitService {
 
   /**
    * Submits the wallet-signed exit and records it as the rental's settlement; a live rental moves to Stopping
-   * (user_stopped). The same signed transaction again changes nothing and answers the instance: a retry is safe.
+   * (user_stopped). The same signed transaction again sends nothing and answers the instance: a retry is safe,
+   * also after a crash between the submission and the record (the node knows the transaction: see `submitted`).
    */
   async submit(principal: Principal, id: string, signedTx: SignedTx): Promise<Instance> {
     const row = await this.d.transitions.consumerOwned(principal, id);
-    if (row.settlement_tx_id === signedTx.id) return toInstance(row);
+    // A retry of this very exit (the indexer may have recorded it first): make sure the rental stops, send nothing.
+    if (row.settlement_tx_id === signedTx.id) {
+      await this.#record(row, signedTx.id);
+      return toInstance((await this.d.repo.find(id))!);
+    }
     exitable(row);
     assert(
       signedTx.inputs.some((input) => input.boxId === row.escrow_box_id),

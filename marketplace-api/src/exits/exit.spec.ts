@@ -54,6 +54,22 @@ describe("Consumer exit on a deployed protocol", () => {
     expect(problemOf(await exit(funded.id), 409).detail).toContain(signed.id);
   });
 
+  it("Should stop the rental when the exit reached the chain without the marketplace recording it (a crash after submitting)", async () => {
+    const rig = await f.newProvider();
+    const funded = await f.rentAndFund(rig, 2);
+    const signed = await f.sign(ok(await exit(funded.id), exitTxSchema).unsignedTx);
+    // Sent straight to the node, as if the marketplace died right after submitting; the indexer records it.
+    await f.pc.chain.client.submit(signed);
+    await f.mineAndIndex();
+    expect(await f.get(funded.id)).toMatchObject({ state: "Funded", settlementTxId: signed.id });
+    // The wallet's retry: nothing is sent again, and the rental stops.
+    expect(ok(await submit(funded.id, signed), instanceSchema)).toMatchObject({
+      state: "Stopping",
+      closeReason: "user_stopped",
+      settlementTxId: signed.id,
+    });
+  });
+
   it("Should refuse with 409 an instance with no escrow yet, saying to stop it instead", async () => {
     const rig = await f.newProvider();
     const created = await f.create(rig, 1);

@@ -20,7 +20,14 @@ import { formatErg, formatGpuc } from "@gpuc/sdk";
 /** What the wallet routes read from and send to an Ergo node (or the devnet). */
 export type ProtocolChainClient = Pick<
   ChainClient,
-  "height" | "unspentByAddress" | "unspentBox" | "unspentByTokenId" | "unspentByErgoTree" | "submit"
+  | "height"
+  | "unspentByAddress"
+  | "unspentBox"
+  | "unspentByTokenId"
+  | "unspentByErgoTree"
+  | "submit"
+  | "transaction"
+  | "unconfirmedTransaction"
 >;
 
 /** The node and the deployment the marketplace builds wallet transactions for. */
