@@ -111,6 +111,7 @@ const CASES: Record<string, Case> = {
     otherScope: (t) => t.providerA.apiKey,
     otherWallet: (t) => t.providerB.token,
   },
+  "GET /api/v1/wallet/stake": { owner: (t) => t.providerA.token, otherScope: (t) => t.providerA.apiKey },
   "POST /api/v1/wallet/stake/create": ownStakeRoute,
   "POST /api/v1/wallet/stake/top-up": ownStakeRoute,
   "POST /api/v1/wallet/stake/unbond": ownStakeRoute,

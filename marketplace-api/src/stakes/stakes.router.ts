@@ -2,6 +2,7 @@ import {
   createStakeRequest,
   earningsSchema,
   executorStatusSchema,
+  ownStakeSchema,
   providerIdParams,
   stakeStateSchema,
   stakeTxSchema,
@@ -49,6 +50,17 @@ export function stakesRoutes(stakes: StakesService, earnings: EarningsService): 
       response: executorStatusSchema,
       errors: [404],
       handle: ({ params }) => earnings.executor(params.providerId),
+    }),
+    defineRoute({
+      method: "get",
+      path: "/api/v1/wallet/stake",
+      tag: "providers",
+      summary:
+        "Your own Provider Stake box (also before you list): nanoERG, bonded or unbonding, its listing hash, the minimum stake per GPU; 404 saying how to create one",
+      auth: "read",
+      response: ownStakeSchema,
+      errors: [404],
+      handle: ({ principal }) => stakes.own(principal),
     }),
     defineRoute({
       method: "post",

@@ -9,7 +9,7 @@ import {
   sigmaPropRegister,
 } from "@gpuc/offchain";
 import { assert, HttpError } from "@gpuc/platform/http";
-import { type Listing, listingHash, type StakeState, type StakeTx } from "@gpuc/sdk";
+import { type Listing, listingHash, type OwnStake, type StakeState, type StakeTx } from "@gpuc/sdk";
 import { toFleetBox } from "../chain/indexed-lineage.ts";
 import type { Principal } from "../core/route.ts";
 import type { ProvidersRepository } from "../providers/providers.repository.ts";
@@ -61,6 +61,37 @@ export class StakesService {
       minStakePerGpu: minStakePerGpu.toString(),
       requiredStake: (minStakePerGpu * BigInt(gpus)).toString(),
       unbondingBlocks,
+    };
+  }
+
+  /**
+   * The caller's own stake: from the node (mempool applied, so right after it is created) when there is one, else
+   * as the index confirmed it; a 404 saying how to create one.
+   */
+  async own(principal: Principal): Promise<OwnStake> {
+    const stake = this.d.reader ? await this.d.reader.stake(principal.address) : undefined;
+    const [indexed] = await this.d.index.unspentByRegister(
+      "stake",
+      "R4",
+      sigmaPropRegister(principal.address),
+    );
+    const current = stake ?? (indexed && parseStakeBox(toFleetBox(indexed), this.d.deployment));
+    assert(current, 404, NO_STAKE(principal.address));
+    const [minStakePerGpu, unbondingBlocks] = await Promise.all([
+      this.d.params.minStakePerGpu(),
+      this.d.params.unbondingBlocks(),
+    ]);
+    const start = current.unbondingStart ?? null;
+    return {
+      stakeBoxId: current.boxId,
+      stake: current.value.toString(),
+      bonded: start === null,
+      unbondingStart: start,
+      withdrawableAt: start !== null && unbondingBlocks !== null ? start + unbondingBlocks : null,
+      listingHash: current.listingHash,
+      minStakePerGpu: minStakePerGpu.toString(),
+      unbondingBlocks,
+      confirmed: indexed?.boxId === current.boxId,
     };
   }
 

@@ -2,6 +2,7 @@ import { type ChainClient, Signer } from "@gpuc/offchain";
 import {
   earningsSchema,
   executorStatusSchema,
+  ownStakeSchema,
   providerSchema,
   stakeStateSchema,
   stakeTxSchema,
@@ -49,8 +50,19 @@ describe("Provider stake, earnings and executor status", () => {
       stakeTxSchema,
     );
     expect(create.preview).toMatchObject({ stake: String(10n * ERG), bonded: true, unbondingStart: null });
+    expect(problemOf(await f.h.request("GET", "/api/v1/wallet/stake", { token }), 404).detail).toMatch(
+      /has no Provider Stake box; create one/,
+    );
     const signed = await signAndSubmit(create.unsignedTx);
     const stakeBoxId = signed.outputs[0]!.boxId;
+    expect(ok(await f.h.request("GET", "/api/v1/wallet/stake", { token }), ownStakeSchema)).toMatchObject({
+      stakeBoxId,
+      stake: String(10n * ERG),
+      bonded: true,
+      listingHash: create.preview.listingHash,
+      minStakePerGpu: String(ERG),
+      confirmed: true,
+    });
     const provider = ok(
       await post("/api/v1/providers", { name: "page rig", stakeBoxId, listing }),
       providerSchema,

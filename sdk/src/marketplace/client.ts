@@ -54,6 +54,7 @@ import {
   type CreateStakeRequest,
   earningsSchema,
   executorStatusSchema,
+  ownStakeSchema,
   stakeStateSchema,
   stakeTxSchema,
   type TopUpStakeRequest,
@@ -215,6 +216,11 @@ export class MarketplaceClient {
   /** A provider's executor: online, last heartbeat, reliability, uptime per day. */
   executorStatus(providerId: string, options?: CallOptions) {
     return this.#get(`/api/v1/providers/${id(providerId)}/executor`, executorStatusSchema, options, true);
+  }
+
+  /** Your own stake (also before you list as a provider), with the minimum stake per GPU. */
+  ownStake(options?: CallOptions) {
+    return this.#get("/api/v1/wallet/stake", ownStakeSchema, options);
   }
 
   /** The unsigned transaction staking `amount` nanoERG behind `listing` (a new stake box). */

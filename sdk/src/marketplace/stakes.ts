@@ -33,6 +33,19 @@ export const stakeStateSchema = z.object({
   unbondingBlocks: z.number().int().nullable(),
 });
 
+/** `GET /api/v1/wallet/stake`: the signed-in address's own stake (before or after it lists as a provider). */
+export const ownStakeSchema = z.object({
+  stakeBoxId: z.string(),
+  stake: units("nanoERG staked"),
+  bonded: z.boolean(),
+  unbondingStart: z.number().int().nullable(),
+  withdrawableAt: z.number().int().nullable(),
+  listingHash: z.string(),
+  minStakePerGpu: units("nanoERG of stake each listed GPU needs (Config)"),
+  unbondingBlocks: z.number().int().nullable(),
+  confirmed: z.boolean().describe("false while the box is only in the mempool"),
+});
+
 export const createStakeRequest = z.object({
   amount: positive("nanoERG to stake"),
   listing: listingSchema.describe(
@@ -109,6 +122,7 @@ export const executorStatusSchema = z.object({
 });
 
 export type StakeState = z.output<typeof stakeStateSchema>;
+export type OwnStake = z.output<typeof ownStakeSchema>;
 export type StakeTx = z.output<typeof stakeTxSchema>;
 export type Earnings = z.output<typeof earningsSchema>;
 export type ExecutorStatus = z.output<typeof executorStatusSchema>;
