@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type BridgeApp, startBridgeApp } from "./testing/bridge-app.ts";
 import { type BridgeWorld, startBridgeWorld } from "./testing/bridge-world.ts";
 
-const USDT = 1_000_000n;
+const USDT = 10_000n;
 
 let world: BridgeWorld;
 let app: BridgeApp;
@@ -50,7 +50,7 @@ describe("Bridged deposits (devnet, PostgreSQL, the indexer)", () => {
     expect(seen).toMatchObject({
       txId,
       tokenName: "rsUSDT",
-      amountUnits: "50000000",
+      amountUnits: "500000",
       amount: "50",
       confirmations: 1,
       confirmed: false,
@@ -102,7 +102,7 @@ describe("Bridged deposits (devnet, PostgreSQL, the indexer)", () => {
     await world.send(carol, tx);
     await app.indexer.syncOnce();
     expect((await deposits(carol.address)).total).toBe(1);
-    expect((await deposits(dave.address)).items[0]).toMatchObject({ amountUnits: "1000000" });
+    expect((await deposits(dave.address)).items[0]).toMatchObject({ amountUnits: "10000" });
   });
 });
 
@@ -114,10 +114,10 @@ describe("Swap a bridged stable into GPUC and rent with it (devnet)", () => {
 
   it("Should list the map's tokens with their swap eligibility, and why not", () => {
     const byName = Object.fromEntries(tokens.tokens.map((token) => [token.name, token]));
-    // $1 buys 2 GPUC: 2 GPUC units per rsUSDT unit (6 decimals), 20,000 per SigUSD cent.
+    // $1 buys 2 GPUC: 200 GPUC units per rsUSDT unit (4 decimals), 20,000 per SigUSD cent.
     expect(byName.rsUSDT).toMatchObject({
       swappable: true,
-      rate: "2",
+      rate: "200",
       originChain: "ethereum",
       usdPegged: true,
     });
@@ -135,7 +135,7 @@ describe("Swap a bridged stable into GPUC and rent with it (devnet)", () => {
     expect(response.status).toBe(200);
     const swap: BridgeSwap = bridgeSwapSchema.parse(await response.json());
     // 50 USDT × 2 GPUC per USDT, less the 0.3 % swap fee.
-    expect(swap).toMatchObject({ gpucUnits: "99700000", gpuc: "99.7 GPUC", rate: "2" });
+    expect(swap).toMatchObject({ gpucUnits: "99700000", gpuc: "99.7 GPUC", rate: "200" });
     await signAndSend(alice, swap.unsignedTx);
     await app.settle();
     const gpucTokenId = world.lets.deployment.gpucTokenId;

@@ -50,6 +50,7 @@ export {
 export { type BridgeSwap, type BridgeSwapRequest, buildBridgeSwap } from "./swap/swapIn.ts";
 export { type BridgedToken, ERG, TokenRegistry } from "./tokens/registry.ts";
 export {
+  DEVNET_TOKEN_MAP_TEMPLATE,
   MAINNET_TOKEN_MAP,
   parseTokenMapFile,
   readTokenMapFile,

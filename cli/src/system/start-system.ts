@@ -10,6 +10,7 @@ import { confirmer, devnetSettings, ensureDeployment } from "./deployment.ts";
 import { dockerReachable, ExecutorLauncher, ensureDemoImage } from "./executor-launcher.ts";
 import { ensureJwtKeyFile, ensureSystemKeys, type SystemKeys } from "./keys.ts";
 import { type DevnetOraclePool, devnetOnrampOracleEnv, ensureDevnetOraclePool } from "./oracle-pool.ts";
+import { type DevnetRosen, devnetRosenEnv, ensureDevnetRosen } from "./rosen-bridge.ts";
 
 /** A started system: where each part listens, the deployment, the devnet keys, and one `stop()`. */
 export interface RunningSystem {
@@ -30,6 +31,8 @@ export interface RunningSystem {
   readonly periodSeconds: number;
   /** The devnet's own ERG/USD oracle pool (EIP-23 layout, the admin key's), absent with ERGO_NODE_URL. */
   readonly oraclePool?: DevnetOraclePool;
+  /** The devnet's Rosen Bridge (Lock.es, MinFeeNFT boxes, its token map), absent with ERGO_NODE_URL. */
+  readonly rosen?: DevnetRosen;
   stop(): Promise<void>;
 }
 
@@ -137,6 +140,20 @@ async function assemble(
       })
     : undefined;
 
+  const rosen = devnet
+    ? await ensureDevnetRosen({
+        chain,
+        devnet,
+        gpuc: deployment,
+        admin: keys.admin.signer,
+        dataDir: config.dataDir,
+        keysDir: config.keysDir,
+        nanoErgPerUsd: env.ORACLE_NANOERG_PER_USD,
+        confirm,
+        log,
+      })
+    : undefined;
+
   const webDir = await webAppDir(config, log);
   const marketplace = await startMarketplace(
     {
@@ -147,6 +164,7 @@ async function assemble(
         // This system's executor signs the provider id into every heartbeat: refuse unbound (replayable) ones.
         HEARTBEAT_REQUIRE_PROVIDER_ID: "true",
         ...devnetOnrampOracleEnv(oraclePool),
+        ...devnetRosenEnv(rosen, oraclePool?.nftId),
         ...config.raw,
       }),
       databaseUrl,
@@ -196,6 +214,7 @@ async function assemble(
     executorOff,
     periodSeconds,
     oraclePool,
+    rosen,
     stop: stopAll,
   };
 }

@@ -51,7 +51,8 @@ export function stableRate(token: BridgedToken, price: GpucUsdPrice): bigint {
 /**
  * The whitelist the admin proposes: every USD-pegged token of the map at its current rate. An entry the map no
  * longer flags is dropped, unless the Bank still holds a reserve of it: then it stays at its rate, or the
- * reserve could never be swapped back out (the flows offer it no more either way). Rates of 0 are left out.
+ * reserve could never be swapped back out (the flows offer it no more either way). A stable whose whole-unit
+ * rate would round away more than 1 % of its value (too many decimals for the price) is left out too.
  */
 export function proposedWhitelist(
   registry: TokenRegistry,
@@ -61,11 +62,19 @@ export function proposedWhitelist(
 ): StableToken[] {
   const fromMap = registry
     .stables()
-    .map((token) => ({ tokenId: token.tokenId, rate: stableRate(token, price) }))
-    .filter((entry) => entry.rate > 0n);
+    .filter((token) => precise(token, price))
+    .map((token) => ({ tokenId: token.tokenId, rate: stableRate(token, price) }));
   const mapped = new Set(fromMap.map((entry) => entry.tokenId));
   const reserved = config.whitelist.filter(
     (entry) => !mapped.has(entry.tokenId) && tokenAmount(bankBox, entry.tokenId) > 0n,
   );
   return [...fromMap, ...reserved];
+}
+
+/** Whether the whole-unit rate of `token` loses at most 1 % of the exact one (Config rates are integers). */
+export function precise(token: BridgedToken, price: GpucUsdPrice): boolean {
+  const exact = price.nanoErgPerUsd * 1_000_000n;
+  const per = price.priceNanoErgPerGpuc * 10n ** BigInt(token.decimals);
+  const rate = exact / per;
+  return rate > 0n && (exact - rate * per) * 100n <= exact;
 }

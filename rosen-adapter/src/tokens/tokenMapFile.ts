@@ -30,6 +30,9 @@ export type TokenMapFile = z.infer<typeof tokenMapFileSchema>;
 /** The vendored mainnet map (Rosen contract release 7.0.0-3dbbdd3; SigUSD and USE flagged USD-pegged). */
 export const MAINNET_TOKEN_MAP = new URL("../../token-maps/mainnet.json", import.meta.url);
 
+/** The devnet map's template: `devnet:<NAME>` Ergo ids are minted by `deployRosenDevnet` (USDT set, SigUSD, rsETH). */
+export const DEVNET_TOKEN_MAP_TEMPLATE = new URL("../../token-maps/devnet.template.json", import.meta.url);
+
 /** Reads and checks a token map file (JSON). */
 export async function readTokenMapFile(path: string | URL): Promise<TokenMapFile> {
   const source = String(path);

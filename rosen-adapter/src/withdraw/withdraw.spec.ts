@@ -11,7 +11,7 @@ import { type BridgeWorld, startBridgeWorld } from "../testing/bridge-world.ts";
 import { buildWithdraw, quoteWithdraw, type WithdrawRequest } from "./withdraw.ts";
 
 const GPUC = 1_000_000n;
-const USDT = 1_000_000n;
+const USDT = 10_000n;
 const TO = "0x52908400098527886e0f7030069857d2e4169ee7";
 
 let world: BridgeWorld;
@@ -50,12 +50,13 @@ describe("Withdraw to another chain (devnet, Rosen's lock layout)", () => {
   it("Should quote the swap out, Rosen's minimum fees and what arrives, in the token's units", async () => {
     const quote = await quoteWithdraw(await context(), request());
     // 20 GPUC at 2 GPUC per USDT less the 0.3 % swap fee = 9.97 USDT; bridge fee max(1 USDT, 0.5 %), network 0.5.
+    // rsUSDT has 4 decimals on Ergo (the set's smallest: wrapped = Ergo units), USDT 6 on Ethereum.
     expect(quote).toMatchObject({
-      swappedOut: 9_970_000n,
-      locked: 9_970_000n,
-      wrapped: 9_970_000n,
-      fees: { bridgeFee: 1_000_000n, networkFee: 500_000n },
-      arrivesWrapped: 8_470_000n,
+      swappedOut: 99_700n,
+      locked: 99_700n,
+      wrapped: 99_700n,
+      fees: { bridgeFee: 10_000n, networkFee: 5_000n },
+      arrivesWrapped: 84_700n,
       arrives: 8_470_000n,
       target: { tokenId: "0xdac17f958d2ee523a2206206994597c13d831ec7", name: "USDT", decimals: 6 },
     });
@@ -70,11 +71,11 @@ describe("Withdraw to another chain (devnet, Rosen's lock layout)", () => {
     expect(data).toEqual({
       toChain: "ethereum",
       toAddress: TO,
-      networkFee: "500000",
-      bridgeFee: "1000000",
+      networkFee: "5000",
+      bridgeFee: "10000",
       fromAddress: bob.address,
       sourceChainTokenId: world.registry.resolve("rsUSDT").tokenId,
-      amount: "9970000",
+      amount: "99700",
       targetChainTokenId: "0xdac17f958d2ee523a2206206994597c13d831ec7",
       sourceTxId: txId,
     });
@@ -102,14 +103,12 @@ describe("Withdraw to another chain (devnet, Rosen's lock layout)", () => {
   });
 
   it("Should refuse fees under the min-fee box's values, in rsUSDT", async () => {
-    const bridge = quoteWithdraw(await context(), request({ fees: { bridgeFee: 999_999n } }));
+    const bridge = quoteWithdraw(await context(), request({ fees: { bridgeFee: 9_999n } }));
     await expect(bridge).rejects.toThrow(FeeBelowMinimumError);
-    await expect(bridge).rejects.toThrow(
-      "The bridge fee 0.999999 rsUSDT is under Rosen's minimum of 1 rsUSDT",
-    );
+    await expect(bridge).rejects.toThrow("The bridge fee 0.9999 rsUSDT is under Rosen's minimum of 1 rsUSDT");
     const network = quoteWithdraw(await context(), request({ fees: { networkFee: 1n } }));
     await expect(network).rejects.toThrow(
-      "The network fee 0.000001 rsUSDT is under Rosen's minimum of 0.5 rsUSDT",
+      "The network fee 0.0001 rsUSDT is under Rosen's minimum of 0.5 rsUSDT",
     );
   });
 
@@ -117,6 +116,6 @@ describe("Withdraw to another chain (devnet, Rosen's lock layout)", () => {
     // 2 GPUC buy 0.997 USDT: less than the 1.5 USDT of fees.
     const refusal = quoteWithdraw(await context(), request({ gpuc: 2n * GPUC }));
     await expect(refusal).rejects.toThrow(AmountBelowMinimumError);
-    await expect(refusal).rejects.toThrow("minimum transfer of rsUSDT is 1.500001 rsUSDT");
+    await expect(refusal).rejects.toThrow("minimum transfer of rsUSDT is 1.5001 rsUSDT");
   });
 });
