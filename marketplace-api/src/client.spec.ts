@@ -193,7 +193,49 @@ describe("MarketplaceClient against the marketplace", () => {
       "Completed",
     );
     expect((await consumer.disputeInstance(instance.id, "it never ran my job")).state).toBe("Disputed");
+    await webAppRoutes({ consumer, provider, providerId: registered.id, instanceId: instance.id, signed });
   });
+
+  /**
+   * The web app's routes through their typed methods. This world has no node to build wallet transactions on and
+   * no Config or Bank box: those answer what they can (404 from the index, 503 for the node); the devnet specs of
+   * each feature cover their successes.
+   */
+  async function webAppRoutes(w: {
+    consumer: MarketplaceClient;
+    provider: MarketplaceClient;
+    providerId: string;
+    instanceId: string;
+    signed: Awaited<ReturnType<Signer["sign"]>>;
+  }) {
+    // Leaving the loop ends the stream (its body is cancelled).
+    for await (const live of w.consumer.instanceStream({ id: w.instanceId })) {
+      expect(live).toMatchObject({ id: w.instanceId, state: "Disputed" });
+      break;
+    }
+    await expect(w.consumer.exitInstance(w.instanceId)).rejects.toMatchObject({ status: 409 });
+    await expect(w.consumer.submitExit(w.instanceId, w.signed)).rejects.toMatchObject({ status: 409 });
+    await expect(w.consumer.creditAccount()).rejects.toMatchObject({ status: 404 });
+    await expect(w.consumer.creditTx("open", 1n)).rejects.toMatchObject({ status: 503 });
+    for (const action of ["collateral/add", "collateral/withdraw", "draw", "repay"] as const)
+      await expect(w.consumer.creditTx(action, 1n)).rejects.toMatchObject({ status: 404 });
+    await expect(anonymous.swapTokens()).rejects.toMatchObject({ status: 404 });
+    await expect(w.consumer.swapTx({ tokenId: "ab".repeat(32), amount: "1" })).rejects.toMatchObject({
+      status: 503,
+    });
+    await expect(w.consumer.submitTransaction(w.signed)).rejects.toMatchObject({ status: 503 });
+    expect(await anonymous.providerStake(w.providerId)).toMatchObject({ providerId: w.providerId, gpus: 2 });
+    expect((await w.provider.providerEarnings(w.providerId)).payouts).toEqual([]);
+    expect(await anonymous.executorStatus(w.providerId)).toMatchObject({ online: true });
+    expect((await w.provider.ownStake()).bonded).toBe(true);
+    await expect(w.provider.createStakeTx({ amount: "1", listing: sampleListing() })).rejects.toMatchObject({
+      status: 503,
+    });
+    await expect(w.provider.topUpStakeTx({ amount: "1" })).rejects.toMatchObject({ status: 503 });
+    await expect(w.provider.unbondStakeTx()).rejects.toMatchObject({ status: 503 });
+    await expect(w.provider.withdrawStakeTx()).rejects.toMatchObject({ status: 503 });
+    expect((await anonymous.protocolTotals()).invariant).toMatchObject({ holds: true });
+  }
 
   it("Should have called every documented route (but /metrics) through a typed method", async () => {
     const document = await anonymous.openApi();
