@@ -28,6 +28,13 @@ export const bridgeCommands: Record<string, Command> = {
     options: { token: { type: "string" }, amount: { type: "string" }, "dry-run": { type: "boolean" } },
     run: async (env) => (await code()).swap(env),
   },
+  faucet: {
+    usage: "gpuc bridge faucet --token <name> --amount <amount> [--to <address>]   (devnet)",
+    summary:
+      "Devnet only: the devnet guard pays bridged tokens to your wallet (or --to), as Rosen's guards pay a transfer in",
+    options: { token: { type: "string" }, amount: { type: "string" }, to: { type: "string" } },
+    run: async (env) => (await import("./bridge-faucet.run.ts")).faucet(env),
+  },
   withdraw: {
     usage:
       "gpuc bridge withdraw --to-chain <chain> --to <address> --amount <GPUC> [--token <name>] [--bridge-fee <units>] [--network-fee <units>] [--dry-run]",

@@ -19,6 +19,7 @@ import {
   testKey,
 } from "@gpuc/offchain/testing/protocol";
 import { deployRosenDevnet, type RosenDevnetDeployment } from "../devnet/deploy.ts";
+import { buildGuardPayment } from "../devnet/faucet.ts";
 import { MinFeeBoxReader } from "../fees/minFee.ts";
 import { type GpucUsdPrice, proposedWhitelist } from "../swap/eligibility.ts";
 import { TokenRegistry } from "../tokens/registry.ts";
@@ -92,15 +93,14 @@ export async function startBridgeWorld(): Promise<BridgeWorld> {
       );
     },
     async guardPay(address, name, amount) {
-      const token = registry.resolve(name);
-      const height = await chain.client.height();
-      const tx = new TransactionBuilder(height)
-        .from(await chain.client.unspentByAddress(guard.address))
-        .to(new OutputBuilder(SAFE_MIN_BOX_VALUE, address).addTokens({ tokenId: token.tokenId, amount }))
-        .sendChangeTo(guard.address)
-        .payFee(RECOMMENDED_MIN_FEE_VALUE)
-        .build()
-        .toEIP12Object();
+      const tx = buildGuardPayment({
+        inputs: await chain.client.unspentByAddress(guard.address),
+        height: await chain.client.height(),
+        guardAddress: guard.address,
+        to: address,
+        tokenId: registry.resolve(name).tokenId,
+        amount,
+      });
       return send(guard, tx);
     },
     send,
