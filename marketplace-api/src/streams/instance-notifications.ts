@@ -33,7 +33,7 @@ const RECONNECT_MS = 1_000;
  */
 export class InstanceNotifications {
   readonly #listeners = new Set<InstanceListener>();
-  #client: Promise<PoolClient> | undefined;
+  #connection: Promise<Listening> | undefined;
   #closed = false;
 
   constructor(
@@ -60,21 +60,24 @@ export class InstanceNotifications {
     await this.#release();
   }
 
-  #connected(): Promise<PoolClient> {
+  #connected(): Promise<Listening> {
     if (this.#closed) return Promise.reject(new Error("instance notifications are closed"));
-    this.#client ??= this.#connect().catch((error: unknown) => {
-      this.#client = undefined;
+    this.#connection ??= this.#connect().catch((error: unknown) => {
+      this.#connection = undefined;
       throw error;
     });
-    return this.#client;
+    return this.#connection;
   }
 
-  async #connect(): Promise<PoolClient> {
+  async #connect(): Promise<Listening> {
     const client = await this.pool.connect();
-    client.on("notification", (message) => this.#dispatch(message.payload));
-    client.on("error", (error) => this.#lost(client, error));
+    const listening = new Listening(
+      client,
+      (payload) => this.#dispatch(payload),
+      (error) => this.#lost(listening, error),
+    );
     await client.query(`LISTEN ${INSTANCE_CHANNEL}`);
-    return client;
+    return listening;
   }
 
   #dispatch(payload: string | undefined): void {
@@ -87,10 +90,10 @@ export class InstanceNotifications {
   }
 
   /** The server or network dropped the connection: take another and have the listeners read what they missed. */
-  #lost(client: PoolClient, error: Error): void {
+  #lost(listening: Listening, error: Error): void {
     this.log.warn("INSTANCE_NOTIFICATIONS_LOST", { error: error.message });
-    this.#client = undefined;
-    client.release(error);
+    this.#connection = undefined;
+    listening.release(error);
     setTimeout(() => this.#reconnect(), RECONNECT_MS).unref();
   }
 
@@ -113,16 +116,52 @@ export class InstanceNotifications {
   }
 
   async #release(): Promise<void> {
-    const pending = this.#client;
-    this.#client = undefined;
-    if (!pending) return;
-    const client = await pending.catch(() => undefined);
-    if (!client) return;
-    // Back in the pool it must not keep listening: its next user would get our notifications.
-    await client.query(`UNLISTEN ${INSTANCE_CHANNEL}`).then(
-      () => client.release(),
-      (error: Error) => client.release(error),
+    const pending = this.#connection;
+    this.#connection = undefined;
+    const listening = await pending?.catch(() => undefined);
+    await listening?.unlisten();
+  }
+}
+
+/**
+ * One pooled connection while it LISTENs. The pool hands the same client out again later, so every handler put on
+ * it here comes off before it goes back, and it is released exactly once (pg may report one broken connection
+ * more than once: the server's message, then the socket's end).
+ */
+class Listening {
+  #released = false;
+  readonly #onNotification: (message: { payload?: string }) => void;
+  readonly #onError: (error: Error) => void;
+
+  constructor(
+    private readonly client: PoolClient,
+    notify: (payload: string | undefined) => void,
+    lost: (error: Error) => void,
+  ) {
+    this.#onNotification = (message) => notify(message.payload);
+    this.#onError = (error) => {
+      if (!this.#released) lost(error);
+    };
+    client.on("notification", this.#onNotification);
+    client.on("error", this.#onError);
+  }
+
+  /** Back to the pool not listening: its next user would get our notifications. */
+  async unlisten(): Promise<void> {
+    if (this.#released) return;
+    this.client.off("notification", this.#onNotification);
+    await this.client.query(`UNLISTEN ${INSTANCE_CHANNEL}`).then(
+      () => this.release(),
+      (error: Error) => this.release(error),
     );
+  }
+
+  release(error?: Error): void {
+    if (this.#released) return;
+    this.#released = true;
+    this.client.off("notification", this.#onNotification);
+    this.client.off("error", this.#onError);
+    this.client.release(error);
   }
 }
 

@@ -138,6 +138,22 @@ describe("The instance stream on PostgreSQL", () => {
     ]);
   });
 
+  it("Should survive losing its LISTEN connection: it listens again and sends what changed meanwhile", async () => {
+    const id = await rental(alice.address);
+    const stream = watch(h.url, alice.token, { id });
+    await stream.until((i) => i.id === id);
+    // The server drops the listening connection (a failover, an admin's kill); a change lands before it is back.
+    await h.db.query(
+      "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE query LIKE 'LISTEN gpuc_instances%' AND pid <> pg_backend_pid()",
+    );
+    await h.db.query("UPDATE instances SET hours = 7 WHERE id = $1", [id]);
+    expect((await stream.until((i) => i.hours === 7, 1)).instance.id).toBe(id);
+    // And it hears changes again afterwards.
+    await h.db.query("UPDATE instances SET hours = 8 WHERE id = $1", [id]);
+    expect((await stream.until((i) => i.hours === 8, 1, 1_000)).ms).toBeLessThan(300);
+    await stream.close();
+  });
+
   it("Should send a resumed stream (Last-Event-ID) the instances that ended while it was away", async () => {
     const id = await rental(alice.address);
     const first = watch(h.url, alice.token);
