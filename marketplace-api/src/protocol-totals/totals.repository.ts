@@ -8,6 +8,23 @@ export interface BoxSums {
   escrows: bigint;
 }
 
+/** A `chain_boxes` row as the index stores it. */
+interface HistoryRow {
+  box_id: string;
+  kind: string;
+  tx_id: string;
+  output_index: number;
+  ergo_tree: string;
+  value: bigint;
+  assets: { tokenId: string; amount: string }[];
+  registers: Record<string, string>;
+  creation_height: number;
+  inclusion_height: number;
+  gpuc: bigint;
+  spent_tx_id: string | null;
+  spent_height: number | null;
+}
+
 export interface EscrowSpendRow {
   day: string;
   recreated: boolean;
@@ -70,12 +87,28 @@ export class TotalsRepository {
     return Number(row?.count ?? 0n);
   }
 
+  /** One query for the whole history of a kind (a Bank box per credit or swap transaction since deployment). */
   async #all(kind: string): Promise<IndexedBox[]> {
-    const rows = await this.db.query<{ box_id: string }>(
-      "SELECT box_id FROM chain_boxes WHERE kind = $1 ORDER BY inclusion_height, box_id",
+    const rows = await this.db.query<HistoryRow>(
+      `SELECT box_id, kind, tx_id, output_index, ergo_tree, value, assets, registers, creation_height,
+              inclusion_height, gpuc, spent_tx_id, spent_height
+         FROM chain_boxes WHERE kind = $1 ORDER BY inclusion_height, box_id`,
       [kind],
     );
-    const boxes = await Promise.all(rows.map((row) => this.index.box(row.box_id)));
-    return boxes.filter((box): box is IndexedBox => box !== undefined);
+    return rows.map((row) => ({
+      boxId: row.box_id,
+      kind: row.kind,
+      txId: row.tx_id,
+      outputIndex: row.output_index,
+      ergoTree: row.ergo_tree,
+      value: row.value,
+      assets: row.assets,
+      registers: row.registers,
+      creationHeight: row.creation_height,
+      inclusionHeight: row.inclusion_height,
+      gpuc: row.gpuc,
+      spentTxId: row.spent_tx_id,
+      spentHeight: row.spent_height,
+    }));
   }
 }

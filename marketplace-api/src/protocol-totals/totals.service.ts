@@ -57,13 +57,14 @@ export class TotalsService {
   #issuance(bank: readonly IndexedBox[], accounts: readonly IndexedBox[]) {
     let swapIssued = 0n;
     let unexplained = 0n;
+    const created = groupBy(accounts, (a) => a.txId);
+    const spent = groupBy(accounts, (a) => a.spentTxId);
+    const successor = new Map(bank.map((b) => [b.txId, b]));
     for (const box of bank) {
       if (!box.spentTxId) continue;
-      const next = bank.find((other) => other.txId === box.spentTxId);
+      const next = successor.get(box.spentTxId);
       if (!next) continue;
-      const drawn =
-        sumDebts(accounts.filter((a) => a.txId === box.spentTxId)) -
-        sumDebts(accounts.filter((a) => a.spentTxId === box.spentTxId));
+      const drawn = sumDebts(created.get(box.spentTxId) ?? []) - sumDebts(spent.get(box.spentTxId) ?? []);
       const notDebt = box.gpuc - next.gpuc - drawn;
       if (reserveMoved(box, next, this.gpucTokenId)) swapIssued += notDebt;
       else unexplained += notDebt;
@@ -80,6 +81,15 @@ function debtOf(box: IndexedBox): bigint {
   } catch {
     return 0n; // a box someone sent to the contract's address without account registers owes nothing
   }
+}
+
+function groupBy<T>(items: readonly T[], key: (item: T) => string | null): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const item of items) {
+    const k = key(item);
+    if (k !== null) groups.set(k, [...(groups.get(k) ?? []), item]);
+  }
+  return groups;
 }
 
 function sumDebts(boxes: readonly IndexedBox[]): bigint {
