@@ -213,6 +213,13 @@ describe("MarketplaceClient against the marketplace", () => {
       expect(live).toMatchObject({ id: w.instanceId, state: "Disputed" });
       break;
     }
+    const listening = async () =>
+      (
+        await h.db.query<{ count: bigint }>(
+          "SELECT COUNT(*) AS count FROM pg_stat_activity WHERE datname = current_database() AND query = 'LISTEN gpuc_instances'",
+        )
+      )[0]?.count;
+    await expect.poll(listening, { timeout: 2_000 }).toBe(0n);
     await expect(w.consumer.exitInstance(w.instanceId)).rejects.toMatchObject({ status: 409 });
     await expect(w.consumer.submitExit(w.instanceId, w.signed)).rejects.toMatchObject({ status: 409 });
     await expect(w.consumer.creditAccount()).rejects.toMatchObject({ status: 404 });

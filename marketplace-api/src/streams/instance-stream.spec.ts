@@ -59,6 +59,14 @@ describe("The instance stream on PostgreSQL", () => {
   });
   afterAll(() => h?.close());
 
+  /** Connections of this database whose last statement was our LISTEN (so still listening). */
+  async function listeningConnections(): Promise<number> {
+    const [row] = await h.db.query<{ count: bigint }>(
+      "SELECT COUNT(*) AS count FROM pg_stat_activity WHERE datname = current_database() AND query = 'LISTEN gpuc_instances'",
+    );
+    return Number(row?.count ?? 0n);
+  }
+
   /** A rental awaiting funding, written as the rent route writes it. */
   async function rental(consumer: string): Promise<string> {
     const id = randomUUID();
@@ -85,12 +93,15 @@ describe("The instance stream on PostgreSQL", () => {
     const id = await rental(alice.address);
     const stream = watch(h.url, alice.token, { id });
     expect((await stream.until((i) => i.id === id)).instance.state).toBe("Created");
+    expect(await listeningConnections()).toBe(1);
     const stop = await h.request("POST", `/api/v1/instances/${id}/stop`, { token: alice.token });
     expect(stop.status).toBe(200);
     const { instance, ms } = await stream.until((i) => i.state === "Failed", 1);
     expect(instance).toMatchObject({ id, closeReason: "user_stopped" });
     expect(ms).toBeLessThan(300);
     await stream.close();
+    // The last stream gone, the marketplace stops listening and gives the connection back to the pool.
+    await expect.poll(() => listeningConnections(), { timeout: 2_000 }).toBe(0);
   });
 
   it("Should carry a change written straight to the database (as another process would) to every stream of its consumer, and no other's", async () => {
