@@ -8,6 +8,7 @@ import {
   depositListQuery,
   depositPage,
   depositSchema,
+  whitelistProposalSchema,
   withdrawQuoteSchema,
   withdrawRequest,
 } from "@gpuc/sdk";
@@ -97,6 +98,17 @@ export function bridgeRoutes<R extends string>(
       response: bridgeSwapSchema,
       errors: [404, 422, 503],
       handle: ({ principal, body }) => service.swap(principal.address, body),
+    }),
+    defineRoute({
+      method: "get",
+      path: "/api/v1/bridge/whitelist/proposal",
+      tag,
+      summary:
+        "Config admin: the whitelist the token map gives at today's Config price × ERG/USD rate, and the unsigned Config update setting it",
+      auth: auth.provider,
+      response: whitelistProposalSchema,
+      errors: [403, 503],
+      handle: ({ principal }) => service.whitelistProposal(principal.address),
     }),
     defineRoute({
       method: "post",

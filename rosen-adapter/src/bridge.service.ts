@@ -1,6 +1,15 @@
 import type { Amount, Box } from "@fleet-sdk/common";
 import type { Deployment } from "@gpuc/ergoscript";
-import { type ChainClient, type LetsBoxes, parseConfigBox, toErgoTree } from "@gpuc/offchain";
+import {
+  buildConfigUpdate,
+  type ChainClient,
+  type LetsBoxes,
+  parseConfigBox,
+  type ReadOraclePoolOptions,
+  readOraclePool,
+  type StableToken,
+  toErgoTree,
+} from "@gpuc/offchain";
 import {
   type BridgeIn,
   type BridgeSwap,
@@ -13,13 +22,14 @@ import {
   parseAmount,
   parseGpuc,
   SdkError,
+  type WhitelistProposal,
   type WithdrawRequest,
   type WithdrawQuote as WithdrawView,
 } from "@gpuc/sdk";
 import type { Deposit, DepositsRepository } from "./deposits/deposits.repository.ts";
 import { BridgeError } from "./errors/base.ts";
 import type { MinFeeSource } from "./fees/minFee.ts";
-import { swapEligibility } from "./swap/eligibility.ts";
+import { proposedWhitelist, swapEligibility } from "./swap/eligibility.ts";
 import { buildBridgeSwap } from "./swap/swapIn.ts";
 import type { TokenRegistry } from "./tokens/registry.ts";
 import { buildWithdraw, quoteWithdraw } from "./withdraw/withdraw.ts";
@@ -33,6 +43,8 @@ export interface BridgeServiceDeps {
   readonly lockAddress: string;
   readonly rosenAppUrl: string;
   readonly confirmations: number;
+  /** The ERG/USD oracle pool the whitelist is priced with; without it no whitelist is proposed. */
+  readonly oracle?: ReadOraclePoolOptions;
 }
 
 /** What the bridge routes do: each method answers one route for the signed-in wallet `address`. */
@@ -163,6 +175,55 @@ export class BridgeService {
     };
   }
 
+  /**
+   * The whitelist the map gives at the current Config price and ERG/USD oracle rate, and the Config update that
+   * sets it, built for `admin` (the Config's R7 key signs it; the Bank contract then swaps at these rates).
+   */
+  async whitelistProposal(admin: string): Promise<WhitelistProposal> {
+    const { registry, oracle, chain } = this.deps;
+    if (!oracle)
+      throw new BridgeError(
+        "No ERG/USD oracle pool is configured (ROSEN_POOL_NFT); set it to price the whitelist",
+        {},
+        503,
+      );
+    const boxes = await this.boxes();
+    const config = parseConfigBox(boxes.configBox, boxes.deployment.configNftId);
+    if (config.admin !== toErgoTree(admin))
+      throw new BridgeError(
+        `${admin} is not the Config admin; sign in with the admin's wallet to propose the whitelist`,
+        {},
+        403,
+      );
+    const pool = await readOraclePool(chain, oracle);
+    const price = { priceNanoErgPerGpuc: config.price, nanoErgPerUsd: pool.nanoErgPerUsd };
+    const proposed = proposedWhitelist(registry, config, price, boxes.bankBox);
+    const named = (list: readonly StableToken[]) =>
+      list.map((entry) => ({
+        tokenId: entry.tokenId,
+        name: registry.byErgoId(entry.tokenId)?.name ?? null,
+        rate: entry.rate.toString(),
+      }));
+    const unchanged = JSON.stringify(named(proposed)) === JSON.stringify(named(config.whitelist));
+    const update = {
+      deployment: boxes.deployment,
+      configBox: boxes.configBox,
+      role: "admin" as const,
+      changes: { whitelist: proposed },
+    };
+    return {
+      nanoErgPerUsd: pool.nanoErgPerUsd.toString(),
+      priceNanoErgPerGpuc: config.price.toString(),
+      current: named(config.whitelist),
+      proposed: named(proposed),
+      unchanged,
+      admin,
+      unsignedTx: unchanged
+        ? null
+        : { ...buildConfigUpdate(update, await this.wallet(admin, { plainErgOnly: true })) },
+    };
+  }
+
   private async boxes(): Promise<LetsBoxes & { bankBox: Box<Amount> }> {
     const { chain, deployment } = this.deps;
     const [[configBox], [bankBox]] = await Promise.all([
@@ -174,9 +235,14 @@ export class BridgeService {
     return { deployment, configBox, bankBox };
   }
 
-  private async wallet(address: string) {
+  /**
+   * `address`'s boxes to pay from. `plainErgOnly` leaves out boxes holding tokens: the admin's wallet may guard an
+   * NFT box (the devnet oracle pool) that a fee payment must not sweep into its change.
+   */
+  private async wallet(address: string, options: { plainErgOnly?: boolean } = {}) {
     const { chain } = this.deps;
-    const [inputs, height] = await Promise.all([chain.unspentByAddress(address), chain.height()]);
+    const [boxes, height] = await Promise.all([chain.unspentByAddress(address), chain.height()]);
+    const inputs = options.plainErgOnly ? boxes.filter((box) => box.assets.length === 0) : boxes;
     return { inputs, changeAddress: address, height };
   }
 }

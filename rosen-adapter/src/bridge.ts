@@ -60,6 +60,8 @@ export async function createBridge(deps: BridgeDeps) {
     lockAddress: deps.config.lockAddress,
     rosenAppUrl: deps.config.rosenAppUrl,
     confirmations: deps.config.confirmations,
+    // The on-ramp's staleness bound would refuse the devnet's stand-in pool, which moves only when told to.
+    oracle: deps.config.poolNftId ? { poolNftId: deps.config.poolNftId, maxAgeBlocks: 1_000_000 } : undefined,
   });
   const rule: BoxRule = bridgedBoxRule(registry);
   const subscriber: IndexSubscriber = depositsSubscriber({

@@ -126,3 +126,20 @@ function quoteText(quote: WithdrawQuote): string {
     ["arrives", `${show(quote.arrives)} on ${quote.toChain} at ${quote.toAddress}`],
   ]);
 }
+
+export async function whitelist(env: CommandEnv): Promise<void> {
+  const { market, chain, wallet, output } = session(env);
+  const proposal = await market.bridgeWhitelistProposal();
+  const list = (entries: typeof proposal.proposed) =>
+    entries.map((entry) => `${entry.name ?? entry.tokenId} ${entry.rate}`).join(", ") || "(none)";
+  const text = `Whitelist now: ${list(proposal.current)}\nProposed:      ${list(proposal.proposed)} (GPUC units per token unit)`;
+  if (proposal.unchanged || !proposal.unsignedTx)
+    return output.result(proposal, `${text}\nNothing to change.`);
+  if (env.values["dry-run"] === true)
+    return output.result(
+      proposal,
+      `${text}\nUnsigned transaction:\n${JSON.stringify(proposal.unsignedTx, null, 2)}`,
+    );
+  const txId = await chain.submit(wallet.signer, proposal.unsignedTx as UnsignedTx, "Config update");
+  output.result({ ...proposal, txId }, `${text}\nSet: ${txId}`);
+}

@@ -28,6 +28,13 @@ export const bridgeCommands: Record<string, Command> = {
     options: { token: { type: "string" }, amount: { type: "string" }, "dry-run": { type: "boolean" } },
     run: async (env) => (await code()).swap(env),
   },
+  whitelist: {
+    usage: "gpuc bridge whitelist [--dry-run]   (the Config admin's wallet)",
+    summary:
+      "Propose the Config whitelist the token map gives at today's price (Config price × ERG/USD oracle) and sign it as the admin; --dry-run prints it",
+    options: { "dry-run": { type: "boolean" } },
+    run: async (env) => (await code()).whitelist(env),
+  },
   faucet: {
     usage: "gpuc bridge faucet --token <name> --amount <amount> [--to <address>]   (devnet)",
     summary:

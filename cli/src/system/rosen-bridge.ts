@@ -118,8 +118,9 @@ async function proposeWhitelist(
   if (registry.stables().every((token) => listed.has(token.tokenId))) return;
   const price = { priceNanoErgPerGpuc: config.price, nanoErgPerUsd: options.nanoErgPerUsd };
   const whitelist = proposedWhitelist(registry, config, price, bankBox);
+  // Plain-ERG boxes only: the admin also guards the devnet oracle pool box, which a fee must not sweep up.
   const wallet = {
-    inputs: await chain.unspentByAddress(admin.address),
+    inputs: (await chain.unspentByAddress(admin.address)).filter((box) => box.assets.length === 0),
     changeAddress: admin.address,
     height: await chain.height(),
   };

@@ -48,6 +48,7 @@ export async function startBridgeApp(
       minFeeNft: world.rosen.minFeeNftId,
       confirmations: options.confirmations ?? 3,
       rosenAppUrl: "https://app.rosen.tech",
+      poolNftId: world.poolNftId,
       network: "testnet",
     },
   });

@@ -4,12 +4,12 @@
 import { readFileSync } from "node:fs";
 import type { EIP12UnsignedTransaction } from "@fleet-sdk/common";
 import {
-  OutputBuilder,
-  RECOMMENDED_MIN_FEE_VALUE,
-  SAFE_MIN_BOX_VALUE,
-  TransactionBuilder,
-} from "@fleet-sdk/core";
-import { buildConfigUpdate, parseConfigBox, type SignedTransaction, tokenAmount } from "@gpuc/offchain";
+  buildConfigUpdate,
+  buildOraclePoolMintTx,
+  parseConfigBox,
+  type SignedTransaction,
+  tokenAmount,
+} from "@gpuc/offchain";
 import { startTestChain, type TestChain } from "@gpuc/offchain/testing";
 import {
   deployForTest,
@@ -42,6 +42,8 @@ export interface BridgeWorld {
   readonly rosen: RosenDevnetDeployment;
   readonly registry: TokenRegistry;
   readonly minFees: MinFeeBoxReader;
+  /** A devnet ERG/USD oracle pool (EIP-23 layout) at WORLD_PRICE's rate. */
+  readonly poolNftId: string;
   /** The admin proposes (and signs) the whitelist the registry gives at WORLD_PRICE; mined. */
   proposeWhitelist(registry?: TokenRegistry): Promise<void>;
   /** A guard-style payment (the guard wallet → `address`) of `amount` units of the map token `name`; mined. */
@@ -72,6 +74,16 @@ export async function startBridgeWorld(): Promise<BridgeWorld> {
   });
   const send = (key: Pick<TestKey, "signer">, tx: EIP12UnsignedTransaction) =>
     chain.signSubmitMine(key.signer, tx);
+  // The pool's own operator: a wallet that pays other transactions would spend the pool box as a plain input.
+  const operator = await fundedKey(chain, 1_000_000_000n);
+  const pool = buildOraclePoolMintTx({
+    inputs: await chain.client.unspentByAddress(operator.address),
+    height: await chain.client.height(),
+    changeAddress: operator.address,
+    operatorAddress: operator.address,
+    nanoErgPerUsd: WORLD_PRICE.nanoErgPerUsd,
+  });
+  await send(operator, pool.tx);
   return {
     chain,
     lets,
@@ -79,6 +91,7 @@ export async function startBridgeWorld(): Promise<BridgeWorld> {
     rosen,
     registry,
     minFees,
+    poolNftId: pool.nftId,
     async proposeWhitelist(map = registry) {
       const config = parseConfigBox(await lets.configBox());
       const whitelist = proposedWhitelist(map, config, WORLD_PRICE, await lets.bankBox());

@@ -1,9 +1,8 @@
 import { fundedKey, type TestKey } from "@gpuc/offchain/testing/protocol";
-import { bridgeSwapSchema, bridgeTokensSchema } from "@gpuc/sdk";
+import { bridgeSwapSchema, bridgeTokensSchema, whitelistProposalSchema } from "@gpuc/sdk";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type BridgeApp, startBridgeApp } from "../testing/bridge-app.ts";
 import { type BridgeWorld, startBridgeWorld } from "../testing/bridge-world.ts";
-import { TokenRegistry } from "./registry.ts";
 import { parseTokenMapFile, type TokenMapFile } from "./tokenMapFile.ts";
 
 let world: BridgeWorld;
@@ -46,9 +45,8 @@ beforeAll(async () => {
     { amount: 1_000_000_000n, name: "rsUSDC", decimals: 6 },
   ]);
   const map = swappedMap(world.rosen.tokenMap, erin.tokenIds[0]!);
-  // First the devnet map's whitelist (rsUSDT and SigUSD), then the swapped map's.
+  // First the devnet map's whitelist (rsUSDT and SigUSD); the swapped map's is proposed through its route below.
   await world.proposeWhitelist();
-  await world.proposeWhitelist(await TokenRegistry.load(map));
   app = await startBridgeApp(world, { tokenMap: map });
 }, 120_000);
 afterAll(async () => {
@@ -57,6 +55,24 @@ afterAll(async () => {
 });
 
 describe("A swapped token map (no USDT, a new stable), no code change", () => {
+  it("Should propose the swapped map's whitelist to the Config admin only, who signs it", async () => {
+    const refused = await app.call("GET", "/api/v1/bridge/whitelist/proposal", erin.address);
+    expect(refused.status).toBe(403);
+    const response = await app.call("GET", "/api/v1/bridge/whitelist/proposal", world.lets.admin.address);
+    const proposal = whitelistProposalSchema.parse(await response.json());
+    // rsUSDT is on the whitelist still, but this map does not know it: it has no name here, and goes.
+    expect(proposal.current.map((entry) => entry.name)).toEqual([null, "SigUSD"]);
+    expect(proposal.proposed).toEqual([
+      { tokenId: erin.tokenIds[0], name: "rsUSDC", rate: "2" },
+      { tokenId: world.registry.resolve("SigUSD").tokenId, name: "SigUSD", rate: "20000" },
+    ]);
+    await world.send(world.lets.admin, proposal.unsignedTx as never);
+    const again = whitelistProposalSchema.parse(
+      await (await app.call("GET", "/api/v1/bridge/whitelist/proposal", world.lets.admin.address)).json(),
+    );
+    expect(again).toMatchObject({ unchanged: true, unsignedTx: null });
+  });
+
   it("Should list the new stable as swappable and USDT not at all", async () => {
     const tokens = bridgeTokensSchema.parse(await (await app.call("GET", "/api/v1/bridge/tokens")).json());
     const names = tokens.tokens.map((token) => token.name);

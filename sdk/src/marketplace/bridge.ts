@@ -115,3 +115,15 @@ export const withdrawQuoteSchema = z.object({
   unsignedTx: unsignedTxSchema,
 });
 export type WithdrawQuote = z.infer<typeof withdrawQuoteSchema>;
+
+/** The Config whitelist the token map gives at today's prices, and the admin's unsigned Config update to sign. */
+export const whitelistProposalSchema = z.object({
+  nanoErgPerUsd: units.describe("the ERG/USD oracle pool rate it is priced at"),
+  priceNanoErgPerGpuc: units,
+  current: z.array(z.object({ tokenId: z.string(), name: z.string().nullable(), rate: units })),
+  proposed: z.array(z.object({ tokenId: z.string(), name: z.string().nullable(), rate: units })),
+  unchanged: z.boolean(),
+  admin: z.string().describe("the Config admin (R7) who must sign"),
+  unsignedTx: unsignedTxSchema.nullable().describe("null when unchanged"),
+});
+export type WhitelistProposal = z.infer<typeof whitelistProposalSchema>;

@@ -24,6 +24,7 @@ import {
   depositPage,
   depositSchema,
   type WithdrawRequest,
+  whitelistProposalSchema,
   withdrawQuoteSchema,
 } from "./bridge.ts";
 import { type CredentialScope, credentialSchema, jwksSchema } from "./credentials.ts";
@@ -529,6 +530,11 @@ export class MarketplaceClient {
   /** The unsigned swap of a bridged stable into GPUC (sign it with the wallet, then submit it to the node). */
   bridgeSwap(request: BridgeSwapRequest, options?: CallOptions) {
     return this.#post("/api/v1/bridge/swaps", request, bridgeSwapSchema, options);
+  }
+
+  /** Config admin: the whitelist the token map gives at today's prices, and the unsigned Config update setting it. */
+  bridgeWhitelistProposal(options?: CallOptions) {
+    return this.#get("/api/v1/bridge/whitelist/proposal", whitelistProposalSchema, options);
   }
 
   /** A withdrawal's quote (fees, what arrives) and its unsigned transaction: swap out + Rosen lock box. */
