@@ -5,9 +5,10 @@ import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { ErgoAddress } from "@fleet-sdk/core";
 import { ChainIndexer, holdingToken, IndexStore, migrateIndex } from "@gpuc/indexer";
 import { createLogger, createPool, Database } from "@gpuc/platform";
-import { errorHandler, HttpError, mountRoutes } from "@gpuc/platform/http";
+import { errorHandler, HttpError, mountRoutes, notFound, type RouteInfo } from "@gpuc/platform/http";
 import { createTestDatabase, type TestDatabase } from "@gpuc/platform/testing";
 import express from "express";
 import { bridgeRoutes } from "../bridge.router.ts";
@@ -17,6 +18,8 @@ import type { BridgeWorld } from "./bridge-world.ts";
 
 export interface BridgeApp {
   readonly db: Database;
+  /** The routes as mounted (for the fuzz engine). */
+  readonly routes: readonly RouteInfo[];
   readonly bridge: Bridge;
   readonly indexer: ChainIndexer;
   readonly url: string;
@@ -67,20 +70,25 @@ export async function startBridgeApp(
     .subscribe(bridge.subscriber);
   await indexer.syncOnce();
   const app = express().use(express.json());
-  mountRoutes(app, bridgeRoutes(bridge, { consumer: "consumer", provider: "provider" }), {
+  const routes = bridgeRoutes(bridge, { consumer: "consumer", provider: "provider" });
+  mountRoutes(app, routes, {
     async authorize(req) {
-      const address = req.get("x-test-address");
-      if (!address) throw new HttpError(401, "sign in");
+      // `Authorization: Bearer <address>` too, for the fuzz engine, which sends credentials that way.
+      const bearer = req.get("authorization")?.match(/^Bearer (\S+)$/)?.[1];
+      const address = req.get("x-test-address") ?? bearer;
+      // As the marketplace's sign-in, which only ever names a valid wallet address.
+      if (!address || !isAddress(address)) throw new HttpError(401, "sign in with a wallet address");
       return { address };
     },
   });
-  app.use(errorHandler({ log }));
+  app.use(notFound({ docsPath: "/api/v1/openapi.json" }), errorHandler({ log }));
   const server: Server = await new Promise((resolve) => {
     const listening = app.listen(0, "127.0.0.1", () => resolve(listening));
   });
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {
     db,
+    routes,
     bridge,
     indexer,
     url,
@@ -105,4 +113,12 @@ export async function startBridgeApp(
       await database.drop();
     },
   };
+}
+
+function isAddress(text: string): boolean {
+  try {
+    return ErgoAddress.validate(text);
+  } catch {
+    return false; // not even base58
+  }
 }
