@@ -7,6 +7,7 @@ import {
   bridgeTokensSchema,
   depositPage,
   depositSchema,
+  MarketplaceClient,
   readServerSentEvents,
 } from "@gpuc/sdk";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -103,6 +104,26 @@ describe("Bridged deposits (devnet, PostgreSQL, the indexer)", () => {
     await app.indexer.syncOnce();
     expect((await deposits(carol.address)).total).toBe(1);
     expect((await deposits(dave.address)).items[0]).toMatchObject({ amountUnits: "10000" });
+  });
+});
+
+describe("The sdk's MarketplaceClient over the bridge routes", () => {
+  it("Should read the tokens and deposits, and follow the deposit stream until a deposit confirms", async () => {
+    // The test app takes the bearer credential as the wallet's address (the marketplace's would be a session).
+    const frank = await fundedKey(world.chain, 1_000_000_000n);
+    const market = new MarketplaceClient({ baseUrl: app.url }).withAuth(frank.address);
+    expect((await market.bridgeTokens()).tokens.some((token) => token.name === "rsUSDT")).toBe(true);
+    const controller = new AbortController();
+    const stream = market.bridgeDepositStream({ signal: controller.signal });
+    const first = stream.next();
+    // The stream is open (its listener registered) before the payment confirms.
+    while (app.bridge.listeners() === 0) await new Promise((resolve) => setTimeout(resolve, 10));
+    const txId = await world.guardPay(frank.address, "rsUSDT", 2n * USDT);
+    await app.indexer.syncOnce();
+    expect((await market.bridgeDeposits()).items).toMatchObject([{ txId, amount: "2", confirmed: false }]);
+    await app.settle(2);
+    expect((await first).value).toMatchObject({ txId, tokenName: "rsUSDT", confirmed: true });
+    controller.abort();
   });
 });
 

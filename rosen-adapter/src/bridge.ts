@@ -80,6 +80,8 @@ export async function createBridge(deps: BridgeDeps) {
     service,
     rule,
     subscriber,
+    /** How many deposit streams are open. */
+    listeners: () => events.listenerCount("confirmed"),
     /** Calls `listener` with each deposit as it confirms; returns the unsubscribe. */
     onConfirmed(listener: (deposit: Deposit) => void): () => void {
       events.on("confirmed", listener);
