@@ -14,6 +14,7 @@ import {
 } from "@gpuc/sdk";
 import type { Bridge } from "./bridge.ts";
 import { openDepositStream } from "./deposits/deposit-stream.ts";
+import type { Deposit } from "./deposits/deposits.repository.ts";
 
 /** Who calls a bridge route: a signed-in wallet (the host's principal has at least this). */
 export interface BridgePrincipal {
@@ -70,19 +71,26 @@ export function bridgeRoutes<R extends string>(
       path: "/api/v1/bridge/deposits/stream",
       tag,
       summary:
-        "This wallet's deposits as they confirm (server-sent events): `event: deposit` with the deposit JSON, " +
-        "`: keepalive` every 15 s. Send the token as 'Authorization: Bearer' (read it with fetch)",
+        "This wallet's deposits as they confirm (server-sent events): `event: deposit` with the deposit JSON, id " +
+        "`<txId>:<tokenId>`; a reconnect with Last-Event-ID gets those confirmed since; `: keepalive` every 15 s. " +
+        "Send the token as 'Authorization: Bearer' (read it with fetch)",
       auth: auth.consumer,
       response: depositSchema,
       contentType: "text/event-stream",
       handle: async ({ principal, req, res }) => {
         const tree = toErgoTree(principal.address);
         const stream = openDepositStream(req, res);
-        const stop = bridge.onConfirmed((deposit) => {
-          if (toErgoTree(deposit.address) !== tree) return;
+        const send = (deposit: Deposit) => {
           const view = service.view(deposit, deposit.confirmedHeight ?? deposit.inclusionHeight);
           stream.send(DEPOSIT_EVENT, `${deposit.txId}:${deposit.tokenId}`, view);
+        };
+        // Listen first, then replay what a reconnect (Last-Event-ID) missed: a confirmation between the two is
+        // sent twice at worst, never lost; the page keys deposits by id.
+        const stop = bridge.onConfirmed((deposit) => {
+          if (toErgoTree(deposit.address) === tree) send(deposit);
         });
+        for (const deposit of await service.missed(principal.address, req.get("last-event-id")))
+          send(deposit);
         await stream.done;
         stop();
       },

@@ -103,6 +103,13 @@ export class BridgeService {
     };
   }
 
+  /** The deposits a stream resuming after `lastEventId` (`<txId>:<tokenId>`) missed, oldest first. */
+  async missed(address: string, lastEventId: string | undefined): Promise<Deposit[]> {
+    const match = lastEventId?.match(/^([0-9a-f]{64}):([0-9a-z]{1,64})$/);
+    if (!match) return [];
+    return this.deps.deposits.confirmedAfter(toErgoTree(address), match[1]!, match[2]!);
+  }
+
   /** A deposit as the wire shows it, with its confirmations at `tip`. */
   view(deposit: Deposit, tip: number): DepositView {
     const token = this.deps.registry.byErgoId(deposit.tokenId);

@@ -66,6 +66,15 @@ describe("Bridged deposits (devnet, PostgreSQL, the indexer)", () => {
     });
     expect((await deposits(alice.address)).items[0]).toMatchObject({ confirmed: true });
     await events.return(undefined);
+    // A stream reconnecting with the first deposit's id as Last-Event-ID gets the one confirmed since.
+    const earlier = await world.guardPay(alice.address, "rsUSDT", USDT);
+    await app.settle(3);
+    const resumed = await fetch(`${app.url}/api/v1/bridge/deposits/stream`, {
+      headers: { "x-test-address": alice.address, "last-event-id": value!.id },
+    });
+    const replay = readServerSentEvents(resumed.body!);
+    expect(JSON.parse((await replay.next()).value!.data)).toMatchObject({ txId: earlier, amount: "1" });
+    await replay.return(undefined);
   });
 
   it("Should undo a deposit whose block is rolled back, and record it again when a reorg re-mines it", async () => {

@@ -74,6 +74,23 @@ export class DepositsRepository {
     );
   }
 
+  /**
+   * A wallet's deposits confirmed after the one named (`txId`, `tokenId`), oldest first: what a deposit stream
+   * reconnecting with that Last-Event-ID missed. Nothing when that deposit is unknown or unconfirmed.
+   */
+  async confirmedAfter(ergoTree: string, txId: string, tokenId: string): Promise<Deposit[]> {
+    const rows = await this.db.query<DepositRow>(
+      `SELECT ${COLUMNS} FROM rosen_deposits d
+        WHERE d.ergo_tree = $1 AND d.confirmed_at IS NOT NULL
+          AND (d.confirmed_at, d.tx_id, d.token_id) > (
+            SELECT confirmed_at, tx_id, token_id FROM rosen_deposits
+             WHERE ergo_tree = $1 AND tx_id = $2 AND token_id = $3 AND confirmed_at IS NOT NULL)
+        ORDER BY d.confirmed_at, d.tx_id, d.token_id LIMIT 200`,
+      [ergoTree, txId, tokenId],
+    );
+    return rows.map(toDeposit);
+  }
+
   /** A wallet's deposits, newest first. */
   async list(ergoTree: string, limit: number, offset: number): Promise<{ items: Deposit[]; total: number }> {
     const rows = await this.db.query<DepositRow>(
