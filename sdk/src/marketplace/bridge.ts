@@ -21,6 +21,7 @@ export const bridgeTokenSchema = z.object({
   originChain: z.string(),
   chains: z.array(z.string()).describe("the other chains this token set reaches"),
   usdPegged: z.boolean(),
+  significantDecimals: z.number().int().describe("decimals of Rosen's wrapped amounts (fees)"),
   swappable: z.boolean().describe("the Bank swaps it into GPUC (USD-pegged and on the Config whitelist)"),
   rate: units.optional().describe("GPUC units per token unit (Config whitelist)"),
   reason: z.string().optional().describe("why it cannot be swapped"),
