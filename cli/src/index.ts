@@ -33,6 +33,7 @@ export { ApiError, checkRequest, fromSdkError, humanAmounts, type MarketRequest 
 export { waitUntil } from "./core/wait.ts";
 export { createWalletFile, ensureWalletFile, readWalletFile, type Wallet } from "./core/wallet-file.ts";
 export {
+  DEMO_LISTING,
   NoExecutorError,
   runReferenceWorkflow,
   WorkflowCheckError,

@@ -81,7 +81,8 @@ export interface WorkflowResult {
   readonly logs: string;
 }
 
-const DEMO_LISTING: Listing = {
+/** The demo provider's listing: one RTX 4090 at 1 GPUC per hour in region "devnet". */
+export const DEMO_LISTING: Listing = {
   region: "devnet",
   gpus: [
     {

@@ -20,7 +20,8 @@ export function toInstance(row: InstanceRow): Instance {
     ports: row.ports,
     hours: row.hours,
     pricePerHour: row.price_per_hour.toString(),
-    amount: row.amount.toString(),
+    // The prepaid total after every confirmed top-up (the stored amount is the opening escrow's).
+    amount: (row.price_per_hour * BigInt(row.hours)).toString(),
     escrowTxId: row.escrow_tx_id,
     escrowBoxId: row.escrow_box_id,
     startHeight: row.start_height,

@@ -4,6 +4,7 @@ import { describeError } from "./status.tsx";
 
 // The page keeps the last lines only: a chatty container must not grow the tab without bound.
 const MAX_LINES = 2_000;
+const RETRY_MS = 2_000;
 
 /**
  * The container's logs, followed live through the provider's executor with an instance credential scoped to
@@ -42,16 +43,27 @@ export function LiveLogs({
       const executor = new ExecutorClient({ baseUrl: executorUrl, auth: credential.token });
       const stream = await executor.logs(instanceId, { follow: true, tail: 200, signal: abort.signal });
       setStatus("Following");
+      setLines([]); // the tail again after a reconnect, not twice
       for await (const line of stream) {
         pending.push(line);
         if (!frame) frame = requestAnimationFrame(flush);
         if (pausedRef.current) await new Promise<void>((wake) => (resume.current = wake));
       }
-      setStatus("The container's log ended");
     };
-    read().catch((error: unknown) => {
-      if (!abort.signal.aborted) setStatus(`Logs unavailable: ${describeError(error)}`);
-    });
+    // A container still being created has no logs yet, and a dropped stream is picked up again: retry while shown.
+    const follow = async () => {
+      while (!abort.signal.aborted) {
+        try {
+          await read();
+          setStatus("The log stream ended; reconnecting…");
+        } catch (error) {
+          if (abort.signal.aborted) return;
+          setStatus(`Logs unavailable (${describeError(error)}); retrying…`);
+        }
+        await new Promise((resolve) => setTimeout(resolve, RETRY_MS));
+      }
+    };
+    void follow();
     return () => {
       abort.abort();
       resume.current?.();

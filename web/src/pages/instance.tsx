@@ -162,7 +162,9 @@ function Actions({ client, instance }: { client: MarketplaceClient; instance: In
       setNotice(`Sign the top-up of ${hours} h in Nautilus${fee ? ` (network fee ${fee})` : ""}.`);
       const signed = await wallet.sign(created.unsignedTx as UnsignedTransaction, "the top-up");
       await client.fundExtension(instance.id, signed);
-      return `Added ${hours} h: the escrow now holds ${formatGpuc(created.instance.amount)}.`;
+      // The marketplace records the new hours once the top-up confirms; the stream then updates the page.
+      const held = BigInt(instance.amount) + BigInt(instance.pricePerHour) * BigInt(hours);
+      return `Top-up of ${hours} h submitted: the escrow holds ${formatGpuc(held)} once it confirms.`;
     });
   };
 

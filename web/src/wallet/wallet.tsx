@@ -7,6 +7,7 @@ import {
   type ConnectedWallet,
   connectNautilus,
   type Network,
+  nautilusConnector,
   WalletDisconnectedError,
   type WalletError,
   walletErrorOf,
@@ -42,6 +43,8 @@ export interface WalletApi {
 const WalletContext = createContext<WalletApi | undefined>(undefined);
 
 const SESSION_KEY = "gpuc.session";
+/** Set while the user keeps Nautilus connected: a reload reconnects without asking again. */
+const REMEMBER_KEY = "gpuc.wallet";
 // A disconnect (wallet locked, site removed) is noticed within this long even while nothing is being signed.
 const WATCH_MS = 3_000;
 
@@ -81,6 +84,7 @@ export function WalletProvider({ children }: { children: ReactNode }) {
     try {
       const marketNetwork = network ?? (await market.status()).network;
       const { wallet, address } = await connectNautilus(marketNetwork);
+      localStorage.setItem(REMEMBER_KEY, "nautilus");
       setState({ status: "connected", address, wallet, token: storedToken(address) });
     } catch (error) {
       setState({ status: "disconnected", error: walletErrorOf(error, "the connection") });
@@ -120,6 +124,7 @@ export function WalletProvider({ children }: { children: ReactNode }) {
       await state.wallet.disconnect();
     }
     sessionStorage.removeItem(SESSION_KEY);
+    localStorage.removeItem(REMEMBER_KEY);
     queries.removeQueries({ queryKey: ["instances"] });
     setState({ status: "disconnected" });
   }, [state, queries]);
@@ -144,6 +149,7 @@ export function WalletProvider({ children }: { children: ReactNode }) {
   }, [state, signIn]);
 
   useDisconnectWatch(state, fail);
+  useReconnect(connect, network);
 
   const api = useMemo<WalletApi>(
     () => ({
@@ -159,6 +165,23 @@ export function WalletProvider({ children }: { children: ReactNode }) {
     [state, network, status.data, connect, signIn, disconnect, sign, session],
   );
   return <WalletContext.Provider value={api}>{children}</WalletContext.Provider>;
+}
+
+/** On load: a wallet the user left connected (and that still says so) is reconnected without a prompt. */
+function useReconnect(connect: () => Promise<void>, network: Network | undefined) {
+  const [tried, setTried] = useState(false);
+  useEffect(() => {
+    if (tried || network === undefined) return;
+    setTried(true);
+    const connector = nautilusConnector();
+    if (localStorage.getItem(REMEMBER_KEY) !== "nautilus" || !connector) return;
+    void connector.isConnected().then(
+      async (connected) => {
+        if (connected) await connect();
+      },
+      () => undefined,
+    );
+  }, [tried, network, connect]);
 }
 
 /** Polls `isConnected` while connected: a wallet that went away is shown as disconnected, not as a hang. */

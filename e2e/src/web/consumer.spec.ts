@@ -1,0 +1,139 @@
+import { GPUC_UNIT } from "@gpuc/sdk";
+import { screenshots, seriousViolations, type TestWallet } from "@gpuc/web/testing";
+import type { Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { fundAlice, listBob, startWebWorld, type WebWorld } from "./world.ts";
+
+const PRINT_LOOP =
+  'i=0; while true; do i=$((i+1)); echo "hello from the browser rental, line $i"; sleep 1; done';
+
+/**
+ * The consumer's whole rental in Chromium, against the real parts: Alice connects her (test) Nautilus, signs in,
+ * searches, rents Bob's GPU signing the escrow in the wallet, watches it run and its logs, tops up, stops, and the
+ * refund lands on chain. Every signature is ergo-lib's and the devnet validates each transaction in full.
+ */
+describe("the web app: a consumer rents in the browser (Chromium, devnet, Docker)", () => {
+  let world: WebWorld;
+  let wallet: TestWallet;
+  let page: Page;
+  let offerId: string;
+  let instanceId: string;
+  const axe: Record<string, string[]> = {};
+
+  const check = async (name: string) => {
+    await screenshots(page, name);
+    axe[name] = await seriousViolations(page);
+  };
+
+  beforeAll(async () => {
+    // A billing hour of 120 s: the rental runs, is topped up and stopped well inside its prepaid hours.
+    world = await startWebWorld({ GPUC_BLOCKS_PER_HOUR: "240" });
+    await fundAlice(world);
+    offerId = await listBob(world);
+    wallet = world.walletOf(world.test.system.keys.alice);
+    page = await world.page(wallet);
+  }, 300_000);
+  afterAll(() => world?.stop(), 60_000);
+
+  it("connects Nautilus and shows the address, network and balances", async () => {
+    await page.goto(world.url);
+    await page.getByRole("button", { name: "Connect Nautilus" }).click();
+    await expect.poll(() => page.getByTestId("gpuc-balance").textContent()).toBe("10 GPUC");
+    expect(await page.locator(".wallet .network").textContent()).toBe("testnet");
+    expect(await page.locator(".wallet .address").getAttribute("title")).toBe(wallet.address);
+  });
+
+  it("searches with filters kept in the URL, and finds Bob's offer", async () => {
+    await page.getByLabel("Model").fill("4090");
+    await page.getByLabel("Availability").selectOption("true");
+    await page.getByRole("button", { name: "Search" }).click();
+    await page.getByTestId("offers").waitFor();
+    expect(page.url()).toContain("gpu_name=4090");
+    expect(page.url()).toContain("available=true");
+    expect(await page.getByTestId("offers").locator("tbody tr").count()).toBe(1);
+    expect(await page.getByTestId("offers").textContent()).toContain("1 GPUC");
+    await check("market");
+    await page.goto(`${world.url}/offers/${offerId}`);
+    await page.getByRole("heading", { name: "Specs" }).waitFor();
+    await check("offer");
+  });
+
+  it("rents: signs in with EIP-28, signs the escrow in the wallet, and follows it to Running", async () => {
+    await page.goto(`${world.url}/rent/${offerId}`);
+    await page.getByLabel(/Command or script/).fill(PRINT_LOOP);
+    await page.getByLabel(/Hours/).fill("2");
+    expect(await page.getByRole("button", { name: /Rent for/ }).textContent()).toBe("Rent for 2 GPUC");
+    await check("rent");
+    await page.getByRole("button", { name: /Rent for/ }).click();
+    await page.waitForURL(/\/instances\/[0-9a-f-]{36}$/, { timeout: 60_000 });
+    instanceId = page.url().split("/").pop()!;
+    expect(wallet.calls.filter((call) => call.method === "auth")).toEqual([
+      { method: "auth", outcome: "ok" },
+    ]);
+    expect(wallet.calls.filter((call) => call.method === "sign_tx")).toEqual([
+      { method: "sign_tx", outcome: "ok" },
+    ]);
+    await expect
+      .poll(() => page.getByTestId("state").textContent(), { timeout: 90_000, interval: 250 })
+      .toMatch(/^Running/);
+  }, 150_000);
+
+  it("reads the container's live logs from the executor with an instance credential", async () => {
+    await expect
+      .poll(() => page.getByTestId("logs").textContent(), {
+        timeout: 30_000,
+        message: `${await page.locator("#logs-title + .row").textContent()} ${world.browserErrors.join("; ")}`,
+      })
+      .toMatch(/hello from the browser rental, line \d+/);
+    await check("instance");
+  }, 60_000);
+
+  it("tops up one hour, signed in the wallet", async () => {
+    await page.getByLabel("Add hours").fill("1");
+    await page.getByRole("button", { name: "Top up" }).click();
+    await expect
+      .poll(() => page.locator(".notice").textContent(), { timeout: 60_000 })
+      .toContain("Top-up of 1 h submitted: the escrow holds 3 GPUC once it confirms");
+    await expect
+      .poll(async () => (await world.alice.market.instance(instanceId)).hours, { timeout: 30_000 })
+      .toBe(3);
+    await expect
+      .poll(() => page.locator("dl.facts").textContent(), { timeout: 15_000 })
+      .toContain("3 h × 1 GPUC = 3 GPUC");
+  }, 90_000);
+
+  it("stops, and the unused hours come back on chain", async () => {
+    const before = (await world.alice.chain.balance(wallet.address)).gpuc;
+    await page.getByRole("button", { name: "Stop instance" }).click();
+    await expect
+      .poll(() => page.getByTestId("state").textContent(), { timeout: 90_000, interval: 250 })
+      .toMatch(/^Completed — user stopped/);
+    // The closing transaction is recorded once the indexer sees it, and the page shows it from the stream.
+    await expect
+      .poll(async () => (await world.alice.market.instance(instanceId)).settlementTxId, { timeout: 30_000 })
+      .toMatch(/^[0-9a-f]{64}$/);
+    const { settlementTxId } = await world.alice.market.instance(instanceId);
+    await expect
+      .poll(() => page.getByTestId("settlement-tx").locator("code").getAttribute("title"), {
+        timeout: 15_000,
+      })
+      .toBe(settlementTxId);
+    await expect
+      .poll(async () => (await world.alice.chain.balance(wallet.address)).gpuc - before, { timeout: 30_000 })
+      .toBeGreaterThan(GPUC_UNIT);
+  }, 120_000);
+
+  it("lists the instance on My instances, and every page has no serious accessibility violation", async () => {
+    await page.goto(`${world.url}/instances`);
+    await page.getByTestId("instance-state").first().waitFor();
+    expect(await page.getByTestId("instance-state").first().textContent()).toBe("Completed");
+    await check("instances");
+    for (const path of ["get-gpuc", "credit", "provider", "auditor"]) {
+      await page.goto(`${world.url}/${path}`);
+      await page.locator("h1").waitFor();
+      await page.waitForLoadState("networkidle");
+      await check(path);
+    }
+    expect(axe).toEqual(Object.fromEntries(Object.keys(axe).map((name) => [name, []])));
+  }, 120_000);
+});
