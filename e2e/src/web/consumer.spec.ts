@@ -1,3 +1,4 @@
+import { Signer } from "@gpuc/offchain";
 import { GPUC_UNIT } from "@gpuc/sdk";
 import { screenshots, seriousViolations, type TestWallet } from "@gpuc/web/testing";
 import type { Page } from "playwright-core";
@@ -12,11 +13,20 @@ const PRINT_LOOP =
  * searches, rents Bob's GPU signing the escrow in the wallet, watches it run and its logs, tops up, stops, and the
  * refund lands on chain. Every signature is ergo-lib's and the devnet validates each transaction in full.
  */
+let world: WebWorld;
+let offerId: string;
+
+beforeAll(async () => {
+  // A billing hour of 120 s: the rental runs, is topped up and stopped well inside its prepaid hours.
+  world = await startWebWorld({ GPUC_BLOCKS_PER_HOUR: "240" });
+  await fundAlice(world);
+  offerId = await listBob(world);
+}, 300_000);
+afterAll(() => world?.stop(), 60_000);
+
 describe("the web app: a consumer rents in the browser (Chromium, devnet, Docker)", () => {
-  let world: WebWorld;
   let wallet: TestWallet;
   let page: Page;
-  let offerId: string;
   let instanceId: string;
   const axe: Record<string, string[]> = {};
 
@@ -26,14 +36,9 @@ describe("the web app: a consumer rents in the browser (Chromium, devnet, Docker
   };
 
   beforeAll(async () => {
-    // A billing hour of 120 s: the rental runs, is topped up and stopped well inside its prepaid hours.
-    world = await startWebWorld({ GPUC_BLOCKS_PER_HOUR: "240" });
-    await fundAlice(world);
-    offerId = await listBob(world);
     wallet = world.walletOf(world.test.system.keys.alice);
     page = await world.page(wallet);
-  }, 300_000);
-  afterAll(() => world?.stop(), 60_000);
+  });
 
   it("connects Nautilus and shows the address, network and balances", async () => {
     await page.goto(world.url);
@@ -136,4 +141,94 @@ describe("the web app: a consumer rents in the browser (Chromium, devnet, Docker
     }
     expect(axe).toEqual(Object.fromEntries(Object.keys(axe).map((name) => [name, []])));
   }, 120_000);
+});
+
+/**
+ * Every wallet failure a real Nautilus has, each shown in words and leaving nothing half-done: run after the
+ * rental above (same system), so Bob's offer is free again.
+ */
+describe("the web app: wallet failures (Chromium)", () => {
+  const alert = (page: Page) => page.getByRole("alert").first();
+
+  it("without Nautilus: says so and links to installing it", async () => {
+    const page = await world.page();
+    await page.goto(world.url);
+    await page.getByRole("button", { name: "Connect Nautilus" }).click();
+    expect(await alert(page).textContent()).toContain("Nautilus is not installed in this browser");
+    expect(await page.getByRole("link", { name: "Install Nautilus" }).getAttribute("href")).toMatch(
+      /nautilus/,
+    );
+  });
+
+  it("a refused connection: says how to allow the site, and stays disconnected", async () => {
+    const refusing = world.walletOf(world.test.system.keys.alice);
+    refusing.behaviour.refuseConnect = true;
+    const page = await world.page(refusing);
+    await page.goto(world.url);
+    await page.getByRole("button", { name: "Connect Nautilus" }).click();
+    expect(await alert(page).textContent()).toContain("Nautilus refused the connection");
+    expect(await page.getByRole("button", { name: "Connect Nautilus" }).count()).toBe(1);
+  });
+
+  it("a wallet on the wrong network: names both networks, and disconnects it", async () => {
+    const mainnet = world.walletOf(world.test.system.keys.alice);
+    mainnet.behaviour.addressOverride = Signer.random("mainnet").address;
+    const page = await world.page(mainnet);
+    await page.goto(world.url);
+    await page.getByRole("button", { name: "Connect Nautilus" }).click();
+    expect(await alert(page).textContent()).toContain(
+      "Your wallet is on mainnet but this marketplace runs on testnet",
+    );
+    expect(mainnet.calls.map((call) => call.method)).toContain("disconnect");
+  });
+
+  it("a declined sign-in: says nothing was sent, and no session exists", async () => {
+    const declining = world.walletOf(world.test.system.keys.alice);
+    declining.behaviour.declineAuth = true;
+    const page = await world.page(declining);
+    await page.goto(`${world.url}/instances`);
+    await page.getByRole("button", { name: "Connect Nautilus" }).first().click();
+    await page.getByRole("button", { name: "Sign in" }).click();
+    expect(await alert(page).textContent()).toContain("You declined to sign the sign-in message");
+    expect(await page.getByRole("button", { name: "Sign in" }).count()).toBe(1);
+  });
+
+  it("a declined escrow signature: nothing submitted, the reservation holds no escrow", async () => {
+    const declining = world.walletOf(world.test.system.keys.alice);
+    const page = await world.page(declining);
+    await page.goto(world.url);
+    await page.getByRole("button", { name: "Connect Nautilus" }).click();
+    await page.getByTestId("gpuc-balance").waitFor();
+    declining.behaviour.declineSign = true;
+    await page.goto(`${world.url}/rent/${offerId}`);
+    await page.getByRole("button", { name: /Rent for/ }).click();
+    await expect
+      .poll(() => alert(page).textContent(), { timeout: 30_000 })
+      .toContain("You declined to sign the escrow in Nautilus; nothing was sent.");
+    expect(page.url()).toContain(`/rent/${offerId}`);
+    const { items } = await world.alice.market.listInstances({ state: "Created" });
+    expect(items.length).toBe(1);
+    expect(items[0]!.escrowTxId).toBeNull();
+    expect(declining.calls.filter((call) => call.method === "sign_tx")).toEqual([
+      { method: "sign_tx", outcome: "refused" },
+    ]);
+    expect(declining.calls.some((call) => call.method === "submit_tx")).toBe(false);
+  }, 60_000);
+
+  it("a disconnect from the wallet's side: the page notices and says to connect again", async () => {
+    const leaving = world.walletOf(world.test.system.keys.alice);
+    const page = await world.page(leaving);
+    await page.goto(world.url);
+    await page.getByRole("button", { name: "Connect Nautilus" }).click();
+    await page.getByTestId("gpuc-balance").waitFor();
+    leaving.disconnectFromWallet();
+    await expect
+      .poll(() => alert(page).textContent(), { timeout: 10_000 })
+      .toContain("Nautilus disconnected from this page");
+    expect(await page.getByRole("button", { name: "Connect Nautilus" }).count()).toBe(1);
+  });
+
+  it("left no uncaught error in any page", () => {
+    expect(world.browserErrors.filter((line) => !line.includes("Failed to load resource"))).toEqual([]);
+  });
 });

@@ -2,6 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { createLogger } from "@gpuc/platform";
 import { errorHandler, notFound } from "@gpuc/platform/http";
 import express from "express";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -19,7 +20,10 @@ beforeAll(async () => {
   const app = express();
   app.get("/api/v1/status", (_req, res) => res.json({ status: "ok" }));
   app.use(webApp(dir));
-  app.use(notFound({ docsPath: "/api/v1/openapi.json" }), errorHandler({}));
+  app.use(
+    notFound({ docsPath: "/api/v1/openapi.json" }),
+    errorHandler({ log: createLogger("test", { level: "error" }) }),
+  );
   const server = app.listen(0);
   await new Promise((resolve) => server.once("listening", resolve));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
