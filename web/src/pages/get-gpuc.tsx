@@ -2,6 +2,7 @@ import { type MarketplaceClient, type Order, ProblemError, type Quote } from "@g
 import { useQuery } from "@tanstack/react-query";
 import { type FormEvent, useState } from "react";
 import { Link, useSearch } from "wouter";
+import { BankSwap } from "../components/credit/bank-swap.tsx";
 import { RequireSession } from "../components/require-session.tsx";
 import { Empty, ErrorNote, QueryView } from "../components/status.tsx";
 import { TxLink } from "../components/tx-link.tsx";
@@ -43,6 +44,7 @@ export default function GetGpucPage() {
           </a>
           .
         </p>
+        <BankSwap />
       </section>
     </>
   );
