@@ -1,3 +1,4 @@
+import { rentGpu } from "@gpuc/cli";
 import { Signer } from "@gpuc/offchain";
 import { GPUC_UNIT } from "@gpuc/sdk";
 import { screenshots, seriousViolations, type TestWallet } from "@gpuc/web/testing";
@@ -128,10 +129,31 @@ describe("the web app: a consumer rents in the browser (Chromium, devnet, Docker
       .toBeGreaterThan(GPUC_UNIT);
   }, 120_000);
 
+  it("exits a second rental without the provider: the wallet signs the contract's refund path", async () => {
+    const running = await rentGpu(
+      world.alice,
+      { gpuId: offerId, hours: 2, image: "gpuc/busybox:test", cmd: ["sh", "-c", "sleep 600"] },
+      { untilRunning: true },
+    );
+    await page.goto(`${world.url}/instances/${running.id}`);
+    await page.getByRole("button", { name: "Exit without the provider" }).click();
+    await expect
+      .poll(() => page.locator(".notice").textContent(), { timeout: 60_000 })
+      .toMatch(/^Exited: [\d.]+ GPUC comes back to you/);
+    const signs = wallet.calls.filter((call) => call.method === "sign_tx");
+    expect(signs.at(-1)).toEqual({ method: "sign_tx", outcome: "ok" });
+    await expect
+      .poll(async () => (await world.alice.market.instance(running.id)).settlementTxId, { timeout: 30_000 })
+      .toMatch(/^[0-9a-f]{64}$/);
+    await expect
+      .poll(async () => (await world.alice.market.instance(running.id)).state, { timeout: 60_000 })
+      .toMatch(/^(Stopping|Completed)$/);
+  }, 150_000);
+
   it("lists the instance on My instances, and every page has no serious accessibility violation", async () => {
     await page.goto(`${world.url}/instances`);
     await page.getByTestId("instance-state").first().waitFor();
-    expect(await page.getByTestId("instance-state").first().textContent()).toBe("Completed");
+    expect(await page.getByTestId("instance-state").count()).toBe(2);
     await check("instances");
     for (const path of ["get-gpuc", "credit", "provider", "auditor"]) {
       await page.goto(`${world.url}/${path}`);

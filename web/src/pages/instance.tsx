@@ -168,6 +168,20 @@ function Actions({ client, instance }: { client: MarketplaceClient; instance: In
     });
   };
 
+  // The trustless path: the consumer takes the escrow back by the contract alone, paying the started hours.
+  const exit = () =>
+    run("exit", async () => {
+      const built = await client.exitInstance(instance.id);
+      setNotice(
+        `Sign the exit in Nautilus: ${formatGpuc(built.refund)} back to you, ${formatGpuc(built.providerShare)} ` +
+          `to the provider for the started hours (fee ${formatGpuc(built.fee)} of it to the protocol).`,
+      );
+      const signed = await wallet.sign(built.unsignedTx as UnsignedTransaction, "the exit");
+      const exited = await client.submitExit(instance.id, signed);
+      queries.setQueryData(keys.instance(exited.id), exited);
+      return `Exited: ${formatGpuc(built.refund)} comes back to you when the transaction confirms.`;
+    });
+
   const dispute = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
     const reason = String(new FormData(event.currentTarget).get("reason") ?? "");
@@ -183,6 +197,11 @@ function Actions({ client, instance }: { client: MarketplaceClient; instance: In
           <button type="button" onClick={stop} disabled={busy !== undefined}>
             {busy === "stop" ? "Stopping…" : "Stop instance"}
           </button>
+          {instance.escrowBoxId && (
+            <button type="button" className="secondary" onClick={exit} disabled={busy !== undefined}>
+              {busy === "exit" ? "Exiting…" : "Exit without the provider"}
+            </button>
+          )}
         </div>
       )}
       {live && (
