@@ -31,7 +31,7 @@ function Credit({ client, address }: { client: MarketplaceClient; address: strin
   return (
     <>
       <Balances />
-      <section aria-labelledby="account-title">
+      <section aria-labelledby="account-title" className="credit">
         <h2 id="account-title">Credit account</h2>
         {done && <DoneNotice done={done} />}
         {account.isPending ? (

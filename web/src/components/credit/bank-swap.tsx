@@ -55,20 +55,22 @@ const perToken = (token: StableToken) => formatGpuc(BigInt(token.rate) * 10n ** 
 export function BankSwap() {
   const tokens = useStableTokens();
   return (
-    <QueryView query={tokens} what="the Bank's swap tokens">
-      {(data) =>
-        data.tokens.length === 0 ? (
-          <Empty>This deployment's Bank swaps no tokens yet.</Empty>
-        ) : (
-          <>
-            <SwapRates tokens={data.tokens} feeBps={data.feeBps} />
-            <RequireSession why="swap tokens into GPUC">
-              {(client, address) => <SwapForm client={client} address={address} tokens={data.tokens} />}
-            </RequireSession>
-          </>
-        )
-      }
-    </QueryView>
+    <div className="credit">
+      <QueryView query={tokens} what="the Bank's swap tokens">
+        {(data) =>
+          data.tokens.length === 0 ? (
+            <Empty>This deployment's Bank swaps no tokens yet.</Empty>
+          ) : (
+            <>
+              <SwapRates tokens={data.tokens} feeBps={data.feeBps} />
+              <RequireSession why="swap tokens into GPUC">
+                {(client, address) => <SwapForm client={client} address={address} tokens={data.tokens} />}
+              </RequireSession>
+            </>
+          )
+        }
+      </QueryView>
+    </div>
   );
 }
 
