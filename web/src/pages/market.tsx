@@ -101,7 +101,7 @@ export function MarketPage() {
       ) : (
         <>
           <p className="muted" aria-live="polite">
-            {query.data.total.toLocaleString()} offers
+            {query.data.total.toLocaleString()} {query.data.total === 1 ? "offer" : "offers"}
             {query.isFetching ? " — updating…" : ""}
           </p>
           <OfferTable items={query.data.items} />
@@ -240,7 +240,7 @@ const OfferTable = memo(function OfferTable({ items }: { items: readonly Gpu[] }
               <td className="num">{gpu.count}</td>
               <td className="num">{gpu.vramGb} GB</td>
               <td className="num">{formatGpuc(gpu.pricePerHour)}</td>
-              <td className="num">{gpu.pricePerTflops.toFixed(4)}</td>
+              <td className="num">{formatGpuc(String(Math.round(gpu.pricePerTflops)))}</td>
               <td>{gpu.region}</td>
               <td className="num">{formatPercent(gpu.reliability)}</td>
               <td>{gpu.available ? "Available" : gpu.online ? "Rented" : "Offline"}</td>
