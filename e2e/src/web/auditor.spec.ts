@@ -1,0 +1,77 @@
+import { rentGpu, waitUntil } from "@gpuc/cli";
+import { GPUC_UNIT, type ProtocolTotals } from "@gpuc/sdk";
+import { screenshots, seriousViolations } from "@gpuc/web/testing";
+import type { Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { fundAlice, listBob, startWebWorld, type WebWorld } from "./world.ts";
+
+// The green of `--ok` in styles.css: the colour says it too, beside the words.
+const OK_GREEN = "rgb(17, 107, 47)";
+
+/**
+ * The auditor view in Chromium, public (no wallet): after Alice drew GPUC against ERG and rented Bob's GPU (its
+ * escrow on chain, the executor claiming hourly), the page shows the LETS invariant holding — in words and in
+ * green — with the debts, the escrow and the day's claims the marketplace reports, and refreshes by itself.
+ */
+describe("the web app: the auditor view (Chromium, devnet, Docker)", () => {
+  let world: WebWorld;
+  let page: Page;
+  let totals: ProtocolTotals;
+
+  beforeAll(async () => {
+    world = await startWebWorld();
+    await fundAlice(world);
+    const gpuId = await listBob(world);
+    await rentGpu(
+      world.alice,
+      { gpuId, hours: 2, image: "gpuc/busybox:test", cmd: ["sh", "-c", "sleep 600"] },
+      { untilRunning: true },
+    );
+    // A billing hour is 24 blocks here: the executor's first claim comes within seconds.
+    totals = await waitUntil(
+      "a claim indexed",
+      () => world.alice.market.protocolTotals(),
+      (current) => current.days.some((day) => day.claims > 0),
+      (current) => `claims: ${current.days.map((day) => day.claims).join(",") || "none"}`,
+      { timeoutMs: 120_000, pollMs: 1_000 },
+    );
+    page = await world.page();
+  }, 420_000);
+  afterAll(() => world?.stop(), 60_000);
+
+  it("shows the invariant holding, in words and in green, after a draw and a rental", async () => {
+    await page.goto(`${world.url}/auditor`);
+    const invariant = page.getByTestId("invariant");
+    await invariant.waitFor();
+    expect(await invariant.getByRole("heading").textContent()).toBe("✓ The LETS invariant holds");
+    // A string: it runs in the page, whose DOM types this Node project does not load.
+    const colour = "getComputedStyle(document.querySelector('[data-testid=invariant]')).color";
+    expect(await page.evaluate(colour)).toBe(OK_GREEN);
+    expect(totals.invariant.holds).toBe(true);
+    const figures = (await page.getByTestId("figures").textContent()) ?? "";
+    expect(figures).toContain("Σ debts10 GPUC1 credit accounts");
+    expect(figures).toMatch(/Escrowed[\d.]+ GPUC1 rental escrows/);
+    expect(BigInt(totals.escrowedGpuc)).toBeGreaterThan(0n);
+    expect(BigInt(totals.debts)).toBe(10n * GPUC_UNIT);
+  });
+
+  it("lists the claims and fees per day, with the chart", async () => {
+    const days = page.getByTestId("days");
+    await days.waitFor();
+    expect(await days.locator("tbody tr").count()).toBeGreaterThanOrEqual(1);
+    expect(await days.locator("tbody tr").first().locator("td").nth(1).textContent()).toMatch(/^[1-9]\d*$/);
+    await page.locator(".chart canvas").waitFor();
+    expect(await page.getByRole("link", { name: /^Auditor board/ }).getAttribute("href")).toBe(
+      "/grafana/d/gpuc-auditor",
+    );
+  });
+
+  it("refreshes by itself as blocks are indexed, and has no serious accessibility violation", async () => {
+    const height = page.getByTestId("height");
+    const first = await height.textContent();
+    await expect.poll(() => height.textContent(), { timeout: 25_000, interval: 1_000 }).not.toBe(first);
+    await screenshots(page, "auditor-live");
+    expect(await seriousViolations(page)).toEqual([]);
+    expect(world.browserErrors.filter((line) => !line.includes("Failed to load resource"))).toEqual([]);
+  }, 40_000);
+});
