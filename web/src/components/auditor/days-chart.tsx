@@ -4,6 +4,7 @@ import uPlot from "uplot";
 import "uplot/dist/uPlot.min.css";
 
 const HEIGHT = 220;
+const HALF_DAY_S = 43_200;
 
 // A float is fine for a plotted line; the table beside it has the exact amounts.
 const gpuc = (units: string) => Number(units) / Number(GPUC_UNIT);
@@ -28,7 +29,10 @@ export default function DaysChart({ days }: { days: ProtocolTotals["days"] }) {
           { label: "Paid to providers (GPUC)", stroke: "#0b5cad", width: 2, points: { show: true } },
           { label: "Fees (GPUC)", stroke: "#116b2f", width: 2, dash: [6, 4], points: { show: true } },
         ],
+        // Half a day either side: a single day is a point in the middle, not three years of empty axis.
+        scales: { x: { time: true, range: (_plot, min, max) => [min - HALF_DAY_S, max + HALF_DAY_S] } },
         axes: [{}, { size: 60 }],
+        legend: { live: false },
       },
       data,
       element,

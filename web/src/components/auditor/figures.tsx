@@ -1,15 +1,15 @@
 import type { ProtocolTotals } from "@gpuc/sdk";
-import { formatGpuc } from "../../lib/format.ts";
+import { groupedGpuc } from "./grouped.ts";
 
 /** The protocol's headline figures, one card each. */
 export function Figures({ totals }: { totals: ProtocolTotals }) {
   const figures: readonly (readonly [string, string, string?])[] = [
-    ["GPUC supply", formatGpuc(totals.gpucSupply), "minted into the Bank at deployment"],
-    ["In the Bank", formatGpuc(totals.bankGpuc), "not yet issued"],
-    ["Outside the Bank", formatGpuc(totals.outsideBank)],
-    ["Σ debts", formatGpuc(totals.debts), `${totals.accounts} credit accounts`],
-    ["Swap issuance", formatGpuc(totals.swapIssued), "net, from Bank swaps"],
-    ["Escrowed", formatGpuc(totals.escrowedGpuc), `${totals.escrows} rental escrows`],
+    ["GPUC supply", groupedGpuc(totals.gpucSupply), "minted into the Bank at deployment"],
+    ["In the Bank", groupedGpuc(totals.bankGpuc), "not yet issued"],
+    ["Outside the Bank", groupedGpuc(totals.outsideBank)],
+    ["Σ debts", groupedGpuc(totals.debts), `${totals.accounts} credit accounts`],
+    ["Swap issuance", groupedGpuc(totals.swapIssued), "net, from Bank swaps"],
+    ["Escrowed", groupedGpuc(totals.escrowedGpuc), `${totals.escrows} rental escrows`],
     ["Open disputes", String(totals.openDisputes)],
   ];
   return (

@@ -1,5 +1,5 @@
 import type { ProtocolTotals } from "@gpuc/sdk";
-import { formatGpuc } from "../../lib/format.ts";
+import { groupedGpuc } from "./grouped.ts";
 
 /**
  * The LETS invariant, said in words as well as colour: every GPUC minted is accounted for (conserved), and every
@@ -20,13 +20,13 @@ export function Invariant({ totals }: { totals: ProtocolTotals }) {
       </h2>
       <ul>
         <li>
-          {conserved ? "Conserved" : "Not conserved"}: {formatGpuc(totals.indexedGpuc)} in unspent boxes of{" "}
-          {formatGpuc(totals.gpucSupply)} minted.
+          {conserved ? "Conserved" : "Not conserved"}: {groupedGpuc(totals.indexedGpuc)} in unspent boxes of{" "}
+          {groupedGpuc(totals.gpucSupply)} minted.
         </li>
         <li>
-          {backed ? "Backed" : "Not backed"}: Σ debts {formatGpuc(totals.debts)} = outside the Bank{" "}
-          {formatGpuc(totals.outsideBank)} − swap issuance {formatGpuc(totals.swapIssued)}; unexplained{" "}
-          {formatGpuc(totals.unexplained)}.
+          {backed ? "Backed" : "Not backed"}: Σ debts {groupedGpuc(totals.debts)} = outside the Bank{" "}
+          {groupedGpuc(totals.outsideBank)} − swap issuance {groupedGpuc(totals.swapIssued)}; unexplained{" "}
+          {groupedGpuc(totals.unexplained)}.
         </li>
       </ul>
     </section>
