@@ -1,3 +1,4 @@
+/// <reference lib="dom" />
 // `npm run bench:web`: the web app in Debian's Chromium over a marketplace holding 10,000 offers. Measures the
 // JavaScript the first page ships (gzipped), the first page's time to interactive (offers on screen, the search
 // usable), and how long a search result takes to render after its response arrives. Prints one JSON object.

@@ -11,6 +11,7 @@ const InstancesPage = lazy(() => import("./pages/instances.tsx"));
 const InstancePage = lazy(() => import("./pages/instance.tsx"));
 const CreditPage = lazy(() => import("./pages/credit.tsx"));
 const GetGpucPage = lazy(() => import("./pages/get-gpuc.tsx"));
+const OrderPage = lazy(() => import("./pages/get-gpuc.tsx").then((page) => ({ default: page.OrderPage })));
 const ProviderPage = lazy(() => import("./pages/provider.tsx"));
 const AuditorPage = lazy(() => import("./pages/auditor.tsx"));
 
@@ -66,6 +67,7 @@ export function App() {
             <Route path="/instances/:id">{(params) => <InstancePage id={params.id} />}</Route>
             <Route path="/credit" component={CreditPage} />
             <Route path="/get-gpuc" component={GetGpucPage} />
+            <Route path="/onramp/orders/:id">{(params) => <OrderPage id={params.id} />}</Route>
             <Route path="/provider" component={ProviderPage} />
             <Route path="/auditor" component={AuditorPage} />
             <Route>

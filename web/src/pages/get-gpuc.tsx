@@ -50,6 +50,65 @@ export default function GetGpucPage() {
   );
 }
 
+/** Where Stripe Checkout returns the buyer (`/onramp/orders/:id`): the order, followed until its GPUC arrives. */
+export function OrderPage({ id }: { id: string }) {
+  return (
+    <>
+      <h1>Your GPUC order</h1>
+      <RequireSession why="follow your order">
+        {(client) => <OrderStatus client={client} id={id} />}
+      </RequireSession>
+      <p>
+        <Link href="/get-gpuc">Back to Get GPUC</Link>
+      </p>
+    </>
+  );
+}
+
+const ORDER_WORDS: Record<Order["state"], string> = {
+  created: "Created: opening the checkout…",
+  open: "Waiting for your payment on Stripe's page",
+  awaiting_payment: "Your payment is clearing (bank methods take a while)",
+  paid: "Paid: sending your GPUC…",
+  delivering: "Sending your GPUC: the transaction is waiting for confirmations",
+  delivered: "Delivered: the GPUC is in your wallet",
+  failed: "Failed: the payment did not go through; nothing was charged",
+  expired: "Expired: the checkout was not paid in time; ask for a new price",
+  refunded: "Refunded to your card",
+  disputed: "Disputed with your card issuer",
+};
+
+function OrderStatus({ client, id }: { client: MarketplaceClient; id: string }) {
+  const { network } = useWallet();
+  const query = useQuery({
+    queryKey: ["order", id],
+    queryFn: ({ signal }) => client.onrampOrder(id, { signal }),
+    refetchInterval: (current) =>
+      current.state.data && !MOVING.has(current.state.data.state) ? false : 2_000,
+  });
+  return (
+    <QueryView query={query} what="the order">
+      {(order) => (
+        <>
+          <p role="status" aria-live="polite" data-testid="order-status">
+            {ORDER_WORDS[order.state]}
+          </p>
+          <dl className="facts">
+            <dt>GPUC</dt>
+            <dd>{formatGpuc(order.gpuc)}</dd>
+            <dt>Charged</dt>
+            <dd>{cents(order.totalCents)}</dd>
+            <dt>Delivery transaction</dt>
+            <dd data-testid="order-delivery">
+              <TxLink txId={order.deliveryTxId} network={network} />
+            </dd>
+          </dl>
+        </>
+      )}
+    </QueryView>
+  );
+}
+
 function CardPurchase({ client, address }: { client: MarketplaceClient; address: string }) {
   const [quote, setQuote] = useState<Quote>();
   const [error, setError] = useState<unknown>();
