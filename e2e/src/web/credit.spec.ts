@@ -1,4 +1,5 @@
-import { GPUC_UNIT, NANOERG } from "@gpuc/sdk";
+import { runCli } from "@gpuc/cli";
+import { GPUC_UNIT, NANOERG, parseGpuc } from "@gpuc/sdk";
 import { screenshots, seriousViolations, type TestWallet } from "@gpuc/web/testing";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -115,7 +116,49 @@ describe("the web app: a credit account in the browser (Chromium, devnet)", () =
     const after = await account();
     expect(after?.debt).toBe(0n);
     expect(after?.collateral).toBe(30n * NANOERG);
+  }, 90_000);
+
+  it("swaps bridged rsUSDT into GPUC at the Bank, the GPUC it pays shown before signing", async () => {
+    await payRsUsdt("10", wallet.address);
+    const before = (await world.alice.chain.balance(wallet.address)).gpuc;
+    await page.goto(`${world.url}/get-gpuc`);
+    await page.getByTestId("swap-tokens").waitFor();
+    expect(await page.getByTestId("swap-tokens").textContent()).toContain("rsUSDT");
+    await page.getByLabel(/^Token/).selectOption({ label: "rsUSDT" });
+    await page.getByLabel("Amount (rsUSDT)").fill("10");
+    await page.getByRole("button", { name: "Review" }).click();
+    const swap = page.getByTestId("swap-preview");
+    await swap.waitFor();
+    const receive = /You receive([\d.]+) GPUC/.exec((await swap.textContent()) ?? "")?.[1];
+    expect(receive).toMatch(/^\d+(\.\d+)?$/);
+    expect(await swap.textContent()).toContain("You pay10 rsUSDT");
+    const signed = signatures().length;
+    await check("get-gpuc-swap");
+    await page.getByRole("button", { name: "Sign the swap in Nautilus" }).click();
+    await page.getByText("Swap submitted").waitFor({ timeout: 30_000 });
+    expect(signatures()).toHaveLength(signed + 1);
+    await expect
+      .poll(async () => (await world.alice.chain.balance(wallet.address)).gpuc - before, { timeout: 30_000 })
+      .toBe(parseGpuc(receive!));
+  }, 90_000);
+
+  it("had no serious accessibility violation on any page, and no page error", () => {
     expect(axe).toEqual(Object.fromEntries(Object.keys(axe).map((name) => [name, []])));
     expect(world.browserErrors.filter((line) => !line.includes("Failed to load resource"))).toEqual([]);
-  }, 90_000);
+  });
+
+  /** The devnet guard pays Alice bridged rsUSDT, as Rosen does for a transfer into Ergo. */
+  async function payRsUsdt(amount: string, to: string) {
+    const { system, dataDir } = world.test;
+    const code = await runCli(["bridge", "faucet", "--token", "rsUSDT", "--amount", amount, "--to", to], {
+      env: {
+        GPUC_DATA_DIR: dataDir,
+        ERGO_NODE_URL: system.nodeUrl,
+        GPUC_MARKETPLACE_URL: system.marketplaceUrl,
+      },
+      stdout: () => undefined,
+      stderr: () => undefined,
+    });
+    expect(code).toBe(0);
+  }
 });
