@@ -2,6 +2,7 @@ import { type MarketplaceClient, type Order, ProblemError, type Quote } from "@g
 import { useQuery } from "@tanstack/react-query";
 import { type FormEvent, useState } from "react";
 import { Link, useSearch } from "wouter";
+import { BridgeIn } from "../components/bridge/bridge-in.tsx";
 import { BankSwap } from "../components/credit/bank-swap.tsx";
 import { RequireSession } from "../components/require-session.tsx";
 import { Empty, ErrorNote, QueryView } from "../components/status.tsx";
@@ -33,6 +34,12 @@ export default function GetGpucPage() {
           Lock ERG as collateral in a credit account and draw GPUC against it; repay any time to take the ERG
           back. <Link href="/credit">Open the credit page</Link>.
         </p>
+      </section>
+      <section aria-labelledby="bridge-title">
+        <h2 id="bridge-title">Bridge in with Rosen</h2>
+        <RequireSession why="see what to bridge and your deposits">
+          {(client, address) => <BridgeIn client={client} address={address} />}
+        </RequireSession>
       </section>
       <section aria-labelledby="swap-title">
         <h2 id="swap-title">Swap bridged stablecoins</h2>

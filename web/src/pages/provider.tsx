@@ -9,6 +9,7 @@ import {
 } from "@gpuc/sdk";
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { type FormEvent, useMemo, useState } from "react";
+import { BridgeWithdraw } from "../components/bridge/withdraw.tsx";
 import { TimeChart } from "../components/chart.tsx";
 import { RequireSession } from "../components/require-session.tsx";
 import { Empty, ErrorNote, QueryView } from "../components/status.tsx";
@@ -75,6 +76,7 @@ function Dashboard({ client }: { client: MarketplaceClient }) {
       <ActionStatus action={action} />
       {providers.error !== null && <ErrorNote error={providers.error} />}
       {provider && <ProviderView client={client} provider={provider} />}
+      <BridgeWithdraw client={client} />
       <ExecutorKey client={client} />
     </>
   );
