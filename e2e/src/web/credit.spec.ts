@@ -118,6 +118,26 @@ describe("the web app: a credit account in the browser (Chromium, devnet)", () =
     expect(after?.collateral).toBe(30n * NANOERG);
   }, 90_000);
 
+  it("adds 5 ERG of collateral and withdraws it again", async () => {
+    for (const [action, label, collateral] of [
+      ["collateral/add", "Sign the collateral top-up in Nautilus", 35n],
+      ["collateral/withdraw", "Sign the withdrawal in Nautilus", 30n],
+    ] as const) {
+      await page.getByLabel("Action").selectOption(action);
+      await amount("ERG").fill("5");
+      await page.getByRole("button", { name: "Review" }).click();
+      await preview().waitFor();
+      expect(await preview().textContent()).toContain(
+        `Collateral${collateral === 35n ? "30 ERG35 ERG" : "35 ERG30 ERG"}`,
+      );
+      await page.getByRole("button", { name: label }).click();
+      await expect
+        .poll(done, { timeout: 60_000 })
+        .toMatch(/^The (collateral top-up|withdrawal) of 5 ERG is confirmed/);
+      expect((await account())?.collateral).toBe(collateral * NANOERG);
+    }
+  }, 120_000);
+
   it("swaps bridged rsUSDT into GPUC at the Bank, the GPUC it pays shown before signing", async () => {
     await payRsUsdt("10", wallet.address);
     const before = (await world.alice.chain.balance(wallet.address)).gpuc;

@@ -33,7 +33,10 @@ function Credit({ client, address }: { client: MarketplaceClient; address: strin
       <Balances />
       <section aria-labelledby="account-title" className="credit">
         <h2 id="account-title">Credit account</h2>
-        {done && <DoneNotice done={done} />}
+        {/* Always in the page, so the confirmation is announced when it arrives. */}
+        <div role="status" aria-live="polite">
+          {done && <DoneNotice done={done} />}
+        </div>
         {account.isPending ? (
           <Loading what="your credit account" />
         ) : account.data ? (
@@ -73,7 +76,7 @@ function Balances() {
 function DoneNotice({ done }: { done: CreditDone }) {
   const { network } = useWallet();
   return (
-    <p className="notice" role="status" data-testid="credit-done">
+    <p className="notice" data-testid="credit-done">
       {done.what} is confirmed on chain: transaction <TxLink txId={done.txId} network={network} />.
     </p>
   );
