@@ -13,6 +13,7 @@ const workspaces = [
   "onramp",
   "rosen-adapter",
   "dashboards",
+  "web",
   "cli",
   "e2e",
   "crash",

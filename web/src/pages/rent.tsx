@@ -6,6 +6,7 @@ import { useLocation } from "wouter";
 import { ErrorNote, Loading } from "../components/status.tsx";
 import { keys, market } from "../lib/api.ts";
 import { formatGpuc } from "../lib/format.ts";
+import { parseEnv, parsePorts } from "../lib/rental-form.ts";
 import { networkFee } from "../lib/transactions.ts";
 import { useWallet } from "../wallet/wallet.tsx";
 
@@ -15,31 +16,6 @@ type Step =
   | { readonly kind: "reserving" }
   | { readonly kind: "signing"; readonly created: CreatedInstance }
   | { readonly kind: "funding"; readonly created: CreatedInstance };
-
-/** `KEY=value` lines → env; blank lines and `#` comments skipped. */
-export function parseEnv(text: string): Record<string, string> {
-  const env: Record<string, string> = {};
-  for (const [index, raw] of text.split("\n").entries()) {
-    const line = raw.trim();
-    if (!line || line.startsWith("#")) continue;
-    const equals = line.indexOf("=");
-    if (equals < 1) throw new Error(`Environment line ${index + 1} must read NAME=value, not "${line}"`);
-    env[line.slice(0, equals).trim()] = line.slice(equals + 1);
-  }
-  return env;
-}
-
-export function parsePorts(text: string): number[] {
-  return text
-    .split(/[\s,]+/)
-    .filter(Boolean)
-    .map((part) => {
-      const port = Number(part);
-      if (!Number.isInteger(port) || port < 1 || port > 65535)
-        throw new Error(`"${part}" is no port: ports are whole numbers from 1 to 65535`);
-      return port;
-    });
-}
 
 function readRequest(gpuId: string, form: FormData): CreateInstanceRequest {
   const text = (name: string) => String(form.get(name) ?? "").trim();
