@@ -15,7 +15,7 @@ import { RequireSession } from "../components/require-session.tsx";
 import { Empty, ErrorNote, QueryView } from "../components/status.tsx";
 import { TxLink } from "../components/tx-link.tsx";
 import { formatErg, formatGpuc, formatPercent, formatTime } from "../lib/format.ts";
-import { type SignedActionApi, useSignedAction, waitFor } from "../lib/signed-action.ts";
+import { type SignedActionApi, useSignedAction, waitFor } from "../wallet/signed-action.ts";
 import { useWallet } from "../wallet/wallet.tsx";
 
 export default function ProviderPage() {

@@ -1,7 +1,7 @@
 import type { MarketplaceClient, SignedTxInput } from "@gpuc/sdk";
 import type { UnsignedTransaction } from "@nautilus-js/eip12-types";
 import { useCallback, useState } from "react";
-import { useWallet } from "../wallet/wallet.tsx";
+import { useWallet } from "./wallet.tsx";
 
 /** One action's progress: which one runs, what it says now, how it ended. */
 export interface ActionState {

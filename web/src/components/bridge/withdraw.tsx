@@ -2,7 +2,7 @@ import type { MarketplaceClient, WithdrawQuote } from "@gpuc/sdk";
 import { ProblemError } from "@gpuc/sdk";
 import { useQuery } from "@tanstack/react-query";
 import { type FormEvent, useState } from "react";
-import { type SignedActionApi, useSignedAction } from "../../lib/signed-action.ts";
+import { type SignedActionApi, useSignedAction } from "../../wallet/signed-action.ts";
 import { ErrorNote } from "../status.tsx";
 
 /**
