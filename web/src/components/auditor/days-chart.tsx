@@ -23,20 +23,23 @@ export default function DaysChart({ days }: { days: ProtocolTotals["days"] }) {
     const plot = new uPlot(
       {
         width: element.clientWidth,
+        // The days are UTC days: their axis is too, or a day would straddle two dates east or west of Greenwich.
+        tzDate: (seconds) => uPlot.tzDate(new Date(seconds * 1000), "Etc/UTC"),
         height: HEIGHT,
         series: [
           {},
           { label: "Paid to providers (GPUC)", stroke: "#0b5cad", width: 2, points: { show: true } },
           { label: "Fees (GPUC)", stroke: "#116b2f", width: 2, dash: [6, 4], points: { show: true } },
         ],
-        // Half a day either side: a single day is a point in the middle, not three years of empty axis.
-        scales: { x: { time: true, range: (_plot, min, max) => [min - HALF_DAY_S, max + HALF_DAY_S] } },
         axes: [{}, { size: 60 }],
         legend: { live: false },
       },
       data,
       element,
     );
+    // Half a day either side: uPlot would stretch a single day's point over years of empty axis.
+    const times = data[0];
+    plot.setScale("x", { min: times[0]! - HALF_DAY_S, max: times[times.length - 1]! + HALF_DAY_S });
     // The chart follows the column's width (a phone turned, a window resized).
     const resize = new ResizeObserver(() => plot.setSize({ width: element.clientWidth, height: HEIGHT }));
     resize.observe(element);

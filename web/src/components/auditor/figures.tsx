@@ -7,9 +7,9 @@ export function Figures({ totals }: { totals: ProtocolTotals }) {
     ["GPUC supply", groupedGpuc(totals.gpucSupply), "minted into the Bank at deployment"],
     ["In the Bank", groupedGpuc(totals.bankGpuc), "not yet issued"],
     ["Outside the Bank", groupedGpuc(totals.outsideBank)],
-    ["Σ debts", groupedGpuc(totals.debts), `${totals.accounts} credit accounts`],
+    ["Σ debts", groupedGpuc(totals.debts), count(totals.accounts, "credit account")],
     ["Swap issuance", groupedGpuc(totals.swapIssued), "net, from Bank swaps"],
-    ["Escrowed", groupedGpuc(totals.escrowedGpuc), `${totals.escrows} rental escrows`],
+    ["Escrowed", groupedGpuc(totals.escrowedGpuc), count(totals.escrows, "rental escrow")],
     ["Open disputes", String(totals.openDisputes)],
   ];
   return (
@@ -27,3 +27,5 @@ export function Figures({ totals }: { totals: ProtocolTotals }) {
     </section>
   );
 }
+
+const count = (n: number, noun: string) => `${n} ${noun}${n === 1 ? "" : "s"}`;
