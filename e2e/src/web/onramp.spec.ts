@@ -108,6 +108,10 @@ describe("the web app: buying GPUC by card (Chromium, Stripe stand-in, devnet)",
       /^[0-9a-f]{64}$/,
     );
     expect((await world.alice.chain.balance(wallet.address)).gpuc - before).toBe(2n * GPUC_UNIT);
+    // The wallet's balance in the page's header: 10 drawn, 5 sent to the float, 2 bought.
+    await expect
+      .poll(() => page.getByTestId("gpuc-balance").textContent(), { timeout: 30_000 })
+      .toBe("7 GPUC");
     await screenshots(page, "onramp-order");
     expect(await seriousViolations(page)).toEqual([]);
     await page.goto(`${world.url}/get-gpuc`);
