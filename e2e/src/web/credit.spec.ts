@@ -107,7 +107,9 @@ describe("the web app: a credit account in the browser (Chromium, devnet)", () =
 
   it("repays the 2.5 GPUC, and the chain shows no debt", async () => {
     await page.getByLabel("Action").selectOption("repay");
-    await amount("GPUC").fill("2.5");
+    // "Max" fills in the whole debt.
+    await page.getByRole("button", { name: "Fill in the most: 2.5 GPUC" }).click();
+    expect(await amount("GPUC").inputValue()).toBe("2.5");
     await page.getByRole("button", { name: "Review" }).click();
     await preview().waitFor();
     expect(await preview().textContent()).toMatch(/Debt2\.5 GPUC0 GPUC/);

@@ -1,6 +1,9 @@
 import {
   type CreditAccountView,
   type CreditTx,
+  ERG_DECIMALS,
+  formatAmount,
+  GPUC_DECIMALS,
   type MarketplaceClient,
   parseErg,
   parseGpuc,
@@ -30,6 +33,21 @@ type Step =
   | { readonly kind: "signing"; readonly built: CreditTx; readonly amount: bigint }
   | { readonly kind: "submitting"; readonly built: CreditTx; readonly amount: bigint }
   | { readonly kind: "confirming"; readonly built: CreditTx; readonly amount: bigint; readonly txId: string };
+
+/** The most the account allows for an action, as the amount people would type ("17.5"). */
+function most(action: CreditAction, now: CreditAccountView | undefined): string | undefined {
+  if (!now) return undefined;
+  const units =
+    action === "draw"
+      ? now.maxDrawable
+      : action === "repay"
+        ? now.debt
+        : action === "collateral/withdraw"
+          ? now.withdrawable
+          : undefined;
+  if (units === undefined || units === "0") return undefined;
+  return formatAmount(units, ACTIONS[action].unit === "ERG" ? ERG_DECIMALS : GPUC_DECIMALS);
+}
 
 const format = (unit: "ERG" | "GPUC", amount: bigint) =>
   unit === "ERG" ? formatErg(amount) : formatGpuc(amount);
@@ -97,6 +115,7 @@ export function CreditActionForm({
   };
 
   const busy = step.kind !== "form" && step.kind !== "review";
+  const max = most(action, now);
   return (
     <form className="form" onSubmit={review} aria-label={label}>
       <div className="row">
@@ -117,6 +136,20 @@ export function CreditActionForm({
             }}
           />
         </label>
+        {max && (
+          <button
+            type="button"
+            className="secondary"
+            disabled={busy}
+            aria-label={`Fill in the most: ${max} ${unit}`}
+            onClick={() => {
+              setText(max);
+              setStep({ kind: "form" });
+            }}
+          >
+            Max
+          </button>
+        )}
         <button type="submit" className="secondary" disabled={busy || step.kind === "review"}>
           Review
         </button>
