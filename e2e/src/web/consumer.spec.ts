@@ -61,6 +61,8 @@ describe("the web app: a consumer rents in the browser (Chromium, devnet, Docker
     await check("market");
     await page.goto(`${world.url}/offers/${offerId}`);
     await page.getByRole("heading", { name: "Specs" }).waitFor();
+    await page.getByTestId("reliability-history").waitFor();
+    expect(await page.getByTestId("reliability-history").locator("tbody tr").count()).toBe(1);
     await check("offer");
   });
 

@@ -13,6 +13,11 @@ export default function OfferPage({ id }: { id: string }) {
     enabled: providerId !== undefined,
     queryFn: ({ signal }) => market.provider(providerId!, { signal }),
   });
+  const history = useQuery({
+    queryKey: ["executor", providerId ?? ""],
+    enabled: providerId !== undefined,
+    queryFn: ({ signal }) => market.executorStatus(providerId!, { signal }),
+  });
   if (gpu.isPending) return <Loading what="the offer" />;
   if (gpu.error) return <ErrorNote error={gpu.error} retry={() => gpu.refetch()} />;
   const offer = gpu.data;
@@ -74,6 +79,42 @@ export default function OfferPage({ id }: { id: string }) {
           <dt>Online</dt>
           <dd>{provider.data.online ? "Yes" : "No"}</dd>
         </dl>
+      )}
+      <h2>Reliability history</h2>
+      {history.isPending ? (
+        <Loading what="the reliability history" />
+      ) : history.error ? (
+        <ErrorNote error={history.error} />
+      ) : history.data.uptime.length === 0 ? (
+        <p className="muted">No heartbeats recorded yet.</p>
+      ) : (
+        <div className="table-wrap">
+          <table data-testid="reliability-history">
+            <caption>Heartbeat intervals answered, per day (UTC)</caption>
+            <thead>
+              <tr>
+                <th scope="col">Day</th>
+                <th scope="col" className="num">
+                  Uptime
+                </th>
+                <th scope="col" className="num">
+                  Intervals
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {history.data.uptime.map((day) => (
+                <tr key={day.day}>
+                  <td>{day.day}</td>
+                  <td className="num">{formatPercent(day.uptime)}</td>
+                  <td className="num">
+                    {day.intervals} of {day.expected}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
       )}
     </>
   );
