@@ -1,10 +1,12 @@
 import type { ExecutorReason, PrecheckRequest } from "@gpuc/sdk";
 import { ContainerNotFoundError } from "../docker/errors.ts";
+import type { GpuStatus } from "../gpu/gpu-probe.ts";
 import { adoptContainers } from "./adopt.ts";
 import { Biller } from "./biller.ts";
 import { removeEnded } from "./cleanup.ts";
 import type { AgentDeps } from "./deps.ts";
 import { flushEvents } from "./event-outbox.ts";
+import { listGpus } from "./gpus.ts";
 import { Heartbeat } from "./heartbeat.ts";
 import { Meter } from "./meter.ts";
 import { precheckRental } from "./precheck.ts";
@@ -95,6 +97,16 @@ export class Agent {
     const rental = await this.#d.ledger.get(instanceId);
     if (!rental?.containerId) throw new ContainerNotFoundError(instanceId);
     return rental.containerId;
+  }
+
+  /**
+   * The GPUs the rental pins, as the probe sees them now (by uuid or index, as pins may name either); none for
+   * a CPU-only rental or when the probe fails (its failure is logged, and a stats reading should still answer).
+   */
+  async gpusOf(instanceId: string): Promise<readonly GpuStatus[]> {
+    const pins = new Set((await this.#d.ledger.get(instanceId))?.rental.gpuIds ?? []);
+    if (pins.size === 0) return [];
+    return (await listGpus(this.#d)).filter((gpu) => pins.has(gpu.uuid) || pins.has(String(gpu.index)));
   }
 
   // Each step is guarded on its own: one failing (marketplace down, chain unreachable) must not starve the rest.

@@ -4,6 +4,7 @@ import type { ContainerCreateOptions, ContainerInspectInfo } from "dockerode";
 import { DockerDemuxer, FrameParser } from "./demux.ts";
 import { LABELS, MANAGED_BY } from "./labels.ts";
 import { ensureRentalNetwork, type RentalNetwork, type RentalNetworkSpec } from "./network.ts";
+import { type ContainerUsage, containerUsage } from "./stats.ts";
 
 export interface ManagedContainer {
   readonly id: string;
@@ -88,6 +89,19 @@ export class ContainerRuntime {
   async inspect(id: string): Promise<ContainerInspectInfo | undefined> {
     try {
       return await this.#docker.getContainer(id).inspect();
+    } catch (error) {
+      if (statusOf(error) === 404) return undefined;
+      throw error;
+    }
+  }
+
+  /**
+   * One stats reading (`stream: false`): Docker samples twice about a second apart, so the reading carries
+   * the CPU delta a rate needs. Undefined when the container is gone.
+   */
+  async usage(id: string): Promise<ContainerUsage | undefined> {
+    try {
+      return containerUsage(await this.#docker.getContainer(id).stats({ stream: false }));
     } catch (error) {
       if (statusOf(error) === 404) return undefined;
       throw error;

@@ -19,6 +19,7 @@ import {
   portsResponse,
   precheckRequest,
   precheckResponse,
+  statsResponse,
   stopResponse,
 } from "@gpuc/sdk";
 import express, { type Express, type Response } from "express";
@@ -26,6 +27,7 @@ import { z } from "zod";
 import type { Agent } from "../agent/agent.ts";
 import type { ContainerRuntime } from "../docker/containers.ts";
 import { ContainerNotFoundError } from "../docker/errors.ts";
+import type { GpuStatus } from "../gpu/gpu-probe.ts";
 import type { ExecutorMetrics } from "../metrics.ts";
 import { CallLimiter } from "./call-limiter.ts";
 import { singleOriginCors } from "./cors.ts";
@@ -57,7 +59,7 @@ export interface AppDeps {
   readonly metrics: ExecutorMetrics;
   readonly log: Logger;
   readonly exec: ExecLimits;
-  /** The one web origin allowed by CORS on logs, ports and stop (none when unset). */
+  /** The one web origin allowed by CORS on logs, stats, ports and stop (none when unset). */
   readonly corsOrigin?: string;
   /** Logs streams and execs one instance may have in flight together (default 4). */
   readonly maxCallsPerInstance?: number;
@@ -180,6 +182,24 @@ export function executorRoutes(deps: AppDeps): ExecutorRoute[] {
       },
     }),
     defineRoute({
+      method: "get",
+      path: "/instances/{id}/stats",
+      tag: "instances",
+      summary: "One CPU, memory and GPU usage sample of the instance now",
+      // A read-only view of the container, like its log: the same credential scope.
+      auth: "logs",
+      params: instanceParams,
+      response: statsResponse,
+      errors: [404],
+      handle: async ({ params, res }) => {
+        const containerId = await agent.containerOf(params.id);
+        const [usage, gpus] = await Promise.all([runtime.usage(containerId), agent.gpusOf(params.id)]);
+        if (!usage) throw new ContainerNotFoundError(params.id);
+        res.setHeader("cache-control", "no-store");
+        return { at: new Date().toISOString(), ...usage, gpus: gpus.map(gpuSample) };
+      },
+    }),
+    defineRoute({
       method: "post",
       path: "/instances/{id}/stop",
       tag: "instances",
@@ -221,13 +241,21 @@ export function executorRoutes(deps: AppDeps): ExecutorRoute[] {
       title: "GPUC executor API",
       version: "1.0.0",
       description:
-        "A provider's executor: a rental's logs, exec, ports and stop, and the marketplace's pre-check. Errors are application/problem+json.",
+        "A provider's executor: a rental's logs, usage stats, exec, ports and stop, and the marketplace's pre-check. Errors are application/problem+json.",
     },
     {
       bearerDescription: "The rental's credential from the marketplace (an EdDSA JWT scoped to the instance)",
     },
   );
 }
+
+const gpuSample = ({ index, uuid, utilizationPercent, memoryUsedMiB, memoryTotalMiB }: GpuStatus) => ({
+  index,
+  uuid,
+  utilizationPercent,
+  memoryUsedMiB,
+  memoryTotalMiB,
+});
 
 /** A domain error safe to show the caller, with its status. */
 function statusOf(error: unknown): number | undefined {

@@ -3,13 +3,13 @@ import type { NextFunction, Request, RequestHandler, Response } from "express";
 export interface CorsOptions {
   /** The one origin (scheme://host[:port]) whose pages may call the consumer routes; undefined: none. */
   readonly origin: string | undefined;
-  /** Paths that answer CORS: a rental's logs, ports and stop (what the web app calls with the credential). */
+  /** Paths that answer CORS: a rental's logs, stats, ports and stop (what the web app calls with the credential). */
   readonly paths?: RegExp;
   /** How long a browser may cache a preflight, seconds. */
   readonly maxAgeS?: number;
 }
 
-const CONSUMER_PATHS = /^\/instances\/[^/]+\/(logs|ports|stop)$/;
+const CONSUMER_PATHS = /^\/instances\/[^/]+\/(logs|stats|ports|stop)$/;
 
 /**
  * CORS for one origin only, on the consumer routes: a page from `origin` may read a rental's logs and ports and

@@ -43,6 +43,27 @@ export const portsResponse = z.object({
   ),
 });
 
+/**
+ * `GET /instances/{id}/stats`: one usage sample of the rental now. CPU is percent of one CPU (200 = two busy),
+ * as `docker stats` shows it; `gpus` are the rental's pinned GPUs (empty for a CPU-only rental), with `null`
+ * where the driver does not report a value.
+ */
+export const statsResponse = z.object({
+  at: z.iso.datetime(),
+  cpuPercent: z.number().min(0),
+  memoryBytes: z.number().int().min(0),
+  memoryLimitBytes: z.number().int().min(0),
+  gpus: z.array(
+    z.object({
+      index: z.number().int().min(0),
+      uuid: z.string(),
+      utilizationPercent: z.number().nullable(),
+      memoryUsedMiB: z.number().nullable(),
+      memoryTotalMiB: z.number(),
+    }),
+  ),
+});
+
 /** `POST /instances/{id}/stop` answers 202: the executor stops the container and settles. */
 export const stopResponse = z.object({ state: z.literal("Stopping") });
 
@@ -68,3 +89,4 @@ export type ExecRequest = z.input<typeof execRequest>;
 export type ExecResponse = z.output<typeof execResponse>;
 export type PortsResponse = z.output<typeof portsResponse>;
 export type StopResponse = z.output<typeof stopResponse>;
+export type StatsResponse = z.output<typeof statsResponse>;

@@ -11,7 +11,9 @@ import {
   type PrecheckRequest,
   portsResponse,
   precheckResponse,
+  type StatsResponse,
   type StopResponse,
+  statsResponse,
   stopResponse,
 } from "./api.ts";
 
@@ -52,7 +54,7 @@ export class LogStream implements AsyncIterable<string> {
 const id = (value: string) => encodeURIComponent(value);
 
 /**
- * The provider executor's consumer API (`/instances/{id}/logs|exec|ports|stop`, `/healthz`), with the instance
+ * The provider executor's consumer API (`/instances/{id}/logs|exec|ports|stats|stop`, `/healthz`), with the instance
  * credential the marketplace issues (`MarketplaceClient.issueCredential`) as `auth`.
  *
  * @example
@@ -104,6 +106,15 @@ export class ExecutorClient {
     return this.http.json(
       { method: "GET", path: `/instances/${id(instanceId)}/ports` },
       portsResponse,
+      options,
+    );
+  }
+
+  /** One CPU, memory and GPU usage sample of the container now (the executor takes about a second to read it). */
+  stats(instanceId: string, options?: CallOptions): Promise<StatsResponse> {
+    return this.http.json(
+      { method: "GET", path: `/instances/${id(instanceId)}/stats` },
+      statsResponse,
       options,
     );
   }
