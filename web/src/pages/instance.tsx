@@ -7,6 +7,7 @@ import { LiveLogs } from "../components/logs.tsx";
 import { RequireSession } from "../components/require-session.tsx";
 import { ErrorNote, QueryView } from "../components/status.tsx";
 import { TxLink } from "../components/tx-link.tsx";
+import { UsageChart } from "../components/usage-chart.tsx";
 import { keys } from "../lib/api.ts";
 import { formatDuration, formatGpuc, formatTime } from "../lib/format.ts";
 import { useInstanceStream } from "../lib/live.ts";
@@ -38,7 +39,10 @@ function InstanceView({ client, id }: { client: MarketplaceClient; id: string })
           <Facts instance={instance} />
           <Actions client={client} instance={instance} />
           {instance.executorUrl && isOneOf(instance.state, ["Starting", "Running", "Stopping"] as const) && (
-            <LiveLogs client={client} instanceId={instance.id} executorUrl={instance.executorUrl} />
+            <>
+              <LiveLogs client={client} instanceId={instance.id} executorUrl={instance.executorUrl} />
+              <UsageChart client={client} instanceId={instance.id} executorUrl={instance.executorUrl} />
+            </>
           )}
         </>
       )}
