@@ -7,6 +7,9 @@ import { fundAlice, listBob, startWebWorld, type WebWorld } from "./world.ts";
 
 // The green of `--ok` in styles.css: the colour says it too, beside the words.
 const OK_GREEN = "rgb(17, 107, 47)";
+const BAD_RED = "rgb(163, 22, 26)";
+const TOTALS = "**/api/v1/protocol/totals";
+const colour = "getComputedStyle(document.querySelector('[data-testid=invariant]')).color";
 
 /**
  * The auditor view in Chromium, public (no wallet): after Alice drew GPUC against ERG and rented Bob's GPU (its
@@ -45,7 +48,6 @@ describe("the web app: the auditor view (Chromium, devnet, Docker)", () => {
     await invariant.waitFor();
     expect(await invariant.getByRole("heading").textContent()).toBe("✓ The LETS invariant holds");
     // A string: it runs in the page, whose DOM types this Node project does not load.
-    const colour = "getComputedStyle(document.querySelector('[data-testid=invariant]')).color";
     expect(await page.evaluate(colour)).toBe(OK_GREEN);
     expect(totals.invariant.holds).toBe(true);
     const figures = (await page.getByTestId("figures").textContent()) ?? "";
@@ -74,4 +76,49 @@ describe("the web app: the auditor view (Chromium, devnet, Docker)", () => {
     expect(await seriousViolations(page)).toEqual([]);
     expect(world.browserErrors.filter((line) => !line.includes("Failed to load resource"))).toEqual([]);
   }, 40_000);
+
+  it("shows a broken invariant in red and in words, naming the part that fails", async () => {
+    // The devnet keeps it holding, so the marketplace's answer is rewritten on its way to the page.
+    const broken = {
+      ...totals,
+      unexplained: "5000000",
+      invariant: { holds: false, conserved: true, backed: false },
+    };
+    await page.route(TOTALS, (route) => route.fulfill({ json: broken }));
+    await page.reload();
+    const invariant = page.getByTestId("invariant");
+    await invariant.getByRole("heading", { name: "The LETS invariant is broken" }).waitFor();
+    expect(await page.evaluate(colour)).toBe(BAD_RED);
+    expect(await invariant.textContent()).toContain("Not backed: Σ debts 10 GPUC");
+    expect(await invariant.textContent()).toContain("unexplained 5 GPUC");
+    await screenshots(page, "auditor-broken");
+    expect(await seriousViolations(page)).toEqual([]);
+  }, 30_000);
+
+  it("keeps the last figures when a refresh fails, and says so; a first load that fails offers a retry", async () => {
+    await page.unroute(TOTALS);
+    await page.route(TOTALS, (route) =>
+      route.fulfill({
+        status: 503,
+        contentType: "application/problem+json",
+        json: {
+          type: "about:blank",
+          title: "Service Unavailable",
+          status: 503,
+          detail: "The index is catching up",
+        },
+      }),
+    );
+    await page.getByRole("alert").filter({ hasText: "Could not refresh" }).waitFor({ timeout: 25_000 });
+    expect(await page.getByTestId("invariant").count()).toBe(1);
+    await page.reload();
+    await page.getByRole("button", { name: "Try again" }).waitFor({ timeout: 20_000 });
+    expect(await page.getByRole("alert").textContent()).toContain("The index is catching up");
+    await page.unroute(TOTALS);
+    await page.getByRole("button", { name: "Try again" }).click();
+    await page
+      .getByTestId("invariant")
+      .getByRole("heading", { name: /holds$/ })
+      .waitFor();
+  }, 60_000);
 });
