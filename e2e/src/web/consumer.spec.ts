@@ -93,6 +93,13 @@ describe("the web app: a consumer rents in the browser (Chromium, devnet, Docker
         message: `${await page.locator("#logs-title + .row").textContent()} ${world.browserErrors.join("; ")}`,
       })
       .toMatch(/hello from the browser rental, line \d+/);
+    // The usage sample comes from the same executor with the same kind of credential (scope logs).
+    await expect
+      .poll(() => page.getByTestId("usage-memory").textContent(), {
+        timeout: 30_000,
+        message: world.browserErrors.join("; "),
+      })
+      .toMatch(/^\d+\.\d MiB of \d+\.\d MiB$/);
     await check("instance");
   }, 60_000);
 

@@ -69,7 +69,7 @@ const mib = (bytes: number) => `${(bytes / MIB).toFixed(1)} MiB`;
 /** The latest sample as text: what screen readers get (the charts are aria-hidden). */
 function LatestFigures({ sample }: { sample: StatsResponse }) {
   return (
-    <dl className="facts" data-testid="usage">
+    <dl className="usage" data-testid="usage">
       <dt>CPU</dt>
       <dd data-testid="usage-cpu">{sample.cpuPercent.toFixed(1)} %</dd>
       <dt>Memory</dt>
