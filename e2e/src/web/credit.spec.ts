@@ -164,6 +164,19 @@ describe("the web app: a credit account in the browser (Chromium, devnet)", () =
       .toBe(parseGpuc(receive!));
   }, 90_000);
 
+  it("shows the auditor the swap's issuance, no debt, the invariant holding, and no claims yet", async () => {
+    await page.goto(`${world.url}/auditor`);
+    await page.getByTestId("invariant").waitFor();
+    await expect
+      .poll(() => page.getByTestId("figures").textContent(), { timeout: 15_000 })
+      .toMatch(/Σ debts0 GPUC1 credit account(?!s).*Swap issuance[1-9][\d.]* GPUC/);
+    expect(await page.getByTestId("invariant").getByRole("heading").textContent()).toBe(
+      "✓ The LETS invariant holds",
+    );
+    expect(await page.getByText("No claims or settlements yet.").count()).toBe(1);
+    await check("auditor-empty");
+  });
+
   it("had no serious accessibility violation on any page, and no page error", () => {
     expect(axe).toEqual(Object.fromEntries(Object.keys(axe).map((name) => [name, []])));
     expect(world.browserErrors.filter((line) => !line.includes("Failed to load resource"))).toEqual([]);
