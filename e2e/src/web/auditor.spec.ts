@@ -91,6 +91,7 @@ describe("the web app: the auditor view (Chromium, devnet, Docker)", () => {
     expect(await page.evaluate(colour)).toBe(BAD_RED);
     expect(await invariant.textContent()).toContain("Not backed: Σ debts 10 GPUC");
     expect(await invariant.textContent()).toContain("unexplained 5 GPUC");
+    await page.locator(".chart canvas").waitFor();
     await screenshots(page, "auditor-broken");
     expect(await seriousViolations(page)).toEqual([]);
   }, 30_000);
