@@ -45,7 +45,7 @@ export async function waitForAccount(
   signal?: AbortSignal,
 ): Promise<CreditAccountView> {
   const deadline = Date.now() + CONFIRM_MS;
-  while (Date.now() < deadline) {
+  while (Date.now() < deadline && !signal?.aborted) {
     const account = await client.creditAccount({ signal }).catch((error: unknown) => {
       if (isMissing(error)) return undefined;
       throw error;

@@ -10,7 +10,7 @@ import {
 } from "@gpuc/sdk";
 import type { UnsignedTransaction } from "@nautilus-js/eip12-types";
 import { useQueryClient } from "@tanstack/react-query";
-import { type FormEvent, useState } from "react";
+import { type FormEvent, useEffect, useRef, useState } from "react";
 import { keys } from "../../lib/api.ts";
 import { formatErg, formatGpuc } from "../../lib/format.ts";
 import { networkFee } from "../../lib/transactions.ts";
@@ -76,6 +76,13 @@ export function CreditActionForm({
   const [error, setError] = useState<unknown>();
   const { label, noun, unit } = ACTIONS[action];
   const inputId = `amount-${action.replace("/", "-")}`;
+  // Leaving the page stops the wait for the chain (what was submitted stays submitted).
+  const leaving = useRef(new AbortController());
+  useEffect(() => {
+    const controller = new AbortController();
+    leaving.current = controller;
+    return () => controller.abort();
+  }, []);
 
   const review = async (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
@@ -102,7 +109,7 @@ export function CreditActionForm({
       setStep({ kind: "submitting", built, amount });
       const { txId } = await client.submitTransaction(signed);
       setStep({ kind: "confirming", built, amount, txId });
-      const account = await waitForAccount(client, built.preview);
+      const account = await waitForAccount(client, built.preview, leaving.current.signal);
       queries.setQueryData(creditKey(address), account);
       void queries.invalidateQueries({ queryKey: keys.balances(address) });
       setText("");
