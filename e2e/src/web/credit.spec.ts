@@ -121,9 +121,9 @@ describe("the web app: a credit account in the browser (Chromium, devnet)", () =
   }, 90_000);
 
   it("adds 5 ERG of collateral and withdraws it again", async () => {
-    for (const [action, label, collateral] of [
-      ["collateral/add", "Sign the collateral top-up in Nautilus", 35n],
-      ["collateral/withdraw", "Sign the withdrawal in Nautilus", 30n],
+    for (const [action, noun, collateral] of [
+      ["collateral/add", "collateral top-up", 35n],
+      ["collateral/withdraw", "withdrawal", 30n],
     ] as const) {
       await page.getByLabel("Action").selectOption(action);
       await amount("ERG").fill("5");
@@ -132,10 +132,9 @@ describe("the web app: a credit account in the browser (Chromium, devnet)", () =
       expect(await preview().textContent()).toContain(
         `Collateral${collateral === 35n ? "30 ERG35 ERG" : "35 ERG30 ERG"}`,
       );
-      await page.getByRole("button", { name: label }).click();
-      await expect
-        .poll(done, { timeout: 60_000 })
-        .toMatch(/^The (collateral top-up|withdrawal) of 5 ERG is confirmed/);
+      await page.getByRole("button", { name: `Sign the ${noun} in Nautilus` }).click();
+      // Each step's own notice: the one before stays on screen until this one replaces it.
+      await expect.poll(done, { timeout: 60_000 }).toMatch(new RegExp(`^The ${noun} of 5 ERG is confirmed`));
       expect((await account())?.collateral).toBe(collateral * NANOERG);
     }
   }, 120_000);
