@@ -108,7 +108,7 @@ describe("the web app: a credit account in the browser (Chromium, devnet)", () =
   it("repays the 2.5 GPUC, and the chain shows no debt", async () => {
     await page.getByLabel("Action").selectOption("repay");
     // "Max" fills in the whole debt.
-    await page.getByRole("button", { name: "Fill in the most: 2.5 GPUC" }).click();
+    await page.getByRole("button", { name: "Max: fill in 2.5 GPUC" }).click();
     expect(await amount("GPUC").inputValue()).toBe("2.5");
     await page.getByRole("button", { name: "Review" }).click();
     await preview().waitFor();

@@ -148,7 +148,7 @@ export function CreditActionForm({
             type="button"
             className="secondary"
             disabled={busy}
-            aria-label={`Fill in the most: ${max} ${unit}`}
+            aria-label={`Max: fill in ${max} ${unit}`}
             onClick={() => {
               setText(max);
               setStep({ kind: "form" });
