@@ -15,7 +15,7 @@ import { keys } from "../../lib/api.ts";
 import { formatErg, formatGpuc } from "../../lib/format.ts";
 import { networkFee } from "../../lib/transactions.ts";
 import { useWallet } from "../../wallet/wallet.tsx";
-import { ErrorNote } from "../status.tsx";
+import { describeError, ErrorNote } from "../status.tsx";
 import { ACTIONS, type CreditAction, creditKey, waitForAccount } from "./account.ts";
 import { HealthTable } from "./health.tsx";
 
@@ -102,12 +102,14 @@ export function CreditActionForm({
     if (step.kind !== "review") return;
     const { built, amount } = step;
     setError(undefined);
+    let submitted: string | undefined;
     try {
       setStep({ kind: "signing", built, amount });
       // Submitted only once the wallet signed: a refusal leaves the account as it was.
       const signed = await wallet.sign(built.unsignedTx as UnsignedTransaction, noun);
       setStep({ kind: "submitting", built, amount });
       const { txId } = await client.submitTransaction(signed);
+      submitted = txId;
       setStep({ kind: "confirming", built, amount, txId });
       const account = await waitForAccount(client, built.preview, leaving.current.signal);
       queries.setQueryData(creditKey(address), account);
@@ -116,7 +118,10 @@ export function CreditActionForm({
       setStep({ kind: "form" });
       onDone({ what: `${capitalise(noun)} of ${format(unit, amount)}`, txId });
     } catch (problem) {
-      setError(problem);
+      // Past the submit the transaction is on its way whatever failed after: say which one it is.
+      setError(
+        submitted ? new Error(`${describeError(problem)} (submitted as transaction ${submitted})`) : problem,
+      );
       setStep({ kind: "form" });
     }
   };
