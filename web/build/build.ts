@@ -72,10 +72,15 @@ export async function ensureWebBuild(options: { force?: boolean } = {}): Promise
   return { dir, built: true, ms: took() };
 }
 
-/** Builds of older sources (finished ones only: a scratch folder may be another part's build in progress). */
+// Builds kept besides the newest: a part started earlier may still serve one of them.
+const KEEP_BUILDS = 3;
+
+/** Drops all but the newest builds (finished ones only: a scratch folder may be another part's build in progress). */
 function pruneOtherBuilds(keep: string): void {
-  for (const name of readdirSync(WEB_DIST)) {
-    if (name !== keep && !name.startsWith("."))
-      rmSync(join(WEB_DIST, name), { recursive: true, force: true });
-  }
+  const builds = readdirSync(WEB_DIST)
+    .filter((name) => name !== keep && !name.startsWith("."))
+    .map((name) => ({ name, at: statSync(join(WEB_DIST, name)).mtimeMs }))
+    .sort((a, b) => b.at - a.at);
+  for (const { name } of builds.slice(KEEP_BUILDS - 1))
+    rmSync(join(WEB_DIST, name), { recursive: true, force: true });
 }

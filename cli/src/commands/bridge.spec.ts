@@ -80,6 +80,12 @@ describe("gpuc bridge (npm start's devnet Rosen Bridge)", () => {
       deposits = await json(["bridge", "deposits"]);
     }
     expect(deposits.items[0]).toMatchObject({ tokenName: "rsUSDT", amount: "50", confirmed: true });
+    // The wallet view names the bridged token from the map, in its decimals.
+    const balance = await gpuc(["wallet", "balance"]);
+    expect(balance.stdout).toMatch(/rsUSDT\s+50\n/);
+    expect((await json(["wallet", "balance"])).bridged).toEqual([
+      expect.objectContaining({ name: "rsUSDT", amount: "50" }),
+    ]);
     // 150 GPUC units per rsUSDT unit (1.5 GPUC per USD), less the 0.3 % swap fee.
     const swap = await json(["bridge", "swap", "--token", "rsUSDT", "--amount", "50"]);
     expect(swap).toMatchObject({ gpucUnits: "74775000", txId: expect.any(String) });

@@ -37,6 +37,7 @@ export async function balance(env: CommandEnv): Promise<void> {
       ["ERG", formatErg(balance.nanoErgs)],
       ["GPUC", formatGpuc(balance.gpuc)],
       ["credit", credit],
+      ...balance.bridged.map((token): [string, string] => [token.name, token.amount]),
     ]),
   );
 }

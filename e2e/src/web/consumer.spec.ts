@@ -167,7 +167,8 @@ describe("the web app: a consumer rents in the browser (Chromium, devnet, Docker
     for (const path of ["get-gpuc", "credit", "provider", "auditor"]) {
       await page.goto(`${world.url}/${path}`);
       await page.locator("h1").waitFor();
-      await page.waitForLoadState("networkidle");
+      // Not "networkidle": the pages hold event streams open. Loaded is when no "Loading …" status remains.
+      await expect.poll(() => page.getByText(/^Loading /).count(), { timeout: 30_000 }).toBe(0);
       await check(path);
     }
     expect(axe).toEqual(Object.fromEntries(Object.keys(axe).map((name) => [name, []])));
