@@ -33,6 +33,10 @@ export function webSourceHash(): string {
   for (const file of SOURCES.flatMap(files)) {
     hash.update(relative(REPO_ROOT, file)).update("\0").update(readFileSync(file)).update("\0");
   }
+  // Vite bakes VITE_* variables into the bundle (e.g. VITE_GRAFANA_URL): a change of one is a change of the build.
+  for (const [name, value] of Object.entries(process.env).sort()) {
+    if (name.startsWith("VITE_")) hash.update(`${name}=${value}\0`);
+  }
   return hash.digest("hex");
 }
 
