@@ -1,6 +1,7 @@
 import type { ExecutorReason, PrecheckRequest } from "@gpuc/sdk";
 import { ContainerNotFoundError } from "../docker/errors.ts";
 import type { GpuStatus } from "../gpu/gpu-probe.ts";
+import { pinnedGpus } from "../gpu/gpu-probe.ts";
 import { adoptContainers } from "./adopt.ts";
 import { Biller } from "./biller.ts";
 import { removeEnded } from "./cleanup.ts";
@@ -104,9 +105,9 @@ export class Agent {
    * a CPU-only rental or when the probe fails (its failure is logged, and a stats reading should still answer).
    */
   async gpusOf(instanceId: string): Promise<readonly GpuStatus[]> {
-    const pins = new Set((await this.#d.ledger.get(instanceId))?.rental.gpuIds ?? []);
-    if (pins.size === 0) return [];
-    return (await listGpus(this.#d)).filter((gpu) => pins.has(gpu.uuid) || pins.has(String(gpu.index)));
+    const pins = (await this.#d.ledger.get(instanceId))?.rental.gpuIds ?? [];
+    if (pins.length === 0) return [];
+    return pinnedGpus(await listGpus(this.#d), pins);
   }
 
   // Each step is guarded on its own: one failing (marketplace down, chain unreachable) must not starve the rest.

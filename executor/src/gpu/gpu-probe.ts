@@ -21,3 +21,12 @@ export interface GpuProbe {
   readonly kind: string;
   list(): Promise<readonly GpuStatus[]>;
 }
+
+/**
+ * The GPUs a rental is pinned to, as the probe reads them now: a pin names a device by UUID or by index (as the
+ * listing's `deviceIds` and Docker's DeviceRequests do). Pins the probe does not see are left out.
+ */
+export function pinnedGpus(gpus: readonly GpuStatus[], pins: readonly string[]): GpuStatus[] {
+  const wanted = new Set(pins);
+  return gpus.filter((gpu) => wanted.has(gpu.uuid) || wanted.has(String(gpu.index)));
+}

@@ -2,6 +2,7 @@ import { chmod, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { pinnedGpus } from "./gpu-probe.ts";
 import {
   NVIDIA_SMI_ARGS,
   NvidiaSmiError,
@@ -85,5 +86,15 @@ describe("NvidiaSmiProbe", () => {
     const probe = new NvidiaSmiProbe({ binary: join(dir, "no-such-nvidia-smi") });
     await expect(probe.list()).rejects.toThrow(NvidiaSmiError);
     await expect(probe.list()).rejects.toThrow(/GPUC_GPUS=none/);
+  });
+});
+
+describe("pinnedGpus on a recorded 8×H100 node", () => {
+  it("Should pick a rental's GPUs by index or UUID, and leave out pins the probe does not see", async () => {
+    const gpus = await new RecordedGpuProbe(fixture("8xH100-80GB-HBM3.recorded.csv")).list();
+    const picked = pinnedGpus(gpus, ["0", "GPU-c95a7e13-4b8f-42d0-8e1c-5f6a0b9d3c27", "9"]);
+    expect(picked.map((gpu) => gpu.index)).toEqual([0, 2]);
+    expect(picked[1]).toMatchObject({ utilizationPercent: 100, memoryUsedMiB: 78211, memoryTotalMiB: 81559 });
+    expect(pinnedGpus(gpus, [])).toEqual([]);
   });
 });
