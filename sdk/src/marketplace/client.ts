@@ -295,25 +295,7 @@ export class MarketplaceClient {
     query: InstanceStreamQuery = {},
     options: SubscribeOptions = {},
   ): AsyncGenerator<Instance, void, undefined> {
-    const path = "/api/v1/instances/stream";
-    for await (const event of subscribe(this.http, { method: "GET", path, query }, options)) {
-      if (event.event !== INSTANCE_STREAM_EVENT) continue;
-      const parsed = instanceSchema.safeParse(parseJson(event.data));
-      if (!parsed.success) {
-        const request = {
-          service: this.http.service,
-          method: "GET" as const,
-          path,
-          url: this.http.baseUrl + path,
-        };
-        throw new ResponseSchemaError(
-          request,
-          200,
-          parsed.error.issues.map((issue) => issue.message),
-        );
-      }
-      yield parsed.data;
-    }
+    yield* this.#events("/api/v1/instances/stream", query, INSTANCE_STREAM_EVENT, instanceSchema, options);
   }
 
   stopInstance(instanceId: string, options?: CallOptions) {
@@ -506,25 +488,7 @@ export class MarketplaceClient {
    * for await (const deposit of mine.bridgeDepositStream({ signal })) toast(`${deposit.amount} ${deposit.tokenName} arrived`);
    */
   async *bridgeDepositStream(options: SubscribeOptions = {}): AsyncGenerator<Deposit, void, undefined> {
-    const path = "/api/v1/bridge/deposits/stream";
-    for await (const event of subscribe(this.http, { method: "GET", path }, options)) {
-      if (event.event !== "deposit") continue;
-      const parsed = depositSchema.safeParse(parseJson(event.data));
-      if (!parsed.success) {
-        const request = {
-          service: this.http.service,
-          method: "GET" as const,
-          path,
-          url: this.http.baseUrl + path,
-        };
-        throw new ResponseSchemaError(
-          request,
-          200,
-          parsed.error.issues.map((issue) => issue.message),
-        );
-      }
-      yield parsed.data;
-    }
+    yield* this.#events("/api/v1/bridge/deposits/stream", {}, "deposit", depositSchema, options);
   }
 
   /** The unsigned swap of a bridged stable into GPUC (sign it with the wallet, then submit it to the node). */
@@ -540,6 +504,34 @@ export class MarketplaceClient {
   /** A withdrawal's quote (fees, what arrives) and its unsigned transaction: swap out + Rosen lock box. */
   bridgeWithdrawQuote(request: WithdrawRequest, options?: CallOptions) {
     return this.#post("/api/v1/bridge/withdrawals/quote", request, withdrawQuoteSchema, options);
+  }
+
+  /** A server-sent event stream's `name` events, each validated with `schema` (a mismatch throws, as a response would). */
+  async *#events<S extends z.ZodType>(
+    path: string,
+    query: Record<string, string | undefined>,
+    name: string,
+    schema: S,
+    options: SubscribeOptions,
+  ): AsyncGenerator<z.output<S>, void, undefined> {
+    for await (const event of subscribe(this.http, { method: "GET", path, query }, options)) {
+      if (event.event !== name) continue;
+      const parsed = schema.safeParse(parseJson(event.data));
+      if (!parsed.success) {
+        const request = {
+          service: this.http.service,
+          method: "GET" as const,
+          path,
+          url: this.http.baseUrl + path,
+        };
+        throw new ResponseSchemaError(
+          request,
+          200,
+          parsed.error.issues.map((issue) => issue.message),
+        );
+      }
+      yield parsed.data;
+    }
   }
 
   #get<S extends z.ZodType>(path: string, schema: S, options?: CallOptions, anonymous = false) {
