@@ -1,6 +1,7 @@
 import { useQuery } from "@tanstack/react-query";
 import { Link } from "wouter";
 import { ErrorNote, Loading } from "../components/status.tsx";
+import { UptimeTable } from "../components/uptime-table.tsx";
 import { keys, market } from "../lib/api.ts";
 import { formatErg, formatGpuc, formatPercent, formatTime } from "../lib/format.ts";
 
@@ -88,33 +89,7 @@ export default function OfferPage({ id }: { id: string }) {
       ) : history.data.uptime.length === 0 ? (
         <p className="muted">No heartbeats recorded yet.</p>
       ) : (
-        <div className="table-wrap">
-          <table data-testid="reliability-history">
-            <caption>Heartbeat intervals answered, per day (UTC)</caption>
-            <thead>
-              <tr>
-                <th scope="col">Day</th>
-                <th scope="col" className="num">
-                  Uptime
-                </th>
-                <th scope="col" className="num">
-                  Intervals
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {history.data.uptime.map((day) => (
-                <tr key={day.day}>
-                  <td>{day.day}</td>
-                  <td className="num">{formatPercent(day.uptime)}</td>
-                  <td className="num">
-                    {day.intervals} of {day.expected}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <UptimeTable uptime={history.data.uptime} />
       )}
     </>
   );

@@ -14,6 +14,7 @@ import { TimeChart } from "../components/chart.tsx";
 import { RequireSession } from "../components/require-session.tsx";
 import { Empty, ErrorNote, QueryView } from "../components/status.tsx";
 import { TxLink } from "../components/tx-link.tsx";
+import { UptimeTable } from "../components/uptime-table.tsx";
 import { formatErg, formatGpuc, formatPercent, formatTime } from "../lib/format.ts";
 import { type SignedActionApi, useSignedAction, waitFor } from "../wallet/signed-action.ts";
 import { useWallet } from "../wallet/wallet.tsx";
@@ -369,29 +370,7 @@ function ProviderView({ client, provider }: { client: MarketplaceClient; provide
                   {provider.listed ? "Yes, searchable" : "No: the stake must be bonded and cover every GPU"}
                 </dd>
               </dl>
-              {status.uptime.length > 0 && (
-                <div className="table-wrap">
-                  <table>
-                    <caption>Uptime per day (heartbeat intervals answered)</caption>
-                    <thead>
-                      <tr>
-                        <th scope="col">Day (UTC)</th>
-                        <th scope="col" className="num">
-                          Uptime
-                        </th>
-                      </tr>
-                    </thead>
-                    <tbody>
-                      {status.uptime.map((day) => (
-                        <tr key={day.day}>
-                          <td>{day.day}</td>
-                          <td className="num">{formatPercent(day.uptime)}</td>
-                        </tr>
-                      ))}
-                    </tbody>
-                  </table>
-                </div>
-              )}
+              {status.uptime.length > 0 && <UptimeTable uptime={status.uptime} />}
             </>
           )}
         </QueryView>
