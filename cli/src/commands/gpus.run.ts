@@ -18,6 +18,7 @@ export async function search(env: CommandEnv): Promise<void> {
     region: optionalString(env, "region"),
     min_reliability: optionalString(env, "min-reliability"),
     available: env.values.available === true ? "true" : undefined,
+    include_unverified: env.values["include-unverified"] === true ? "true" : undefined,
     sort: optionalString(env, "sort"),
     page: optionalString(env, "page"),
     limit: optionalString(env, "limit"),

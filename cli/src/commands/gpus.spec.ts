@@ -72,7 +72,7 @@ describe("gpuc gpus (against a stand-in marketplace)", () => {
     const result = await gpuc(["gpus", "search", "--min-vram", "abc", "--sort", "cheapest"], env);
     expect(result.code).toBe(3);
     expect(result.stderr).toBe(
-      'gpuc: GET /api/v1/gpus?min_vram=abc&sort=cheapest → 400 Bad Request: Invalid request query: min_vram: Invalid input: expected number, received NaN; sort: Invalid option: expected one of "price"|"-price"|"reliability"|"price_per_performance"\n',
+      'gpuc: GET /api/v1/gpus?min_vram=abc&sort=cheapest → 400 Bad Request: Invalid request query: min_vram: Invalid input: expected number, received NaN; sort: Invalid option: expected one of "price"|"-price"|"reliability"|"price_per_performance"|"price_per_measured_tflops"\n',
     );
     const json = await gpuc(["gpus", "search", "--limit", "500", "--json"], env);
     expect(json.code).toBe(3);

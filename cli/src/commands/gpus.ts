@@ -5,7 +5,7 @@ const code = () => import("./gpus.run.ts");
 export const gpusCommands: Record<string, Command> = {
   search: {
     usage:
-      "gpuc gpus search [--gpu-name <name>] [--min-vram <GB>] [--num-gpus <n>] [--max-price <GPUC/h>] [--region <r>] [--min-reliability <0..1>] [--available] [--sort price|-price|reliability|price_per_performance] [--page <n>] [--limit <n>]",
+      "gpuc gpus search [--gpu-name <name>] [--min-vram <GB>] [--num-gpus <n>] [--max-price <GPUC/h>] [--region <r>] [--min-reliability <0..1>] [--available] [--sort price|-price|reliability|price_per_performance|price_per_measured_tflops] [--include-unverified] [--page <n>] [--limit <n>]",
     summary: "Search GPU offers (no wallet needed)",
     options: {
       "gpu-name": { type: "string" },
@@ -15,6 +15,7 @@ export const gpusCommands: Record<string, Command> = {
       region: { type: "string" },
       "min-reliability": { type: "string" },
       available: { type: "boolean" },
+      "include-unverified": { type: "boolean" },
       sort: { type: "string" },
       page: { type: "string" },
       limit: { type: "string" },

@@ -1,5 +1,5 @@
 import type { Database } from "@gpuc/platform";
-import { type Gpu, modelKey, type SearchQuery } from "@gpuc/sdk";
+import { type Gpu, modelKey, type SearchQuery, type VerificationState } from "@gpuc/sdk";
 
 export interface GpuRow {
   id: string;
@@ -19,6 +19,10 @@ export interface GpuRow {
   max_hours: number;
   tflops: number;
   price_per_tflops: number;
+  verification: VerificationState;
+  measured_tflops: number | null;
+  measured_bandwidth_gbs: number | null;
+  price_per_measured_tflops: number | null;
   reliability: number;
   online: boolean;
   listed: boolean;
@@ -30,6 +34,8 @@ const ORDER: Record<SearchQuery["sort"], string> = {
   "-price": "price_per_hour DESC, id DESC",
   reliability: "reliability DESC, id ASC",
   price_per_performance: "price_per_tflops ASC, id ASC",
+  // Offers not measured yet go last: a datasheet figure is not a measurement.
+  price_per_measured_tflops: "price_per_measured_tflops ASC NULLS LAST, id ASC",
 };
 
 /**
@@ -50,11 +56,19 @@ export function searchSql(query: SearchQuery): { where: string; order: string; v
   if (query.region) clauses.push(`region = ${bind(query.region)}`);
   if (query.min_reliability !== undefined) clauses.push(`reliability >= ${bind(query.min_reliability)}`);
   if (query.available) clauses.push("online AND rented_by IS NULL");
+  // An offer that fell short of its model or failed its challenge is hidden unless asked for.
+  if (!query.include_unverified) clauses.push("verification IN ('pending', 'verified')");
   return { where: clauses.join(" AND "), order: ORDER[query.sort], values };
 }
 
 function escapeLike(text: string): string {
   return text.replace(/[\\%_]/g, (char) => `\\${char}`);
+}
+
+/** A challenge's verdict on one offer, and what its benchmark measured (absent when nothing was). */
+export interface Verdict {
+  state: VerificationState;
+  measured?: { tflops: number; memoryBandwidthGBs: number };
 }
 
 export class GpusRepository {
@@ -92,6 +106,20 @@ export class GpusRepository {
     return rows.length === 1;
   }
 
+  /**
+   * Records a challenge's verdict on an offer. What the benchmark measured is kept unless the answer failed (then
+   * nothing it reported is trusted); the measured price is per hour per measured TFLOPS of the whole offer.
+   */
+  async setVerification(id: string, verdict: Verdict, at: Date): Promise<void> {
+    const measured = verdict.state === "failed" ? undefined : verdict.measured;
+    await this.db.query(
+      `UPDATE gpus SET verification = $2, measured_tflops = $3, measured_bandwidth_gbs = $4,
+              price_per_measured_tflops = price_per_hour / NULLIF($3::double precision, 0), verified_at = $5
+        WHERE id = $1`,
+      [id, verdict.state, measured?.tflops ?? null, measured?.memoryBandwidthGBs ?? null, at],
+    );
+  }
+
   async release(id: string, instanceId: string): Promise<void> {
     await this.db.query("UPDATE gpus SET rented_by = NULL WHERE id = $1 AND rented_by = $2", [
       id,
@@ -117,6 +145,10 @@ export function toGpu(row: GpuRow): Gpu {
     maxHours: row.max_hours,
     tflops: row.tflops,
     pricePerTflops: row.price_per_tflops,
+    verification: row.verification,
+    measuredTflops: row.measured_tflops,
+    measuredBandwidthGbs: row.measured_bandwidth_gbs,
+    pricePerMeasuredTflops: row.price_per_measured_tflops,
     reliability: row.reliability,
     online: row.online,
     available: row.online && row.listed && row.rented_by === null,

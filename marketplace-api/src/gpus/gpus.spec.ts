@@ -77,6 +77,46 @@ describe("GPU search", () => {
     expect(problemOf(await h.request("GET", "/api/v1/gpus?gpu_name=%25"), 400).detail).toContain("gpu_name");
   });
 
+  it("Should hide unverified and failed offers by default and sort by price per measured TFLOPS", async () => {
+    const offerOf = async (key: string) =>
+      (await h.db.query<{ id: string }>("SELECT id FROM gpus WHERE provider_id = $1", [ids[key]]))[0]!.id;
+    const at = new Date();
+    // 3090 300000/30=10000, H100 2e7/400=50000, 4090 far below its model, A100 failed (its numbers dropped).
+    await h.services.gpus.setVerification(
+      await offerOf("cheap3090"),
+      { state: "verified", measured: { tflops: 30, memoryBandwidthGBs: 900 } },
+      at,
+    );
+    await h.services.gpus.setVerification(
+      await offerOf("h100x8"),
+      { state: "verified", measured: { tflops: 400, memoryBandwidthGBs: 20_000 } },
+      at,
+    );
+    await h.services.gpus.setVerification(
+      await offerOf("fast4090"),
+      { state: "unverified", measured: { tflops: 1, memoryBandwidthGBs: 10 } },
+      at,
+    );
+    await h.services.gpus.setVerification(await offerOf("a100"), { state: "failed" }, at);
+    try {
+      expect(providersOf(await search("sort=price"))).toEqual(["cheap3090", "h100x8"]);
+      const all = await search("include_unverified=true&sort=price_per_measured_tflops");
+      // fast4090: 800000/1 per TFLOPS; the failed A100 has no measurement and goes last.
+      expect(providersOf(all)).toEqual(["cheap3090", "h100x8", "fast4090", "a100"]);
+      expect(all.items[0]).toMatchObject({
+        verification: "verified",
+        measuredTflops: 30,
+        measuredBandwidthGbs: 900,
+        pricePerMeasuredTflops: 10_000,
+      });
+      expect(all.items[3]).toMatchObject({ verification: "failed", measuredTflops: null });
+    } finally {
+      await h.db.query(
+        "UPDATE gpus SET verification = 'pending', measured_tflops = NULL, price_per_measured_tflops = NULL",
+      );
+    }
+  });
+
   it("Should paginate with a total", async () => {
     const first = await search("limit=3&page=1");
     const second = await search("limit=3&page=2");

@@ -29,6 +29,19 @@ export interface StakeState {
   stakeListingHash: string;
 }
 
+/**
+ * A relisted offer keeps its benchmark verdict only while it names the same model and devices (a price change keeps
+ * it, re-priced); other devices must be measured again, so they start `pending`. SET expressions read the old row.
+ */
+const SAME_DEVICES =
+  "(gpus.model, gpus.count, gpus.device_ids) IS NOT DISTINCT FROM (EXCLUDED.model, EXCLUDED.count, EXCLUDED.device_ids)";
+const KEEP_MEASUREMENT_UNLESS_DEVICES_CHANGED = `
+  verification = CASE WHEN ${SAME_DEVICES} THEN gpus.verification ELSE 'pending' END,
+  measured_tflops = CASE WHEN ${SAME_DEVICES} THEN gpus.measured_tflops END,
+  measured_bandwidth_gbs = CASE WHEN ${SAME_DEVICES} THEN gpus.measured_bandwidth_gbs END,
+  price_per_measured_tflops = CASE WHEN ${SAME_DEVICES}
+    THEN EXCLUDED.price_per_hour / NULLIF(gpus.measured_tflops, 0) END`;
+
 export class ProvidersRepository {
   constructor(private readonly db: Database) {}
 
@@ -108,7 +121,8 @@ export class ProvidersRepository {
            device_ids = EXCLUDED.device_ids, cuda_version = EXCLUDED.cuda_version, cpu_cores = EXCLUDED.cpu_cores,
            ram_gb = EXCLUDED.ram_gb, disk_gb = EXCLUDED.disk_gb, region = EXCLUDED.region,
            price_per_hour = EXCLUDED.price_per_hour, min_hours = EXCLUDED.min_hours, max_hours = EXCLUDED.max_hours,
-           tflops = EXCLUDED.tflops, price_per_tflops = EXCLUDED.price_per_tflops`,
+           tflops = EXCLUDED.tflops, price_per_tflops = EXCLUDED.price_per_tflops,
+           ${KEEP_MEASUREMENT_UNLESS_DEVICES_CHANGED}`,
         [
           newId(),
           providerId,

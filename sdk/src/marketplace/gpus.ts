@@ -12,9 +12,22 @@ export function modelKey(model: string): string {
     .replace(/[^a-z0-9]/g, "");
 }
 
+/**
+ * An offer's verification: `verified` (answered in time, the listed devices, near its model's figure), `unverified`
+ * (measured far below it), `failed` (late, other devices, bad signature or nonce), `pending` (nothing answered yet).
+ */
+export const VERIFICATION_STATES = ["pending", "verified", "unverified", "failed"] as const;
+export type VerificationState = (typeof VERIFICATION_STATES)[number];
+
 const flag = z.enum(["true", "false", "1", "0"]).transform((value) => value === "true" || value === "1");
 
-export const GPU_SORTS = ["price", "-price", "reliability", "price_per_performance"] as const;
+export const GPU_SORTS = [
+  "price",
+  "-price",
+  "reliability",
+  "price_per_performance",
+  "price_per_measured_tflops",
+] as const;
 export type GpuSort = (typeof GPU_SORTS)[number];
 
 /** The query of `GET /api/v1/gpus` as the server reads it (strings in, typed values out). */
@@ -42,6 +55,9 @@ export const searchQuery = z.object({
   region: z.string().trim().min(1).max(32).optional(),
   min_reliability: z.coerce.number().min(0).max(1).optional(),
   available: flag.optional().describe("Only offers online and not rented now"),
+  include_unverified: flag
+    .optional()
+    .describe("Also offers whose benchmark fell short of their model or whose challenge failed"),
   sort: z.enum(GPU_SORTS).default("price"),
   page: z.coerce.number().int().min(1).max(100_000).default(1),
   limit: z.coerce.number().int().min(1).max(100).default(20),
@@ -61,6 +77,7 @@ export interface GpuSearch {
   readonly region?: string;
   readonly min_reliability?: number | string;
   readonly available?: boolean | string;
+  readonly include_unverified?: boolean | string;
   readonly sort?: GpuSort | (string & {});
   readonly page?: number | string;
   readonly limit?: number | string;
@@ -82,6 +99,12 @@ export const gpuSchema = z.object({
   maxHours: z.number().int(),
   tflops: z.number().describe("FP32 TFLOPS of the whole offer"),
   pricePerTflops: z.number(),
+  verification: z
+    .enum(VERIFICATION_STATES)
+    .describe("The latest benchmark challenge's verdict on this offer (pending until one is answered)"),
+  measuredTflops: z.number().nullable().describe("FP32 TFLOPS the benchmark measured on the whole offer"),
+  measuredBandwidthGbs: z.number().nullable().describe("Memory bandwidth the benchmark measured, GB/s"),
+  pricePerMeasuredTflops: z.number().nullable().describe("GPUC units per hour per measured TFLOPS"),
   reliability: z.number(),
   online: z.boolean(),
   available: z.boolean(),

@@ -26,6 +26,7 @@ const SORT_LABELS: Record<(typeof GPU_SORTS)[number], string> = {
   "-price": "Price, highest first",
   reliability: "Reliability, best first",
   price_per_performance: "Price per TFLOPS, lowest first",
+  price_per_measured_tflops: "Price per measured TFLOPS, lowest first",
 };
 
 const PAGE_SIZE = 20;
@@ -200,6 +201,13 @@ function SearchForm({
   );
 }
 
+/** What the benchmark measured, or why there is no figure (no answer yet, or a failed challenge). */
+function measured(gpu: Gpu): string {
+  if (gpu.measuredTflops === null) return gpu.verification === "failed" ? "Failed" : "Not yet";
+  const figure = `${gpu.measuredTflops.toFixed(1)} TFLOPS`;
+  return gpu.verification === "unverified" ? `${figure} (below model)` : figure;
+}
+
 /** Memoised: a page change re-renders only when the rows changed. */
 const OfferTable = memo(function OfferTable({ items }: { items: readonly Gpu[] }) {
   return (
@@ -221,6 +229,9 @@ const OfferTable = memo(function OfferTable({ items }: { items: readonly Gpu[] }
             <th scope="col" className="num">
               Per TFLOPS
             </th>
+            <th scope="col" className="num">
+              Measured
+            </th>
             <th scope="col">Region</th>
             <th scope="col" className="num">
               Reliability
@@ -241,6 +252,7 @@ const OfferTable = memo(function OfferTable({ items }: { items: readonly Gpu[] }
               <td className="num">{gpu.vramGb} GB</td>
               <td className="num">{formatGpuc(gpu.pricePerHour)}</td>
               <td className="num">{formatGpuc(String(Math.round(gpu.pricePerTflops)))}</td>
+              <td className="num">{measured(gpu)}</td>
               <td>{gpu.region}</td>
               <td className="num">{formatPercent(gpu.reliability)}</td>
               <td>{gpu.available ? "Available" : gpu.online ? "Rented" : "Offline"}</td>
