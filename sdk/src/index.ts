@@ -51,4 +51,6 @@ export * from "./marketplace/status.ts";
 export * from "./marketplace/streams.ts";
 export * from "./marketplace/transactions.ts";
 export * from "./marketplace/wallet.ts";
+export * from "./receipts/merkle.ts";
+export * from "./receipts/receipts.ts";
 export * from "./units.ts";

@@ -1,6 +1,7 @@
 import type { CallOptions, HttpClientOptions } from "../http/client.ts";
 import { HttpClient } from "../http/client.ts";
 import { chunks, decode, readLines } from "../http/streams.ts";
+import { type InstanceReceipts, instanceReceiptsResponse } from "../receipts/receipts.ts";
 import {
   type ExecRequest,
   type ExecResponse,
@@ -115,6 +116,15 @@ export class ExecutorClient {
     return this.http.json(
       { method: "GET", path: `/instances/${id(instanceId)}/stats` },
       statsResponse,
+      options,
+    );
+  }
+
+  /** The usage receipts this executor signed for the rental, each with its Merkle proof (`onChain` is always null here). */
+  receipts(instanceId: string, options?: CallOptions): Promise<InstanceReceipts> {
+    return this.http.json(
+      { method: "GET", path: `/instances/${id(instanceId)}/receipts` },
+      instanceReceiptsResponse,
       options,
     );
   }

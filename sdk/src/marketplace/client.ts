@@ -3,6 +3,7 @@ import type { CallOptions, HttpClientOptions, TokenSource } from "../http/client
 import { HttpClient } from "../http/client.ts";
 import { ResponseSchemaError } from "../http/errors.ts";
 import { type SubscribeOptions, subscribe } from "../http/sse.ts";
+import { instanceReceiptsResponse, type ReceiptBatch, receiptBatchAckSchema } from "../receipts/receipts.ts";
 import {
   apiKeyListSchema,
   apiKeySchema,
@@ -457,6 +458,27 @@ export class MarketplaceClient {
       heartbeatResponse,
       options,
     );
+  }
+
+  /**
+   * Executor: publishes the signed receipts one settlement transaction (claim or provider close) carries the root of.
+   * Idempotent on the tx id: the same batch again is 200, another batch for a known tx id a 409 problem.
+   */
+  putReceiptBatch(providerId: string, batch: ReceiptBatch, options?: CallOptions) {
+    return this.http.json(
+      {
+        method: "PUT",
+        path: `/api/v1/providers/${id(providerId)}/receipt-batches/${id(batch.txId)}`,
+        body: batch,
+      },
+      receiptBatchAckSchema,
+      options,
+    );
+  }
+
+  /** An instance's usage receipts, each with its Merkle proof and what the marketplace checked (consumer, provider, arbiter). */
+  instanceReceipts(instanceId: string, options?: CallOptions) {
+    return this.#get(`/api/v1/instances/${id(instanceId)}/receipts`, instanceReceiptsResponse, options);
   }
 
   // --- Rosen Bridge (/api/v1/bridge): see ./bridge.ts ---
