@@ -21,10 +21,14 @@ const workspaces = [
 
 export default defineConfig({
   test: {
-    projects: workspaces.map((name) => ({
-      extends: true,
-      test: { name, root: `./${name}`, include: ["src/**/*.spec.ts", "test/**/*.spec.ts"] },
-    })),
+    projects: [
+      ...workspaces.map((name) => ({
+        extends: true,
+        test: { name, root: `./${name}`, include: ["src/**/*.spec.ts", "test/**/*.spec.ts"] },
+      })),
+      // The repository's own tooling (the benchmark runner and its regression check).
+      { extends: true, test: { name: "scripts", root: "./scripts", include: ["**/*.spec.ts"] } },
+    ],
     testTimeout: 60_000,
     hookTimeout: 120_000,
     passWithNoTests: true,
