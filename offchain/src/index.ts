@@ -116,6 +116,7 @@ export {
   consumerExit,
   cooperativeClose,
   expireEscrow,
+  type ProviderCloseParams,
   providerClose,
   type SplitCloseParams,
 } from "./protocol/escrow/close.ts";
@@ -161,6 +162,7 @@ export {
   escrowRegisters,
   parseEscrowBox,
   payoutEscrowId,
+  payoutReceiptsRoot,
 } from "./protocol/escrow/registers.ts";
 export { type EscrowSpendVars, readEscrowSpend } from "./protocol/escrow/spend.ts";
 export {
@@ -240,6 +242,14 @@ export {
   type GpucTransferOptions,
   gpucTransfer,
 } from "./protocol/transfer/transfer.ts";
+// --- usage receipts: one receipt checked against its settlement's payout box (CLI --verify, marketplace) ---
+export {
+  type PayoutBox,
+  type ReceiptEvidence,
+  type ReceiptVerdict,
+  receiptSignedBy,
+  verifyReceipt,
+} from "./receipts/verify.ts";
 export { InvalidSecretError, SigningError } from "./signing/errors.ts";
 export { type MnemonicOptions, type Network, Signer, verifyMessage } from "./signing/signer.ts";
 export { nextBlockContext } from "./signing/stateContext.ts";

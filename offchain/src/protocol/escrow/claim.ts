@@ -20,6 +20,8 @@ export interface ClaimParams extends EscrowActionBase {
   /** The provider's P2PK address: every escrow must name it, and it signs. */
   readonly provider: string;
   readonly claims: readonly EscrowClaim[];
+  /** Merkle root (hex) of the usage receipts this claim pays for, put in R5 of every provider payout. */
+  readonly receiptsRoot?: string;
 }
 
 /**
@@ -59,6 +61,7 @@ function claimSpend(params: ClaimParams, config: ProtocolConfig, claim: EscrowCl
     { gross, refund: 0n, rest: escrow.gpuc - gross, terms },
     config,
     params.deployment,
+    params.receiptsRoot,
   );
   return { escrow, action: EscrowAction.claim, amount: BigInt(hours), outputs };
 }

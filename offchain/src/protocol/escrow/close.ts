@@ -22,6 +22,13 @@ export interface SplitCloseParams extends CloseParams {
   readonly providerShare: bigint;
 }
 
+export interface ProviderCloseParams extends SplitCloseParams {
+  /** The provider's P2PK address: the escrow must name it, and it signs. */
+  readonly provider: string;
+  /** Merkle root (hex) of the usage receipts this close pays for, put in R5 of the provider payout. */
+  readonly receiptsRoot?: string;
+}
+
 /**
  * Cooperative close (consumer and provider both sign): any split, e.g. the metered seconds of the last partial
  * hour to the provider and the rest back to the consumer.
@@ -62,7 +69,7 @@ export function consumerExit(params: CloseParams & { readonly consumer: string }
  * @example
  * const tx = buildProviderCloseTx({ deployment, configBox, height, escrowBox, provider, providerShare: 500_000n, inputs, changeAddress: provider });
  */
-export function providerClose(params: SplitCloseParams & { readonly provider: string }): FleetPlugin {
+export function providerClose(params: ProviderCloseParams): FleetPlugin {
   const config = readConfig(params);
   const escrow = readEscrow(params.escrowBox, params.deployment, {
     role: "provider",
@@ -88,6 +95,7 @@ export function providerClose(params: SplitCloseParams & { readonly provider: st
     EscrowAction.providerClose,
     params.providerShare,
     params.providerShare,
+    params.receiptsRoot,
   );
 }
 
@@ -116,9 +124,7 @@ export function buildConsumerExitTx(
   return buildWith(consumerExit(params), params.height, params);
 }
 
-export function buildProviderCloseTx(
-  params: SplitCloseParams & { readonly provider: string } & TxFunding,
-): EIP12UnsignedTransaction {
+export function buildProviderCloseTx(params: ProviderCloseParams & TxFunding): EIP12UnsignedTransaction {
   return buildWith(providerClose(params), params.height, params);
 }
 
@@ -146,9 +152,10 @@ function close(
   action: EscrowAction,
   gross: bigint,
   amountVar?: bigint,
+  receiptsRoot?: string,
 ): FleetPlugin {
   const settlement = { gross, refund: escrow.gpuc - gross, rest: 0n, terms: escrow };
-  const outputs = settlementOutputs(escrow, settlement, config, params.deployment);
+  const outputs = settlementOutputs(escrow, settlement, config, params.deployment, receiptsRoot);
   return spendEscrows(params.configBox, [{ escrow, action, amount: amountVar, outputs }]);
 }
 

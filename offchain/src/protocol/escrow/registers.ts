@@ -109,6 +109,15 @@ export function payoutEscrowId(box: Pick<Box<Amount>, "additionalRegisters">): s
   return readBytes(box.additionalRegisters.R4);
 }
 
+/**
+ * The usage receipts root (hex) a provider payout of a claim or provider close carries in R5, or undefined when
+ * it carries none (a payout built before receipts, a treasury fee or a refund) or R5 is not 32 bytes.
+ */
+export function payoutReceiptsRoot(box: Pick<Box<Amount>, "additionalRegisters">): string | undefined {
+  const root = readBytes(box.additionalRegisters.R5);
+  return root?.length === 64 ? root : undefined;
+}
+
 function readTerms(register: string | undefined): EscrowTerms | undefined {
   const terms = readConstant(register, "SColl[SLong]");
   if (terms?.length !== 4) return undefined;

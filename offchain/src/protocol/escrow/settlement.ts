@@ -3,6 +3,7 @@ import { estimateMinBoxValue, type FleetPlugin, OutputBuilder } from "@fleet-sdk
 import { SByte, SColl, SInt, SLong } from "@fleet-sdk/serializer";
 import { type Deployment, type EscrowAction, EscrowVar } from "@gpuc/ergoscript";
 import type { ProtocolConfig } from "../config.ts";
+import { InvalidRentalArgumentError } from "../errors/invalidRentalArgument.ts";
 import { splitFee } from "./clock.ts";
 import { addConfigDataInput } from "./context.ts";
 import { type EscrowState, type EscrowTerms, escrowRegisters } from "./registers.ts";
@@ -21,21 +22,27 @@ export interface Settlement {
 /**
  * The outputs of one escrow spend, in the order the contract expects them from the escrow's output index:
  * provider payout, treasury fee, consumer refund, recreated escrow — each only when its amount is non-zero.
- * Payouts carry the escrow's box id in R4 so that no output can serve two escrows of one transaction.
+ * Payouts carry the escrow's box id in R4 so that no output can serve two escrows of one transaction. The provider's
+ * payout also carries `receiptsRoot` in R5 when given: the Merkle root of the usage receipts the transaction pays for
+ * (the contract does not read it; it is the provider's signed commitment to those receipts).
  */
 export function settlementOutputs(
   escrow: EscrowState,
   settlement: Settlement,
   config: ProtocolConfig,
   deployment: Deployment,
+  receiptsRoot?: string,
 ): OutputBuilder[] {
   const { fee, net } = splitFee(settlement.gross, config.feeBps);
   const outputs: OutputBuilder[] = [];
-  const payout = (ergoTree: string, amount: bigint) =>
+  const payout = (ergoTree: string, amount: bigint, root?: string) =>
     new OutputBuilder(estimateMinBoxValue(), ergoTree)
       .addTokens({ tokenId: deployment.gpucTokenId, amount })
-      .setAdditionalRegisters({ R4: SColl(SByte, escrow.boxId).toHex() });
-  if (net > 0n) outputs.push(payout(escrow.provider, net));
+      .setAdditionalRegisters({
+        R4: SColl(SByte, escrow.boxId).toHex(),
+        ...(root === undefined ? {} : { R5: SColl(SByte, checkedRoot(root)).toHex() }),
+      });
+  if (net > 0n) outputs.push(payout(escrow.provider, net, receiptsRoot));
   if (fee > 0n) outputs.push(payout(config.treasury, fee));
   if (settlement.refund > 0n) outputs.push(payout(escrow.consumer, settlement.refund));
   if (settlement.rest > 0n)
@@ -96,6 +103,12 @@ export function spendEscrows(configBox: Box<Amount>, spends: readonly EscrowSpen
       addInputs(input);
     }
   };
+}
+
+function checkedRoot(root: string): string {
+  if (!/^[0-9a-fA-F]{64}$/.test(root))
+    throw new InvalidRentalArgumentError("receiptsRoot", root, "32 bytes as 64 hex digits");
+  return root.toLowerCase();
 }
 
 function maxBigInt(a: bigint, b: bigint): bigint {
