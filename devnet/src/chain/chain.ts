@@ -8,7 +8,7 @@ import { type BlockHeader, nextHeader, STATE_CONTEXT_HEADERS, stateContext } fro
 import { Mempool } from "./mempool.ts";
 import { SerialQueue } from "./serial.ts";
 import type { ChainStore } from "./store.ts";
-import { type BoxLookup, type BoxState, confirmedLookup, resolveInputs, UtxoOverlay } from "./utxo.ts";
+import { type BoxLookup, type BoxState, ConfirmedUtxoSet, resolveInputs, UtxoOverlay } from "./utxo.ts";
 import { validateTransaction } from "./validator.ts";
 
 /**
@@ -70,6 +70,7 @@ export class Chain {
   readonly #log: Logger;
   readonly #now: () => number;
   readonly #mempool: Mempool;
+  readonly #utxo: ConfirmedUtxoSet;
   readonly #serial = new SerialQueue();
   readonly #minerPk = faucetPublicKey();
   /** The newest headers, newest first; never fewer than ten after `open`. */
@@ -80,7 +81,8 @@ export class Chain {
     this.#store = store;
     this.#log = options.log;
     this.#now = options.now ?? Date.now;
-    this.#mempool = new Mempool(confirmedLookup(store));
+    this.#utxo = new ConfirmedUtxoSet(store);
+    this.#mempool = new Mempool(this.#utxo);
   }
 
   /** Opens the chain in the store, creating genesis and the bootstrap blocks on an empty database. */
@@ -88,6 +90,7 @@ export class Chain {
     const chain = new Chain(store, options);
     if (!(await store.hasGenesis())) await chain.#createGenesis();
     chain.#tip = await store.lastHeaders(STATE_CONTEXT_HEADERS);
+    await chain.#utxo.load();
     return chain;
   }
 
@@ -196,7 +199,7 @@ export class Chain {
   async #mine(): Promise<MinedBlock> {
     const provisional = this.#nextHeader([]);
     const context = stateContext(provisional, this.#tip);
-    const block = new UtxoOverlay(await this.#confirmedSnapshot(), {
+    const block = new UtxoOverlay(this.#utxo, {
       describe: (txId) => `by tx ${txId} earlier in block ${provisional.height}`,
       pending: false,
     });
@@ -220,28 +223,12 @@ export class Chain {
       now: provisional.timestamp,
     });
     await this.#store.transaction(() => this.#store.appendBlock({ header, transactions: included }));
+    this.#utxo.applyBlock(included);
     this.#mempool.clear();
     this.#tip = [header, ...this.#tip].slice(0, STATE_CONTEXT_HEADERS);
     const txIds = included.map((tx) => tx.id);
     this.#log.info("BLOCK_MINED", { height: header.height, headerId: header.id, txs: txIds.length });
     return { height: header.height, headerId: header.id, timestamp: header.timestamp, txIds, droppedTxIds };
-  }
-
-  // Every box the mempool reads, fetched in one query: mining then validates without a query per transaction.
-  async #confirmedSnapshot(): Promise<BoxLookup> {
-    const ids = this.#mempool
-      .entries()
-      .flatMap((entry) => [...entry.inputs, ...entry.dataInputs].map((box) => box.boxId));
-    const snapshot = await confirmedLookup(this.#store).lookup([...new Set(ids)]);
-    return {
-      lookup: async (boxIds) =>
-        new Map(
-          boxIds.flatMap((boxId) => {
-            const state = snapshot.get(boxId);
-            return state ? [[boxId, state] as const] : [];
-          }),
-        ),
-    };
   }
 
   /** Undoes the last `blocks` blocks in the store and the tip; resolves to their transactions. */
@@ -252,6 +239,7 @@ export class Chain {
     const height = this.height - blocks;
     const undone = await this.#store.transaction(() => this.#store.rollbackTo(height));
     this.#tip = await this.#store.lastHeaders(STATE_CONTEXT_HEADERS);
+    await this.#utxo.load();
     return { height, undone };
   }
 

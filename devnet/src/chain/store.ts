@@ -136,6 +136,14 @@ export class ChainStore {
     return new Map(rows.map((row) => [row.box.boxId, toIndexedBox(row)]));
   }
 
+  /** Every confirmed box not spent, in creation order (the in-memory UTXO set is loaded from it). */
+  async unspentBoxes(): Promise<Box[]> {
+    const rows = await this.db.query<{ box: WireBox }>(
+      "SELECT box FROM devnet_boxes WHERE spent_tx_id IS NULL ORDER BY global_index",
+    );
+    return rows.map((row) => fromWireBox(row.box));
+  }
+
   async box(boxId: string): Promise<IndexedBox | undefined> {
     return (await this.boxes([boxId])).get(boxId);
   }

@@ -45,6 +45,55 @@ export function confirmedLookup(store: ChainStore): BoxLookup {
   };
 }
 
+/**
+ * The confirmed unspent boxes held in memory, with the store as their log: a submission resolves its inputs
+ * without a query. Only ids not unspent here (spent or unknown, i.e. a rejection) are read from the store, so
+ * rejections still say where a box was spent. Loaded from the store on open and after a rollback; updated by each
+ * block once the store has committed it.
+ */
+export class ConfirmedUtxoSet implements BoxLookup {
+  readonly #unspent = new Map<string, Box>();
+  readonly #store: ChainStore;
+  readonly #fallback: BoxLookup;
+
+  constructor(store: ChainStore) {
+    this.#store = store;
+    this.#fallback = confirmedLookup(store);
+  }
+
+  get size(): number {
+    return this.#unspent.size;
+  }
+
+  /** Replaces the set with the store's unspent boxes (on open, and after the store rolled blocks back). */
+  async load(): Promise<void> {
+    const boxes = await this.#store.unspentBoxes();
+    this.#unspent.clear();
+    for (const box of boxes) this.#unspent.set(box.boxId, box);
+  }
+
+  /** Applies a block the store has committed: its inputs leave the set, its outputs join it. */
+  applyBlock(transactions: readonly Transaction[]): void {
+    for (const tx of transactions) {
+      for (const input of tx.inputs) this.#unspent.delete(input.boxId);
+      for (const output of tx.outputs) this.#unspent.set(output.boxId, output);
+    }
+  }
+
+  async lookup(boxIds: readonly string[]): Promise<Map<string, BoxState>> {
+    const states = new Map<string, BoxState>();
+    const rest: string[] = [];
+    for (const boxId of boxIds) {
+      const box = this.#unspent.get(boxId);
+      if (box) states.set(boxId, { status: "unspent", box, unconfirmed: false });
+      else rest.push(boxId);
+    }
+    if (rest.length > 0)
+      for (const [boxId, state] of await this.#fallback.lookup(rest)) states.set(boxId, state);
+    return states;
+  }
+}
+
 export interface OverlayOptions {
   /** How a spend in this overlay reads in a rejection, e.g. `in mempool tx ${txId}`. */
   readonly describe: (txId: string) => string;
