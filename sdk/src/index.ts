@@ -28,6 +28,7 @@ export { readServerSentEvents, type ServerSentEvent, type SubscribeOptions, subs
 export { chunks, decode, readLines } from "./http/streams.ts";
 export * from "./marketplace/auth.ts";
 export * from "./marketplace/bridge.ts";
+export * from "./marketplace/challenges.ts";
 export {
   type AssignedRentals,
   type ChallengeSigner,

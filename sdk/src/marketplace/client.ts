@@ -28,6 +28,7 @@ import {
   whitelistProposalSchema,
   withdrawQuoteSchema,
 } from "./bridge.ts";
+import { gpuChallengeList, gpuChallengeSchema, type SignedGpuChallengeAnswer } from "./challenges.ts";
 import { type CredentialScope, credentialSchema, jwksSchema } from "./credentials.ts";
 import { exitTxSchema } from "./exit.ts";
 import { type GpuSearch, gpuPage, gpuSchema } from "./gpus.ts";
@@ -449,6 +450,22 @@ export class MarketplaceClient {
   /** Operator: a refund or dispute after delivery has been dealt with. */
   onrampHandled(orderId: string, options?: CallOptions) {
     return this.#post(`/api/v1/onramp/admin/orders/${id(orderId)}/handled`, {}, orderSchema, options);
+  }
+
+  /** Executor: this provider's GPU verification challenges still waiting for an answer. */
+  async openGpuChallenges(providerId: string, options?: CallOptions) {
+    const path = `/api/v1/providers/${id(providerId)}/challenges`;
+    return (await this.http.json({ method: "GET", path }, gpuChallengeList, options)).items;
+  }
+
+  /** Executor: the signed benchmark result (or busy) for one challenge; answers the judged challenge. */
+  answerGpuChallenge(providerId: string, answer: SignedGpuChallengeAnswer, options?: CallOptions) {
+    return this.#post(
+      `/api/v1/providers/${id(providerId)}/challenges/${id(answer.challengeId)}/answer`,
+      answer,
+      gpuChallengeSchema,
+      options,
+    );
   }
 
   sendHeartbeat(providerId: string, heartbeat: SignedHeartbeat, options?: CallOptions) {
