@@ -1,4 +1,4 @@
-import type { Server } from "node:http";
+import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { fileURLToPath } from "node:url";
 import {
@@ -28,6 +28,7 @@ import { DevnetError, DevnetStoppedError } from "./errors/index.ts";
 import { type FaucetRequest, type FaucetResult, payFromFaucet } from "./faucet.ts";
 import { createApp } from "./http/app.ts";
 import { MAX_ITEMS } from "./http/params.ts";
+import { submitFastPath } from "./http/submit-fast-path.ts";
 import type { Box } from "./tx/types.ts";
 
 export interface DevnetOptions {
@@ -272,10 +273,16 @@ export class Devnet {
       },
       this.#log,
     );
-    const server = await new Promise<Server>((resolve, reject) => {
-      const listening = app.listen(port, host, (error?: Error) =>
-        error ? reject(error) : resolve(listening),
-      );
+    const submit = submitFastPath(this.#chain, this.#log);
+    const server = createServer((req, res) => {
+      if (!submit(req, res)) app(req, res);
+    });
+    await new Promise<void>((resolve, reject) => {
+      server.once("error", reject);
+      server.listen(port, host, () => {
+        server.off("error", reject);
+        resolve();
+      });
     });
     this.#server = server;
     const address = server.address() as AddressInfo;

@@ -234,6 +234,19 @@ describe("Devnet HTTP API (Ergo node REST subset)", () => {
     expect(ApiError.parse(malformed.json).detail).toMatch(/^Malformed transaction: inputs/);
   });
 
+  it("Should answer an empty or oversized POST /transactions body with the node's ApiError", async () => {
+    const empty = await call("/transactions", { body: "", raw: true });
+    expect(empty.status).toBe(400);
+    expect(ApiError.parse(empty.json).detail).toMatch(/^Malformed transaction: the body is empty/);
+    const huge = await call("/transactions", { body: `"${"a".repeat(5 * 1024 * 1024)}"`, raw: true });
+    expect(huge.status).toBe(413);
+    expect(ApiError.parse(huge.json)).toEqual({
+      error: 413,
+      reason: "bad.request",
+      detail: "The body is over 4 MB",
+    });
+  });
+
   it("Should serve the mempool: GET /transactions/unconfirmed and byTransactionId", async () => {
     const pool = await ok(
       z.array(ErgoTransactionWithInputBoxes),

@@ -18,17 +18,26 @@ export function sendError(res: Response, status: number, reason: string, detail:
   sendJson(res, { error: status, reason, detail }, status);
 }
 
-/** Maps every error to the node's ApiError: rejections and bad input 400, unknown ids 404, the rest 500. */
+/** The node's ApiError fields an error maps to: rejections and bad input 400, unknown ids 404; others undefined. */
+export function apiErrorOf(error: unknown): { status: number; reason: string; detail: string } | undefined {
+  if (error instanceof DevnetRejectedError)
+    return { status: 400, reason: "bad.request", detail: error.reason };
+  if (error instanceof DevnetBadRequestError || error instanceof DevnetRollbackError) {
+    return { status: 400, reason: "bad.request", detail: error.message };
+  }
+  if (error instanceof DevnetNotFoundError)
+    return { status: 404, reason: "not-found", detail: error.message };
+  if (isHttpError(error) && error.status < 500) {
+    return { status: error.status, reason: "bad.request", detail: error.message };
+  }
+  return undefined;
+}
+
+/** Maps every error to the node's ApiError (`apiErrorOf`), the rest 500. */
 export function errorHandler(log: Logger): ErrorRequestHandler {
   return function devnetErrorHandler(error, req, res, _next) {
-    if (error instanceof DevnetRejectedError) return sendError(res, 400, "bad.request", error.reason);
-    if (error instanceof DevnetBadRequestError || error instanceof DevnetRollbackError) {
-      return sendError(res, 400, "bad.request", error.message);
-    }
-    if (error instanceof DevnetNotFoundError) return sendError(res, 404, "not-found", error.message);
-    if (isHttpError(error) && error.status < 500) {
-      return sendError(res, error.status, "bad.request", error.message);
-    }
+    const known = apiErrorOf(error);
+    if (known) return sendError(res, known.status, known.reason, known.detail);
     log.error("HTTP_FAILED", { method: req.method, path: req.path, error });
     sendError(res, 500, "internal.error", "The devnet failed to answer; see its log");
   };
