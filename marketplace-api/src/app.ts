@@ -19,6 +19,7 @@ import { jwksRoutes } from "./credentials/credentials.router.ts";
 import { exitRoutes } from "./exits/exit.router.ts";
 import { gpusRoutes } from "./gpus/gpus.router.ts";
 import { heartbeatsRoutes } from "./heartbeats/heartbeats.router.ts";
+import { challengesRoutes } from "./challenges/challenges.router.ts";
 import { instancesRoutes } from "./instances/instances.router.ts";
 import { protocolTotalsRoutes } from "./protocol-totals/totals.router.ts";
 import { providersRoutes } from "./providers/providers.router.ts";
@@ -52,6 +53,7 @@ export function apiRoutes(
     ...stakesRoutes(services.stakes, services.earnings),
     ...protocolTotalsRoutes(services.totals),
     ...heartbeatsRoutes(services.heartbeats),
+    ...challengesRoutes(services.challenges),
     ...jwksRoutes(services.credentials),
     // The on-ramp's buyers are signed-in consumers; its operator is the arbiter's key.
     ...(services.onramp

@@ -124,6 +124,9 @@ export async function startMarketplace(
     services.auth.pruneChallenges().catch((error: unknown) => log.error("CHALLENGE_PRUNE_FAILED", { error }));
     onramp?.delivery.tick().catch((error: unknown) => log.error("ONRAMP_DELIVERY_FAILED", { error }));
   }, config.heartbeats.intervalS * 1000);
+  const challenges = setInterval(() => {
+    services.challengeScheduler.tick().catch((error: unknown) => log.error("CHALLENGE_TICK_FAILED", { error }));
+  }, config.challenges.tickS * 1000);
 
   const server = await listen(
     createApp(services, { indexerEnabled: indexer !== undefined, metrics }),
@@ -139,6 +142,7 @@ export async function startMarketplace(
     indexer,
     async stop() {
       clearInterval(monitor);
+      clearInterval(challenges);
       await indexer?.stop();
       // Open instance streams would keep the server from closing: end them (their clients reconnect).
       await services.instanceStreams.shutdown();

@@ -10,6 +10,9 @@ import { AuthService } from "./auth/auth.service.ts";
 import type { RentalChain, Settlement } from "./chain/gateway.ts";
 import { type Clock, systemClock } from "./core/clock.ts";
 import type { MarketplaceConfig } from "./core/config.ts";
+import { ChallengesRepository } from "./challenges/challenges.repository.ts";
+import { ChallengesService } from "./challenges/challenges.service.ts";
+import { ChallengeScheduler } from "./challenges/scheduler.ts";
 import { CredentialsService } from "./credentials/credentials.service.ts";
 import { loadSigningKey, type SigningKey } from "./credentials/signing-key.ts";
 import { ExitService } from "./exits/exit.service.ts";
@@ -149,6 +152,7 @@ export function createServices(deps: MarketplaceDeps) {
     ...rentals,
     heartbeats,
     heartbeatsRepo,
+    ...challengeServices(deps, { gpus, providers, clock, log }),
     onramp: deps.onramp,
     bridge: deps.bridge,
     instanceStreams: new InstanceStreamService({
@@ -311,6 +315,23 @@ function walletServices(deps: MarketplaceDeps, shared: WalletShared) {
       log: shared.log,
     }),
   };
+}
+
+/** GPU verification: challenges, their verdicts, and the scheduler that issues them (`tick` every tickS). */
+function challengeServices(
+  deps: MarketplaceDeps,
+  shared: { gpus: GpusRepository; providers: ProvidersService; clock: Clock; log: Logger },
+) {
+  const settings = deps.config.challenges;
+  const challenges = new ChallengesService(
+    new ChallengesRepository(deps.db),
+    shared.gpus,
+    shared.providers,
+    shared.clock,
+    settings,
+    shared.log,
+  );
+  return { challenges, challengeScheduler: new ChallengeScheduler(challenges, settings, shared.log) };
 }
 
 /** The address of the ARBITER_SECRET_HEX key: the one wallet that holds the `arbiter` scope. */

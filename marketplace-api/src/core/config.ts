@@ -73,6 +73,21 @@ export const envSchema = z
     FAILED_ESCROW_REFUND_AFTER_BLOCKS: z.coerce.number().int().min(0).default(10),
     /** Rentals one wallet may hold awaiting funding (each reserves a GPU until funded or expired). */
     MAX_UNFUNDED_RENTALS: z.coerce.number().int().min(1).default(2),
+    /** Seconds an executor has to answer a GPU verification challenge (run the benchmark, sign, post). */
+    CHALLENGE_DEADLINE_S: seconds(300),
+    /** Duration cap the benchmark is given (well under the deadline). */
+    CHALLENGE_MAX_SECONDS: seconds(60),
+    /** Measured below (1 − this) × the model's datasheet TFLOPS is `unverified`. */
+    CHALLENGE_THRESHOLD: z.coerce.number().min(0).max(1).default(0.5),
+    /** Mean seconds between random challenges of an idle offer. */
+    CHALLENGE_MEAN_INTERVAL_S: seconds(6 * 3600),
+    /** How often the challenge scheduler runs (listing challenges go out within one tick). */
+    CHALLENGE_TICK_S: seconds(30),
+    /**
+     * Judge a CPU benchmark on a GPU listing against the CPU baseline (demo and CI machines without GPUs). Default:
+     * on for testnet, off on mainnet (there a CPU answer for a GPU listing is `unverified`).
+     */
+    CHALLENGE_CPU_FOR_GPU: z.stringbool().optional(),
     INDEXER_POLL_MS: z.coerce.number().int().positive().default(1000),
     INDEXER_START_HEIGHT: z.coerce.number().int().min(1).default(1),
   })
@@ -122,6 +137,15 @@ export interface MarketplaceConfig {
   readonly maxUnfundedRentals: number;
   readonly arbiterSecretHex?: string;
   readonly indexer: { readonly pollMs: number; readonly startHeight: number };
+  /** GPU verification challenges (see challenges/). */
+  readonly challenges: {
+    readonly deadlineS: number;
+    readonly maxSeconds: number;
+    readonly threshold: number;
+    readonly meanIntervalS: number;
+    readonly tickS: number;
+    readonly cpuForGpu: boolean;
+  };
   /** The fiat on-ramp (its own variables, see @gpuc/onramp); off unless STRIPE_SECRET_KEY is set. */
   readonly onramp?: OnrampConfig;
   /** The Rosen Bridge adapter (its own variables, see @gpuc/rosen-adapter); off unless ROSEN_TOKEN_MAP is set. */
@@ -173,6 +197,14 @@ export function toConfig(env: Env): MarketplaceConfig {
     maxUnfundedRentals: env.MAX_UNFUNDED_RENTALS,
     arbiterSecretHex: env.ARBITER_SECRET_HEX,
     indexer: { pollMs: env.INDEXER_POLL_MS, startHeight: env.INDEXER_START_HEIGHT },
+    challenges: {
+      deadlineS: env.CHALLENGE_DEADLINE_S,
+      maxSeconds: env.CHALLENGE_MAX_SECONDS,
+      threshold: env.CHALLENGE_THRESHOLD,
+      meanIntervalS: env.CHALLENGE_MEAN_INTERVAL_S,
+      tickS: env.CHALLENGE_TICK_S,
+      cpuForGpu: env.CHALLENGE_CPU_FOR_GPU ?? env.ERGO_NETWORK === "testnet",
+    },
   };
 }
 

@@ -38,3 +38,28 @@ export const UNKNOWN_MODEL_TFLOPS = 10;
 export function tflopsOf(model: string): number {
   return FP32_TFLOPS[modelKey(model)] ?? UNKNOWN_MODEL_TFLOPS;
 }
+
+/**
+ * What the CPU benchmark (executor/bench-image/bench.c, one core, blocked SGEMM) is expected to reach on a current
+ * server core: ~20 GFLOPS measured on an AMD EPYC core shared with other work, halved for older or busier machines.
+ */
+export const CPU_BASELINE_TFLOPS = 0.01;
+
+/** A listing whose model names a CPU (e.g. "CPU", "cpu-x86"): the CPU benchmark is its real test. */
+export function isCpuModel(model: string): boolean {
+  return modelKey(model).startsWith("cpu");
+}
+
+/**
+ * The TFLOPS a benchmark of this offer is held to: the datasheet figure of all its GPUs, or the CPU baseline when
+ * a CPU run stands for the offer (a CPU listing, or a GPU listing judged on CPU where that is allowed).
+ */
+export function expectedTflops(
+  model: string,
+  count: number,
+  kind: "cpu" | "cuda",
+  cpuForGpu: boolean,
+): number {
+  if (kind === "cpu" && (isCpuModel(model) || cpuForGpu)) return CPU_BASELINE_TFLOPS;
+  return tflopsOf(model) * count;
+}
