@@ -23,6 +23,8 @@ import { challengesRoutes } from "./challenges/challenges.router.ts";
 import { instancesRoutes } from "./instances/instances.router.ts";
 import { protocolTotalsRoutes } from "./protocol-totals/totals.router.ts";
 import { providersRoutes } from "./providers/providers.router.ts";
+import { receiptsRoutes } from "./receipts/receipts.router.ts";
+import { reconciliationRoutes } from "./reconciliation/reconciliation.router.ts";
 import type { Services } from "./services.ts";
 import { stakesRoutes } from "./stakes/stakes.router.ts";
 import { statusRoutes } from "./status/status.router.ts";
@@ -48,6 +50,8 @@ export function apiRoutes(
     // Before instancesRoutes: GET /api/v1/instances/{id} would take "stream" for an instance id.
     ...instanceStreamRoutes(services.instanceStreams, services.streamOptions),
     ...instancesRoutes(services),
+    ...receiptsRoutes(services.receipts),
+    ...reconciliationRoutes(services.reconciliation),
     ...exitRoutes(services.exits),
     ...walletRoutes(services),
     ...stakesRoutes(services.stakes, services.earnings),

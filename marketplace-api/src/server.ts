@@ -127,6 +127,10 @@ export async function startMarketplace(
   const challenges = setInterval(() => {
     services.challengeScheduler.tick().catch((error: unknown) => log.error("CHALLENGE_TICK_FAILED", { error }));
   }, config.challenges.tickS * 1000);
+  // The auditor's reconciliation of settlements against receipts: every lineage, so not on every block.
+  const reconciliation = setInterval(() => {
+    services.reconciliation.run().catch((error: unknown) => log.error("RECONCILIATION_FAILED", { error }));
+  }, RECONCILE_EVERY_MS);
 
   const server = await listen(
     createApp(services, { indexerEnabled: indexer !== undefined, metrics }),
@@ -143,6 +147,7 @@ export async function startMarketplace(
     async stop() {
       clearInterval(monitor);
       clearInterval(challenges);
+      clearInterval(reconciliation);
       await indexer?.stop();
       // Open instance streams would keep the server from closing: end them (their clients reconnect).
       await services.instanceStreams.shutdown();
@@ -152,6 +157,9 @@ export async function startMarketplace(
     },
   };
 }
+
+/** How often the reconciliation runs (it reads every escrow lineage of the index). */
+const RECONCILE_EVERY_MS = 5 * 60_000;
 
 function listen(app: ReturnType<typeof createApp>, port: number, host: string): Promise<Server> {
   return new Promise((resolve, reject) => {

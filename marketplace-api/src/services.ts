@@ -36,6 +36,9 @@ import { TotalsService } from "./protocol-totals/totals.service.ts";
 import { ProvidersRepository } from "./providers/providers.repository.ts";
 import { ProvidersService } from "./providers/providers.service.ts";
 import { ChainParams } from "./providers/stake.ts";
+import { ReceiptsRepository } from "./receipts/receipts.repository.ts";
+import { ReceiptsService } from "./receipts/receipts.service.ts";
+import { ReconciliationService } from "./reconciliation/reconciliation.service.ts";
 import { EarningsRepository } from "./stakes/earnings.repository.ts";
 import { EarningsService } from "./stakes/earnings.service.ts";
 import { StakesService } from "./stakes/stakes.service.ts";
@@ -196,6 +199,7 @@ function createRentalServices(deps: MarketplaceDeps, shared: Shared) {
   const { config } = deps;
   const { db, clock, log, index, gpus } = shared;
   const instancesRepo = new InstancesRepository(db);
+  const receiptsRepo = new ReceiptsRepository(db);
   const refundsRepo = new EscrowRefundsRepository(db);
   const providers = shared.providersRepo;
   const transitions = new InstanceTransitions({ db, repo: instancesRepo, gpus, providers, clock, log });
@@ -206,6 +210,7 @@ function createRentalServices(deps: MarketplaceDeps, shared: Shared) {
       refunds: refundsRepo,
       transitions,
       settlement: deps.settlement,
+      receipts: receiptsRepo,
       clock,
       log,
       failedEscrowRefundAfterBlocks: config.failedEscrowRefundAfterBlocks,
@@ -255,10 +260,41 @@ function createRentalServices(deps: MarketplaceDeps, shared: Shared) {
     funding,
     escrowFollower,
     executorReports: new ExecutorReportsService({ repo: instancesRepo, gpus, providers, transitions }),
-    disputes: new DisputesService({ repo: instancesRepo, index, transitions, arbiter, clock, log }),
+    disputes: new DisputesService({
+      repo: instancesRepo,
+      index,
+      transitions,
+      arbiter,
+      receipts: receiptsRepo,
+      clock,
+      log,
+    }),
     arbiter,
+    receipts: new ReceiptsService({
+      repo: receiptsRepo,
+      instances: instancesRepo,
+      providers,
+      transitions,
+      index,
+      clock,
+      log,
+      network: config.network,
+    }),
+    reconciliation: new ReconciliationService({
+      repo: receiptsRepo,
+      index,
+      deployment: shared.deployment,
+      clock,
+      log,
+      network: config.network,
+      periodSeconds: config.billingHourS,
+      missingBatchGraceBlocks: MISSING_BATCH_GRACE_BLOCKS,
+    }),
   };
 }
+
+/** Blocks (about an hour on mainnet) a claim may wait for its receipts before the reconciliation flags them missing. */
+const MISSING_BATCH_GRACE_BLOCKS = 30;
 
 /** The provider dashboard's services: stake state and actions, earnings, executor status. */
 function providerDashboard(

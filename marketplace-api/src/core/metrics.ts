@@ -1,7 +1,7 @@
 import { NodeChainClient } from "@gpuc/offchain";
 import type { Database, Logger } from "@gpuc/platform";
 import { metricsRoute as prometheusRoute } from "@gpuc/platform/http";
-import { INSTANCE_STATES } from "@gpuc/sdk";
+import { INSTANCE_STATES, RECEIPT_MISMATCH_KINDS } from "@gpuc/sdk";
 import type { NextFunction, Request, RequestHandler, Response } from "express";
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
 import type { Route } from "./route.ts";
@@ -101,6 +101,12 @@ export class MarketplaceMetrics {
     "gpuc_marketplace_indexer_lag_blocks",
     "Blocks the indexer is behind the chain tip",
   );
+  readonly receiptMismatches = new Counter({
+    name: "gpuc_receipt_mismatches_total",
+    help: "Settlements whose usage receipts do not reconcile with the chain or the executor's metering, by kind (0 expected; see /api/v1/protocol/receipt-mismatches)",
+    labelNames: ["kind"] as const,
+    registers: [this.registry],
+  });
   readonly collectErrors = new Counter({
     name: "gpuc_marketplace_metrics_collect_errors_total",
     help: "Scrapes whose database or node figures could not be read (the previous values are served)",
@@ -153,9 +159,8 @@ export class MarketplaceMetrics {
 
   async #readDatabase(): Promise<void> {
     try {
-      const [states = [], gpus = [], settlements = [], escrow = [], tip = []] = await Promise.all(
-        QUERIES.map((sql) => this.#options.db.query<Row>(sql)),
-      );
+      const [states = [], gpus = [], settlements = [], escrow = [], tip = [], mismatches = []] =
+        await Promise.all(QUERIES.map((sql) => this.#options.db.query<Row>(sql)));
       for (const state of INSTANCE_STATES) this.instances.set({ state }, 0);
       for (const row of states) this.instances.set({ state: String(row.state) }, Number(row.n));
       const g = gpus[0] ?? {};
@@ -164,6 +169,10 @@ export class MarketplaceMetrics {
       this.gpusRented.set(Number(g.rented ?? 0));
       this.providersOnline.set(Number(g.providers_online ?? 0));
       this.#setSettlements(settlements);
+      for (const kind of RECEIPT_MISMATCH_KINDS) {
+        const found = mismatches.find((row) => row.kind === kind);
+        setCounter(this.receiptMismatches, { kind }, Number(found?.n ?? 0));
+      }
       const e = escrow[0] ?? {};
       this.escrowLocked.set(Number(e.locked ?? 0));
       setCounter(this.escrowReleased, {}, Number(e.released ?? 0));
@@ -215,7 +224,8 @@ type Row = Record<string, unknown>;
 
 const SETTLED_REASONS = ["arbiter", "provider_down"] as const;
 
-// One aggregate query per figure; each scans one table (instances, gpus+providers, chain_boxes, chain_blocks).
+// One aggregate query per figure; each scans one table (instances, gpus+providers, chain_boxes, chain_blocks,
+// receipt_mismatches).
 const QUERIES = [
   "SELECT state, count(*) AS n FROM instances GROUP BY state",
   `SELECT
@@ -245,6 +255,8 @@ const QUERIES = [
            (SELECT spent_tx_id FROM chain_boxes WHERE kind = 'escrow' AND spent_tx_id IS NOT NULL)), 0) AS released
    FROM chain_boxes WHERE kind = 'escrow'`,
   "SELECT max(height) AS height FROM chain_blocks",
+  // The reconciliation stores each finding once: the totals are counts of rows.
+  "SELECT kind, count(*) AS n FROM receipt_mismatches GROUP BY kind",
 ] as const;
 
 /**

@@ -4,6 +4,8 @@ import type { Instance } from "@gpuc/sdk";
 import { SettlementBoxMissingError } from "../chain/arbiter-settlement.ts";
 import type { Settlement } from "../chain/gateway.ts";
 import type { Clock } from "../core/clock.ts";
+import type { ReceiptsRepository } from "../receipts/receipts.repository.ts";
+import { assertReceiptOf } from "./disputes.service.ts";
 import { toInstance } from "./instance-views.ts";
 import type { InstanceRow, InstancesRepository } from "./instances.repository.ts";
 import type { EscrowRefundsRepository } from "./refunds.repository.ts";
@@ -15,6 +17,8 @@ export interface ArbiterDeps {
   transitions: InstanceTransitions;
   /** Signs and submits the arbiter's resolve of an escrow. */
   settlement: Settlement;
+  /** The instances' usage receipts: a resolution records the one it was about. */
+  receipts: Pick<ReceiptsRepository, "hasLeaf" | "setReceiptLeaves">;
   clock: Clock;
   log: Logger;
   /** Blocks a Failed rental's escrow may stay unspent before the arbiter refunds it. */
@@ -34,9 +38,10 @@ export class ArbiterService {
 
   /**
    * Resolves a dispute on chain: `providerShare` GPUC units (gross; the fee is taken from it) to the provider, the
-   * rest of the escrow to the consumer. The rental ends Resolved with reason arbiter.
+   * rest of the escrow to the consumer. The rental ends Resolved with reason arbiter, recording the usage receipt
+   * the resolution was about: `receiptLeaf` (422 when it is not the rental's), else the one the dispute named.
    */
-  async resolve(id: string, providerShare: bigint): Promise<Instance> {
+  async resolve(id: string, providerShare: bigint, receiptLeaf?: string): Promise<Instance> {
     // Two resolves racing would both read Disputed with no settlement yet and build two spends of one escrow: the
     // second was rejected by the node as a double spend, a 500. One at a time; the loser learns why.
     if (this.#resolving.has(id))
@@ -46,13 +51,13 @@ export class ArbiterService {
       );
     this.#resolving.add(id);
     try {
-      return await this.#resolve(id, providerShare);
+      return await this.#resolve(id, providerShare, receiptLeaf);
     } finally {
       this.#resolving.delete(id);
     }
   }
 
-  async #resolve(id: string, providerShare: bigint): Promise<Instance> {
+  async #resolve(id: string, providerShare: bigint, receiptLeaf?: string): Promise<Instance> {
     const row = await this.d.repo.find(id);
     assert(row, 404, `Instance ${id} not found`);
     assert(
@@ -61,6 +66,8 @@ export class ArbiterService {
       `Instance ${id} is ${row.state}; only a Disputed instance is resolved`,
     );
     assert(row.escrow_box_id, 409, `Instance ${id} has no escrow on chain to resolve`);
+    if (receiptLeaf) await assertReceiptOf(this.d.receipts, id, receiptLeaf);
+    const receipt = receiptLeaf ?? row.dispute_receipt_leaf ?? undefined;
     let settlementTxId: string;
     try {
       settlementTxId = await this.settle(row, providerShare);
@@ -71,9 +78,10 @@ export class ArbiterService {
     await this.d.transitions.move(id, () => "Resolved", {
       reason: "arbiter",
       settlementTxId,
-      detail: `provider share ${providerShare} GPUC units`,
+      detail: `provider share ${providerShare} GPUC units${receipt ? `; receipt ${receipt}` : ""}`,
     });
-    this.d.log.info("INSTANCE_RESOLVED", { instanceId: id, providerShare, settlementTxId });
+    if (receipt) await this.d.receipts.setReceiptLeaves(id, { resolved: receipt });
+    this.d.log.info("INSTANCE_RESOLVED", { instanceId: id, providerShare, settlementTxId, receipt });
     return toInstance((await this.d.repo.find(id))!);
   }
 

@@ -4,6 +4,7 @@ import { assert } from "@gpuc/platform/http";
 import { ENDED_STATES, type Instance, type InstanceState } from "@gpuc/sdk";
 import type { Clock } from "../core/clock.ts";
 import type { Principal } from "../core/route.ts";
+import type { ReceiptsRepository } from "../receipts/receipts.repository.ts";
 import type { ArbiterService } from "./arbiter.service.ts";
 import { toInstance } from "./instance-views.ts";
 import type { InstanceRow, InstancesRepository } from "./instances.repository.ts";
@@ -16,6 +17,8 @@ export interface DisputesDeps {
   transitions: InstanceTransitions;
   /** Without an arbiter key a silent provider's rental fails unsettled (the consumer can still exit on chain). */
   arbiter?: ArbiterService;
+  /** The instances' usage receipts: a dispute may name one. */
+  receipts: Pick<ReceiptsRepository, "hasLeaf" | "setReceiptLeaves">;
   clock: Clock;
   log: Logger;
 }
@@ -26,18 +29,21 @@ export class DisputesService {
 
   /**
    * The consumer disputes the rental (e.g. the GPU was not as listed); the arbiter resolves it. A Failed rental
-   * (an executor can report its own rental Failed) is disputable while its escrow is unspent and unsettled.
+   * (an executor can report its own rental Failed) is disputable while its escrow is unspent and unsettled. A
+   * dispute may name one of the rental's usage receipts by its leaf hash (422 for a leaf that is not the rental's).
    */
-  async dispute(principal: Principal, id: string, reason: string): Promise<Instance> {
+  async dispute(principal: Principal, id: string, reason: string, receiptLeaf?: string): Promise<Instance> {
     const row = await this.d.transitions.consumerOwned(principal, id);
     if (row.state === "Failed") await this.assertEscrowOpen(row);
+    if (receiptLeaf) await assertReceiptOf(this.d.receipts, id, receiptLeaf);
     const now = this.d.clock.now();
     await this.d.transitions.move(id, () => "Disputed", {
       disputeReason: reason,
       disputedAt: now,
       detail: reason,
     });
-    this.d.log.warn("INSTANCE_DISPUTED", { instanceId: id });
+    if (receiptLeaf) await this.d.receipts.setReceiptLeaves(id, { disputed: receiptLeaf });
+    this.d.log.warn("INSTANCE_DISPUTED", { instanceId: id, receiptLeaf });
     return toInstance((await this.d.repo.find(id))!);
   }
 
@@ -72,4 +78,17 @@ export class DisputesService {
       `Instance ${row.id} is Failed and its escrow is settled or gone; there is nothing left to dispute`,
     );
   }
+}
+
+/** A dispute or a resolution names a receipt of this rental, or nothing: another leaf is a 422 that says where to look. */
+export async function assertReceiptOf(
+  receipts: Pick<ReceiptsRepository, "hasLeaf">,
+  instanceId: string,
+  leaf: string,
+): Promise<void> {
+  assert(
+    await receipts.hasLeaf(instanceId, leaf),
+    422,
+    `Receipt ${leaf} is not one of instance ${instanceId}'s; name a leaf from GET /api/v1/instances/${instanceId}/receipts`,
+  );
 }

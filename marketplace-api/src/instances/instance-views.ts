@@ -32,6 +32,8 @@ export function toInstance(row: InstanceRow): Instance {
     billedSeconds: row.billed_seconds === null ? null : Number(row.billed_seconds),
     settlementTxId: row.settlement_tx_id,
     disputeReason: row.dispute_reason,
+    disputeReceiptLeaf: row.dispute_receipt_leaf,
+    resolvedReceiptLeaf: row.resolved_receipt_leaf,
     executorUrl: row.executor_url,
     createdAt: row.created_at.toISOString(),
     updatedAt: row.updated_at.toISOString(),

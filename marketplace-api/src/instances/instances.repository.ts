@@ -30,6 +30,9 @@ export interface InstanceRow {
   failed_height: number | null;
   dispute_reason: string | null;
   disputed_at: Date | null;
+  /** The usage receipt (leaf) the dispute names, and the one the arbiter's resolution was about (see receipts/). */
+  dispute_receipt_leaf: string | null;
+  resolved_receipt_leaf: string | null;
   created_at: Date;
   updated_at: Date;
   /** The provider's executor endpoint (joined from providers, from its latest heartbeat). */

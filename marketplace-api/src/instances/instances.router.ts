@@ -147,8 +147,9 @@ export function instancesRoutes(rentals: RentalServices): Route[] {
       params: instanceIdParams,
       body: disputeRequest,
       response: instanceSchema,
-      errors: [404, 409],
-      handle: ({ principal, params, body }) => disputes.dispute(principal!, params.id, body.reason),
+      errors: [404, 409, 422],
+      handle: ({ principal, params, body }) =>
+        disputes.dispute(principal!, params.id, body.reason, body.receiptLeaf),
     }),
     defineRoute({
       method: "post",
@@ -159,8 +160,8 @@ export function instancesRoutes(rentals: RentalServices): Route[] {
       params: instanceIdParams,
       body: resolveRequest,
       response: instanceSchema,
-      errors: [404, 409, 503],
-      handle: ({ params, body }) => arbiter().resolve(params.id, body.providerShare),
+      errors: [404, 409, 422, 503],
+      handle: ({ params, body }) => arbiter().resolve(params.id, body.providerShare, body.receiptLeaf),
     }),
     defineRoute({
       method: "post",

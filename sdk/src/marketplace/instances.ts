@@ -59,6 +59,16 @@ export const instanceSchema = z.object({
       "The transaction that closed the escrow: provider close, consumer exit, expiry refund or arbiter resolve",
     ),
   disputeReason: z.string().nullable(),
+  disputeReceiptLeaf: z
+    .string()
+    .nullable()
+    .optional()
+    .describe("The usage receipt (its Merkle leaf) the consumer's dispute names, if it names one"),
+  resolvedReceiptLeaf: z
+    .string()
+    .nullable()
+    .optional()
+    .describe("The usage receipt (its Merkle leaf) the arbiter's resolution was about, if any"),
   executorUrl: z
     .string()
     .nullable()
@@ -84,8 +94,16 @@ export const extendRequest = z.object({
   hours: z.number().int().min(1).max(8760).describe("Hours to add to the prepaid ones"),
 });
 
+const receiptLeafField = z
+  .string()
+  .regex(/^[0-9a-fA-F]{64}$/, "must be a receipt's leaf hash (64 hex digits)")
+  .transform((leaf) => leaf.toLowerCase());
+
 export const disputeRequest = z.object({
   reason: z.string().trim().min(1).max(2000).describe("What went wrong, for the arbiter"),
+  receiptLeaf: receiptLeafField
+    .optional()
+    .describe("The usage receipt disputed, by its leaf hash (GET /api/v1/instances/{id}/receipts)"),
 });
 
 export const resolveRequest = z.object({
@@ -95,6 +113,11 @@ export const resolveRequest = z.object({
     .transform(BigInt)
     .describe(
       "GPUC units (gross, the protocol fee is taken from it) to the provider; the rest to the consumer",
+    ),
+  receiptLeaf: receiptLeafField
+    .optional()
+    .describe(
+      "The usage receipt the resolution is about, by its leaf hash (default: the one the dispute names)",
     ),
 });
 
