@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs and starts the real services the tests need: PostgreSQL and a Docker engine (with a
-# locally imported busybox test image), installs Chromium (the web app's browser tests) and Prometheus (binary and promtool only: the dashboards tests
+# locally imported busybox test image and the gpuc/bench:cpu-1 benchmark image), installs Chromium (the web app's browser tests) and Prometheus (binary and promtool only: the dashboards tests
 # start their own on a free port). Idempotent and quick when everything already runs.
 # Runs as root (apt); on a machine without apt or root it only checks and explains.
 set -euo pipefail
@@ -53,6 +53,8 @@ start_docker() {
     docker info >/dev/null 2>&1 || { log "dockerd did not start; see /var/log/gpuc/dockerd.log"; exit 1; }
   fi
   GPUC_TEST_IMAGE="$DOCKER_IMAGE" bash "$(dirname "$0")/demo-image.sh"
+  # The benchmark image GPU verification challenges run (executor/bench-image): a static C binary.
+  docker image inspect gpuc/bench:cpu-1 >/dev/null 2>&1 || { apt_install gcc libc6-dev; bash "$(dirname "$0")/../executor/bench-image/build.sh"; }
 }
 
 # Debian's package would start a system Prometheus on :9090; the tests run their own, so it must not run.

@@ -21,7 +21,8 @@ CREATE TABLE challenges (
   reason TEXT NOT NULL CHECK (reason IN ('listing', 'random')),
   issued_at TIMESTAMPTZ NOT NULL,
   deadline TIMESTAMPTZ NOT NULL,
-  state TEXT NOT NULL DEFAULT 'pending' CHECK (state IN ('pending', 'verified', 'unverified', 'failed')),
+  -- busy: the executor declined (a rental held the devices); it changes no offer's verdict.
+  state TEXT NOT NULL DEFAULT 'pending' CHECK (state IN ('pending', 'verified', 'unverified', 'failed', 'busy')),
   answered_at TIMESTAMPTZ,
   result JSONB,
   signature TEXT,
