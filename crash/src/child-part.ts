@@ -51,6 +51,11 @@ export class ChildPart {
     return this.#child !== undefined;
   }
 
+  /** The running process's id (undefined when not running): what a benchmark samples /proc for. */
+  get pid(): number | undefined {
+    return this.#child?.pid;
+  }
+
   /** Running and past its READY line. */
   get ready(): boolean {
     return this.#ready;

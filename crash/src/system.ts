@@ -39,7 +39,12 @@ export interface CrashSystem {
  * the consumers, registers the provider with `gpus` offers, and prepares the marketplace and executor as separate
  * processes on the same database, data dir and ports (not started: the test's keepers start them).
  */
-export async function prepareCrashSystem(options: { consumers: number; gpus: number }): Promise<CrashSystem> {
+export async function prepareCrashSystem(options: {
+  consumers: number;
+  gpus: number;
+  /** Environment changes for the part processes; `undefined` removes a variable (the part's default then holds). */
+  env?: { marketplace?: EnvOverrides; executor?: EnvOverrides };
+}): Promise<CrashSystem> {
   const database = await createTestDatabase("crash");
   const dataDir = mkdtempSync(join(tmpdir(), "gpuc-crash-"));
   chmodSync(dataDir, 0o755);
@@ -65,7 +70,7 @@ export async function prepareCrashSystem(options: { consumers: number; gpus: num
     name: "marketplace",
     entry: entry("marketplace"),
     logFile: join(dataDir, "marketplace.log"),
-    env: marketplaceEnv(system, database, port, dataDir),
+    env: withOverrides(marketplaceEnv(system, database, port, dataDir), options.env?.marketplace),
   });
   await marketplace.start();
   const ctx = (wallet: Parameters<typeof session>[0]) =>
@@ -86,13 +91,16 @@ export async function prepareCrashSystem(options: { consumers: number; gpus: num
     name: "executor",
     entry: entry("executor"),
     logFile: join(dataDir, "executor.log"),
-    env: executorEnv(system, database, {
-      marketplaceUrl,
-      providerId,
-      apiKey: key,
-      port: await freePort(),
-      dataDir,
-    }),
+    env: withOverrides(
+      executorEnv(system, database, {
+        marketplaceUrl,
+        providerId,
+        apiKey: key,
+        port: await freePort(),
+        dataDir,
+      }),
+      options.env?.executor,
+    ),
   });
   return {
     system,
@@ -112,6 +120,15 @@ export async function prepareCrashSystem(options: { consumers: number; gpus: num
       if (!process.env.GPUC_CRASH_KEEP_DATA) rmSync(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+export type EnvOverrides = Readonly<Record<string, string | undefined>>;
+
+function withOverrides(env: Record<string, string>, overrides: EnvOverrides = {}): Record<string, string> {
+  const merged: Record<string, string | undefined> = { ...env, ...overrides };
+  return Object.fromEntries(
+    Object.entries(merged).filter((entry): entry is [string, string] => entry[1] !== undefined),
+  );
 }
 
 export function marketplaceEnv(

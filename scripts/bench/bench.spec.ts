@@ -100,6 +100,6 @@ describe("runSuite", () => {
       report: { ours: 30 },
     });
     expect(results.benches[1]?.error).toMatch(/exited with 3: .*no database/);
-    expect(lines).toContain("tiny: run 2/2 (" + script + ")");
+    expect(lines).toContain(`tiny: run 2/2 (${script})`);
   }, 60_000);
 });

@@ -86,8 +86,9 @@ const footprintReport = z.looseObject({
     z.looseObject({
       name: z.string(),
       rssMb: z.number(),
-      cpuPct: z.number().optional(),
+      cpuPct: z.number(),
       targetRssMb: z.number(),
+      targetCpuPct: z.number().optional(),
     }),
   ),
 });
@@ -194,9 +195,7 @@ function readFootprint(report: unknown): Sample[] {
     .parse(report)
     .parts.flatMap((part) => [
       lower(`footprint: ${part.name} RSS`, "MB", part.rssMb, part.targetRssMb),
-      ...(part.cpuPct === undefined
-        ? []
-        : [lower(`footprint: ${part.name} CPU`, "% of a core", part.cpuPct, 1)]),
+      lower(`footprint: ${part.name} CPU`, "% of a core", part.cpuPct, part.targetCpuPct),
     ]);
 }
 
@@ -245,7 +244,7 @@ export const BENCHES: readonly Bench[] = [
   { name: "start", script: "e2e/bench/start-latency.bench.ts", runs: 1, check: false, read: readStart },
   {
     name: "footprint",
-    script: "scripts/bench/footprint.bench.ts",
+    script: "crash/bench/footprint.bench.ts",
     runs: 1,
     check: false,
     read: readFootprint,
