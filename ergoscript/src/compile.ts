@@ -1,7 +1,8 @@
 import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import { join } from "node:path";
 import { Network } from "@fleet-sdk/common";
-import { compile } from "@fleet-sdk/compiler";
+import type * as FleetCompiler from "@fleet-sdk/compiler";
 import { blake2b256, hex } from "@fleet-sdk/crypto";
 import type { SConstant } from "@fleet-sdk/serializer";
 
@@ -21,6 +22,18 @@ export interface CompiledContract {
   readonly hash: string;
 }
 
+let compiler: typeof FleetCompiler | undefined;
+
+/**
+ * The compiler (sigmastate-js: ~240 MB resident once loaded) is loaded on the first compilation, not on import:
+ * the executor and the marketplace import this package for its constants and types and read the deployed trees
+ * from the deployment file, so they never pay for it (issue 17, "light parts").
+ */
+function fleetCompiler(): typeof FleetCompiler {
+  compiler ??= createRequire(import.meta.url)("@fleet-sdk/compiler") as typeof FleetCompiler;
+  return compiler;
+}
+
 /**
  * Compiles an ErgoScript (v5) source with typed named constants.
  *
@@ -32,7 +45,10 @@ export function compileContract(
   constants: Record<string, ConstantValue>,
   network: NetworkName = "mainnet",
 ): CompiledContract {
-  const tree = compile(source, { map: constants, version: 1 });
+  // As hex: the compiler is loaded through `require`, whose copy of @fleet-sdk/serializer is not this module's,
+  // so it would not recognise these SConstant objects as its own.
+  const map = Object.fromEntries(Object.entries(constants).map(([name, value]) => [name, value.toHex()]));
+  const tree = fleetCompiler().compile(source, { map, version: 1 });
   const bytes = tree.bytes;
   return {
     ergoTree: tree.toHex(),
