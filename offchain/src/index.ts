@@ -248,6 +248,7 @@ export {
   type ReceiptEvidence,
   type ReceiptVerdict,
   receiptSignedBy,
+  type SettlementTx,
   verifyReceipt,
 } from "./receipts/verify.ts";
 export { InvalidSecretError, SigningError } from "./signing/errors.ts";
