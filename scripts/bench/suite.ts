@@ -1,6 +1,7 @@
 // The benchmarks `npm run bench` runs, and how each one's JSON report becomes figures. A benchmark stays a plain
 // script that prints one JSON document (so `npm run bench:<name>` alone still works); its reader here picks the
 // headline figures out of it and pairs each with the baseline it was measured beside, or its target.
+import { DEFAULT_CLAIM_POLICY } from "@gpuc/executor";
 import type { Better } from "@gpuc/platform/bench";
 import * as z from "zod";
 
@@ -52,8 +53,6 @@ const contractsReport = z.looseObject({
   batchedClaims: z.array(
     z.looseObject({ escrows: z.number(), bytes: z.number(), withinTxLimits: z.boolean() }),
   ),
-  /** The default claim policy's settlement bytes per rental-hour, once the bench reports it (issue 17). */
-  claimPolicy: z.looseObject({ bytesPerRentalHour: z.number() }).optional(),
 });
 
 const scrapeReport = z.looseObject({
@@ -112,19 +111,31 @@ function readContracts(report: unknown): Sample[] {
   const r = contractsReport.parse(report);
   const largest = r.batchedClaims.filter((batch) => batch.withinTxLimits).at(-1);
   if (!largest) throw new Error("contracts bench: no batched claim fits a transaction");
-  // Without a claim policy every rental-hour is claimed on its own: the largest batch's bytes per escrow.
-  const perRentalHour = r.claimPolicy?.bytesPerRentalHour ?? largest.bytes / largest.escrows;
+  const close = r.actions.find((action) => action.action === "escrow: provider close");
+  if (!close) throw new Error("contracts bench: no provider close measured");
+  // A claim's size does not depend on how many periods it claims: the executor's default policy claims a rental
+  // every `afterPeriods` periods, so each claimed escrow's bytes carry that many rental-hours.
+  const { afterPeriods } = DEFAULT_CLAIM_POLICY;
+  const perRentalHour = largest.bytes / largest.escrows / afterPeriods;
   const heaviest = Math.max(...r.actions.map((action) => action.cost));
+  const policy = `claim every ${afterPeriods} periods, ${largest.escrows} escrows a claim`;
   return [
-    lower("contracts: settlement bytes per rental-hour", "bytes", Math.round(perRentalHour), 150),
+    lower(`contracts: claim bytes per rental-hour (${policy})`, "bytes", Math.round(perRentalHour), 150),
     {
       ...higher(
-        "contracts: rental-hours settled per block",
+        `contracts: rental-hours settled per block (${policy})`,
         "rental-hours",
         Math.floor(MAX_BLOCK_BYTES / perRentalHour),
       ),
       target: 10_000,
     },
+    // A rental no longer than the policy's interval is settled by its provider close alone.
+    lower(
+      `contracts: a ${afterPeriods}-hour rental's provider close, bytes per rental-hour`,
+      "bytes",
+      Math.round(close.bytes / afterPeriods),
+      150,
+    ),
     lower("contracts: heaviest action cost", "block-cost units", heaviest, r.actionBudget),
   ];
 }
