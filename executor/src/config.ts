@@ -91,6 +91,9 @@ export const executorEnvSchema = z.object({
             .map((entry) => entry.trim())
             .filter(Boolean),
     ),
+  // GPU verification challenges: answered unless "false"; GPU machines run the CUDA image built from bench.cu.
+  GPUC_CHALLENGES: z.stringbool().default(true),
+  GPUC_BENCH_CUDA_IMAGE: z.string().optional(),
   GPUC_EXEC_TIMEOUT_SECONDS: seconds(60),
   GPUC_EXEC_MAX_OUTPUT_BYTES: z.coerce.number().int().positive().default(1_048_576),
   GPUC_MAX_CALLS_PER_INSTANCE: z.coerce.number().int().positive().default(4),

@@ -6,6 +6,8 @@ import { createLogger, createPool, Database, type Logger, startEmbeddedPostgres 
 import Docker from "dockerode";
 import { createRemoteJWKSet } from "jose";
 import { Agent } from "./agent/agent.ts";
+import { ChallengeRunner } from "./challenges/challenge-runner.ts";
+import { httpChallengeMarketplace, pollChallenges } from "./challenges/http-challenges.ts";
 import { type ExecutorConfig, ExecutorConfigError } from "./config.ts";
 import { ContainerRuntime } from "./docker/containers.ts";
 import { ImageStore } from "./docker/images.ts";
@@ -92,9 +94,10 @@ export async function startExecutor(
   const url = `http://${env.GPUC_HTTP_HOST === "0.0.0.0" ? "127.0.0.1" : env.GPUC_HTTP_HOST}:${port}`;
   const endpoint = env.GPUC_PUBLIC_URL ?? url;
   const settlement = overrides.settlement ?? chooseSettlement(config, overrides, db, log);
+  const ledger = new Ledger(db);
   const agent = new Agent({
     providerId: env.GPUC_PROVIDER_ID,
-    ledger: new Ledger(db),
+    ledger,
     runtime,
     images: new ImageStore(docker, log, env.GPUC_IMAGE_DIR, env.GPUC_IMAGE_REGISTRIES),
     settlement,
@@ -163,6 +166,7 @@ export async function startExecutor(
     server.close();
     throw error;
   }
+  const stopChallenges = answerChallenges(config, docker, ledger, signer, log);
   log.info("EXECUTOR_STARTED", {
     url,
     endpoint,
@@ -187,6 +191,7 @@ export async function startExecutor(
     address: signer.address,
     url,
     async stop() {
+      stopChallenges();
       server.closeAllConnections();
       await new Promise((resolve) => server.close(resolve));
       await agent.shutdown();
@@ -195,6 +200,40 @@ export async function startExecutor(
       log.info("EXECUTOR_STOPPED", {});
     },
   };
+}
+
+/** Polls the marketplace for GPU verification challenges and answers them (challenges/); returns the stop. */
+function answerChallenges(
+  config: ExecutorConfig,
+  docker: Docker,
+  ledger: Ledger,
+  signer: ProviderSigner,
+  log: Logger,
+): () => void {
+  const { env } = config;
+  if (!env.GPUC_CHALLENGES) return () => undefined;
+  const runner = new ChallengeRunner({
+    docker,
+    ledger,
+    signer,
+    marketplace: httpChallengeMarketplace({
+      baseUrl: env.GPUC_MARKETPLACE_URL,
+      providerId: env.GPUC_PROVIDER_ID,
+      apiKey: config.apiKey,
+    }),
+    log,
+    options: {
+      providerId: env.GPUC_PROVIDER_ID,
+      // Real GPUs only: a recorded probe or ignored pins mean a machine without them (the CPU image runs).
+      gpus: env.GPUC_GPUS === "all" && env.GPUC_GPU_PINS === "enforce",
+      ...(env.GPUC_BENCH_CUDA_IMAGE ? { cudaImage: env.GPUC_BENCH_CUDA_IMAGE } : {}),
+    },
+  });
+  return pollChallenges(
+    () => runner.poll(),
+    env.GPUC_HEARTBEAT_SECONDS * 1000,
+    (error) => log.warn("CHALLENGE_POLL_FAILED", { error }),
+  );
 }
 
 function providerSigner(config: ExecutorConfig): ProviderSigner {
