@@ -1,7 +1,11 @@
-import type { ExecutorReason, PrecheckRequest } from "@gpuc/sdk";
+import { verifyMessage } from "@gpuc/offchain";
+import type { ExecutorReason, InstanceReceipts, PrecheckRequest } from "@gpuc/sdk";
 import { ContainerNotFoundError } from "../docker/errors.ts";
 import type { GpuStatus } from "../gpu/gpu-probe.ts";
 import { pinnedGpus } from "../gpu/gpu-probe.ts";
+import { flushReceiptBatches } from "../receipts/outbox.ts";
+import { sampleGpuUsage } from "../receipts/usage.ts";
+import { receiptsView } from "../receipts/view.ts";
 import { adoptContainers } from "./adopt.ts";
 import { Biller } from "./biller.ts";
 import { removeEnded } from "./cleanup.ts";
@@ -110,11 +114,21 @@ export class Agent {
     return pinnedGpus(await listGpus(this.#d), pins);
   }
 
+  /** The usage receipts this executor signed for a rental, with their proofs; undefined for a rental it never had. */
+  async receiptsOf(instanceId: string): Promise<InstanceReceipts | undefined> {
+    const { ledger } = this.#d;
+    if (!(await ledger.get(instanceId))) return undefined;
+    return receiptsView(await ledger.receipts.batchesOf(instanceId), instanceId, verifyMessage);
+  }
+
   // Each step is guarded on its own: one failing (marketplace down, chain unreachable) must not starve the rest.
   async #tick(): Promise<void> {
     const { ledger, metrics } = this.#d;
     if (this.#takeOn.pollDue()) await this.#guard("poll", () => this.#takeOn.syncAssigned());
     for (const rental of await ledger.active()) await this.#guard("meter", () => this.#meter.advance(rental));
+    await this.#guard("usage", async () =>
+      sampleGpuUsage(ledger.receipts, await ledger.active(), () => listGpus(this.#d)),
+    );
     metrics.containersRunning.set((await ledger.active()).filter((r) => r.state !== "Starting").length);
     await this.#guard("claim", () => this.#biller.claimDue());
     for (const rental of await ledger.active()) {
@@ -123,6 +137,7 @@ export class Agent {
       }
     }
     await this.#guard("events", () => flushEvents(this.#d));
+    await this.#guard("receipts", () => flushReceiptBatches(this.#d));
     await this.#guard("cleanup", () => removeEnded(this.#d));
   }
 

@@ -1,7 +1,10 @@
 import type { Logger } from "@gpuc/platform";
+import { receiptBatchRoot, type SignedReceipt } from "@gpuc/sdk";
 import { completedPeriods, finalSplit } from "../billing/terms.ts";
+import type { ProviderSigner } from "../keys/provider-signer.ts";
 import type { Ledger, LedgerRental } from "../ledger/ledger.ts";
 import type { ExecutorMetrics } from "../metrics.ts";
+import { ReceiptIssuer } from "../receipts/issuer.ts";
 import type { ClaimItem, EscrowState, Settlement } from "../settlement/settlement.ts";
 import { escrowOf } from "./escrow.ts";
 
@@ -10,7 +13,15 @@ export interface BillerDeps {
   readonly settlement: Settlement;
   readonly metrics: ExecutorMetrics;
   readonly log: Logger;
+  /** Signs the usage receipts whose Merkle root every claim and close carries. */
+  readonly signer: ProviderSigner;
   readonly options: { readonly claimStaleSeconds: number; readonly settlementRetryMs: number };
+}
+
+/** A claim item with the ledger rental it bills (its receipts are built from it). */
+interface DueClaim {
+  readonly item: ClaimItem;
+  readonly rental: LedgerRental;
 }
 
 export type EndState = "Completed" | "Failed";
@@ -22,11 +33,13 @@ export type EndState = "Completed" | "Failed";
  */
 export class Biller {
   readonly #d: BillerDeps;
+  readonly #receipts: ReceiptIssuer;
   #claimRetryAt = 0;
   readonly #closeRetryAt = new Map<string, number>();
 
   constructor(deps: BillerDeps) {
     this.#d = deps;
+    this.#receipts = new ReceiptIssuer(deps.ledger.receipts, deps.signer);
   }
 
   /**
@@ -36,36 +49,48 @@ export class Biller {
   async claimDue(): Promise<void> {
     if (Date.now() < this.#claimRetryAt) return;
     const { ledger, metrics, log } = this.#d;
-    const items: ClaimItem[] = [];
+    const due: DueClaim[] = [];
     for (const rental of await ledger.active()) {
       if (rental.state === "Starting") continue;
       // One rental whose escrow cannot be read (chain hiccup, a box the node does not show) must not hold back
       // the claims of all the others: it is skipped this cycle and tried again on the next.
       try {
         const item = await this.#dueItem(rental);
-        if (item) items.push(item);
+        if (item) due.push({ item, rental });
       } catch (error) {
         metrics.escrowChecksFailed.inc();
         log.warn("CLAIM_CHECK_FAILED", { instanceId: rental.instanceId, error });
       }
     }
-    if (items.length === 0) return;
-    await ledger.transaction(() => ledger.beginClaims(items));
-    if (await this.#submitClaims(items)) return;
+    if (due.length === 0) return;
+    await ledger.transaction(() => ledger.beginClaims(due.map(({ item }) => item)));
+    if (await this.#submitClaims(due)) return;
     // A batch fails as a whole: claim each rental alone, so one refused escrow does not hold back the others.
     // The settlement refuses a period already paid, so a batch that did go through is not paid twice.
-    if (items.length > 1) for (const item of items) await this.#submitClaims([item]);
+    if (due.length > 1) for (const one of due) await this.#submitClaims([one]);
     this.#claimRetryAt = Date.now() + this.#d.options.settlementRetryMs;
   }
 
-  /** Submits one claim transaction; on failure the rows stay `submitting`, resolved against the escrow later. */
-  async #submitClaims(items: readonly ClaimItem[]): Promise<boolean> {
+  /**
+   * Submits one claim transaction carrying the Merkle root of the receipts of every period it pays, then queues
+   * those receipts for the marketplace; on failure the rows stay `submitting`, resolved against the escrow later.
+   */
+  async #submitClaims(due: readonly DueClaim[]): Promise<boolean> {
     const { ledger, settlement, metrics, log } = this.#d;
+    const items = due.map(({ item }) => item);
     const periods = items.reduce((sum, item) => sum + item.toPeriod - item.fromPeriod + 1, 0);
     const amount = items.reduce((sum, item) => sum + item.amount, 0n);
     try {
-      const { txId } = await settlement.claim(items);
-      await ledger.markClaimsSubmitted(items, txId);
+      const receipts: SignedReceipt[] = [];
+      for (const { item, rental } of due) {
+        receipts.push(...(await this.#receipts.issue(rental, item.fromPeriod, item.toPeriod)));
+      }
+      const root = receiptBatchRoot(receipts);
+      const { txId } = await settlement.claim(items, { receiptsRoot: root });
+      await ledger.transaction(async () => {
+        await ledger.markClaimsSubmitted(items, txId);
+        await ledger.receipts.recordBatch({ txId, root, receipts });
+      });
       metrics.claimsSubmitted.inc(periods);
       metrics.earned.inc(Number(amount));
       log.info("CLAIM_SUBMITTED", { txId, rentals: items.length, periods, amount });
@@ -133,6 +158,9 @@ export class Biller {
     if (await ledger.hasUnconfirmedClaims(id)) return undefined;
     const claimedPeriods = await ledger.claimedThrough(id);
     const split = finalSplit(rental.terms, rental.billedSeconds, claimedPeriods);
+    const receipts = await this.#closeReceipts(rental, claimedPeriods, split.providerAmount);
+    if (receipts === undefined) return undefined;
+    const root = receipts.length > 0 ? receiptBatchRoot(receipts) : undefined;
     await ledger.beginClose({
       instanceId: id,
       billedSeconds: rental.billedSeconds,
@@ -146,8 +174,12 @@ export class Biller {
         claimedPeriods,
         ...split,
         reason: rental.stopReason,
+        ...(root ? { receiptsRoot: root } : {}),
       });
-      await ledger.markCloseSubmitted(id, txId, settled);
+      await ledger.transaction(async () => {
+        await ledger.markCloseSubmitted(id, txId, settled);
+        if (root) await ledger.receipts.recordBatch({ txId, root, receipts });
+      });
       const paid = settled ?? split;
       metrics.closes.inc({ result: "submitted" });
       metrics.earned.inc(Number(paid.providerAmount));
@@ -159,6 +191,29 @@ export class Biller {
       return undefined;
     }
     return this.#end(rental);
+  }
+
+  /**
+   * The receipts of the periods a close pays (after the claimed ones, through the last metered one, which carries
+   * the exit state); none when it pays the provider nothing. Undefined (retry later) when they cannot be written.
+   */
+  async #closeReceipts(
+    rental: LedgerRental,
+    claimedPeriods: number,
+    providerAmount: bigint,
+  ): Promise<SignedReceipt[] | undefined> {
+    const last = Math.min(
+      Math.ceil(rental.billedSeconds / rental.terms.periodSeconds),
+      rental.terms.prepaidPeriods,
+    );
+    if (providerAmount === 0n || last <= claimedPeriods) return [];
+    try {
+      return await this.#receipts.issue(rental, claimedPeriods + 1, last, true);
+    } catch (error) {
+      this.#closeRetryAt.set(rental.instanceId, Date.now() + this.#d.options.settlementRetryMs);
+      this.#d.log.warn("CLOSE_RECEIPTS_FAILED", { instanceId: rental.instanceId, error });
+      return undefined;
+    }
   }
 
   /**

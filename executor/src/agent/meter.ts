@@ -2,6 +2,7 @@ import type { ContainerInspectInfo } from "dockerode";
 import { runningSeconds, runWindow } from "../billing/metering.ts";
 import { billedSeconds, isExhausted } from "../billing/terms.ts";
 import type { LedgerRental } from "../ledger/ledger.ts";
+import { runFacts } from "../receipts/run-facts.ts";
 import type { Biller } from "./biller.ts";
 import type { AgentDeps } from "./deps.ts";
 import type { RentalStarter } from "./starter.ts";
@@ -48,6 +49,7 @@ export class Meter {
       return;
     }
     const running = await this.#record(rental, info.State);
+    await this.#d.ledger.receipts.recordRun(rental.instanceId, runFacts(info));
     await this.#enforce(rental, info.State, running);
   }
 

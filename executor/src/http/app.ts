@@ -15,6 +15,7 @@ import {
   execRequest,
   execResponse,
   healthResponse,
+  instanceReceiptsResponse,
   logsQuery,
   portsResponse,
   precheckRequest,
@@ -197,6 +198,23 @@ export function executorRoutes(deps: AppDeps): ExecutorRoute[] {
         if (!usage) throw new ContainerNotFoundError(params.id);
         res.setHeader("cache-control", "no-store");
         return { at: new Date().toISOString(), ...usage, gpus: gpus.map(gpuSample) };
+      },
+    }),
+    defineRoute({
+      method: "get",
+      path: "/instances/{id}/receipts",
+      tag: "instances",
+      summary:
+        "The signed usage receipts of the instance's settled billing periods, each with its Merkle proof",
+      // Read-only, like the log and the stats: the same credential scope.
+      auth: "logs",
+      params: instanceParams,
+      response: instanceReceiptsResponse,
+      errors: [404],
+      handle: async ({ params }) => {
+        const receipts = await agent.receiptsOf(params.id);
+        if (!receipts) throw new InstanceNotHereError(params.id);
+        return receipts;
       },
     }),
     defineRoute({

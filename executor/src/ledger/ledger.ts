@@ -8,6 +8,7 @@ import {
   type Rental,
 } from "@gpuc/sdk";
 import type { BillingTerms } from "../billing/terms.ts";
+import { ReceiptStore } from "../receipts/store.ts";
 import type { ClaimItem } from "../settlement/settlement.ts";
 
 /** A rental once the executor took it on: each state it reports. */
@@ -84,9 +85,12 @@ const toRental = (row: RentalRow): LedgerRental => ({
 /** The executor's billing ledger (migration 001). Joins the caller's `db.transaction`. */
 export class Ledger {
   readonly #db: Database;
+  /** Usage receipts: what they are built from, the issued ones, the batches owed to the marketplace (003). */
+  readonly receipts: ReceiptStore;
 
   constructor(db: Database) {
     this.#db = db;
+    this.receipts = new ReceiptStore(db);
   }
 
   transaction<T>(work: () => Promise<T>): Promise<T> {

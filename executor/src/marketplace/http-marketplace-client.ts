@@ -4,6 +4,7 @@ import {
   type InstanceEvent,
   MarketplaceClient,
   ProblemError,
+  type ReceiptBatch,
   type Rental,
   type SignedHeartbeat,
 } from "@gpuc/sdk";
@@ -60,6 +61,10 @@ export class HttpMarketplaceClient implements AgentMarketplace {
 
   async reportEvent(instanceId: string, event: InstanceEvent): Promise<void> {
     await credentials(this.#client.reportEvent(instanceId, event, this.#call));
+  }
+
+  async putReceiptBatch(batch: ReceiptBatch): Promise<void> {
+    await credentials(this.#client.putReceiptBatch(this.#providerId, batch, this.#call));
   }
 }
 

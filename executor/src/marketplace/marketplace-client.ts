@@ -1,4 +1,4 @@
-import type { InstanceEvent, Rental, SignedHeartbeat } from "@gpuc/sdk";
+import type { InstanceEvent, ReceiptBatch, Rental, SignedHeartbeat } from "@gpuc/sdk";
 
 /**
  * The marketplace as the agent needs it: this provider's side of the API. `HttpMarketplaceClient` (over
@@ -9,4 +9,6 @@ export interface AgentMarketplace {
   /** The rentals this provider must run: Funded, Starting, Running and Stopping ones. */
   assignedRentals(): Promise<readonly Rental[]>;
   reportEvent(instanceId: string, event: InstanceEvent): Promise<void>;
+  /** Publishes the signed receipts one settlement transaction carries the Merkle root of (idempotent on its tx id). */
+  putReceiptBatch(batch: ReceiptBatch): Promise<void>;
 }

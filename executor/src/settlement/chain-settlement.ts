@@ -32,6 +32,7 @@ import {
 import { asRefusal, asRejection } from "./lineage-errors.ts";
 import type {
   ClaimItem,
+  ClaimProof,
   CloseRequest,
   EscrowRef,
   EscrowState,
@@ -83,7 +84,7 @@ export class ChainSettlement implements Settlement {
     this.#view = nodeEscrowView(options.chain, options.deployment);
   }
 
-  async claim(items: readonly ClaimItem[]): Promise<SubmittedTx> {
+  async claim(items: readonly ClaimItem[], proof: ClaimProof = {}): Promise<SubmittedTx> {
     const { configBox, blocksPerHour, height } = await this.#context();
     const claims = [];
     for (const item of items) {
@@ -97,6 +98,7 @@ export class ChainSettlement implements Settlement {
       height,
       provider: this.#o.signer.address,
       claims,
+      receiptsRoot: proof.receiptsRoot,
       ...(await this.#funding()),
     });
     return {
@@ -127,6 +129,7 @@ export class ChainSettlement implements Settlement {
       provider: this.#o.signer.address,
       escrowBox: escrow.box,
       providerShare: providerAmount,
+      receiptsRoot: request.receiptsRoot,
       ...(await this.#funding()),
     });
     const txId = await this.#submit(tx, [request.escrow], "close");

@@ -3,6 +3,7 @@ import type { Database } from "@gpuc/platform";
 import { EscrowClosedError, PeriodAlreadyClaimedError, SettlementRejectedError } from "./errors.ts";
 import type {
   ClaimItem,
+  ClaimProof,
   CloseRequest,
   EscrowRef,
   EscrowState,
@@ -25,12 +26,30 @@ export class RecordingSettlement implements Settlement {
     this.#db = db;
   }
 
-  claim(items: readonly ClaimItem[]): Promise<SubmittedTx> {
+  claim(items: readonly ClaimItem[], proof: ClaimProof = {}): Promise<SubmittedTx> {
     const txId = randomBytes(32).toString("hex");
     return this.#db.transaction(async () => {
       for (const item of items) await this.#claimOne(item, txId);
+      await this.#recordRoot(txId, proof.receiptsRoot);
       return { txId };
     });
+  }
+
+  /** The receipts root a recorded transaction carried (what R5 of its provider payout holds on chain). */
+  async receiptsRoot(txId: string): Promise<string | undefined> {
+    const [row] = await this.#db.query<{ receipts_root: string }>(
+      "SELECT receipts_root FROM recorded_settlement_roots WHERE tx_id = $1",
+      [txId],
+    );
+    return row?.receipts_root;
+  }
+
+  async #recordRoot(txId: string, root: string | undefined): Promise<void> {
+    if (root === undefined) return;
+    await this.#db.query("INSERT INTO recorded_settlement_roots (tx_id, receipts_root) VALUES ($1, $2)", [
+      txId,
+      root,
+    ]);
   }
 
   async #claimOne(item: ClaimItem, txId: string): Promise<void> {
@@ -84,6 +103,7 @@ export class RecordingSettlement implements Settlement {
           txId,
         ],
       );
+      await this.#recordRoot(txId, request.receiptsRoot);
       return { txId };
     });
   }

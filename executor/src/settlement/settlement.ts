@@ -36,6 +36,14 @@ export interface CloseRequest {
   readonly providerAmount: bigint;
   readonly consumerRefund: bigint;
   readonly reason: ExecutorReason | null;
+  /** Merkle root (hex) of the usage receipts of the periods the close pays: R5 of the provider payout. */
+  readonly receiptsRoot?: string;
+}
+
+/** What a claim transaction commits to besides the money. */
+export interface ClaimProof {
+  /** Merkle root (hex) of the usage receipts of every period the claim pays: R5 of each provider payout. */
+  readonly receiptsRoot?: string;
 }
 
 /** What the chain (or its stand-in) says about an escrow. */
@@ -74,7 +82,7 @@ export interface SubmittedTx {
 export interface Settlement {
   readonly kind: string;
   /** Claims elapsed periods of several escrows in one transaction. */
-  claim(items: readonly ClaimItem[]): Promise<SubmittedTx>;
+  claim(items: readonly ClaimItem[], proof?: ClaimProof): Promise<SubmittedTx>;
   close(request: CloseRequest): Promise<SubmittedTx>;
   escrowState(escrow: EscrowRef): Promise<EscrowState>;
   /**

@@ -1,5 +1,13 @@
 import type { AddressInfo } from "node:net";
-import { heartbeatMessage, type InstanceEvent, type Rental, type SignedHeartbeat } from "@gpuc/sdk";
+import {
+  canonicalJson,
+  heartbeatMessage,
+  type InstanceEvent,
+  type ReceiptBatch,
+  type Rental,
+  receiptBatchSchema,
+  type SignedHeartbeat,
+} from "@gpuc/sdk";
 import express from "express";
 import { verifyProviderSignature } from "../keys/provider-signer.ts";
 import { heartbeatReceipt, instanceReply } from "./marketplace-replies.ts";
@@ -9,6 +17,8 @@ export interface TestMarketplace {
   readonly rentals: Map<string, Rental>;
   readonly events: { instanceId: string; event: InstanceEvent }[];
   readonly heartbeats: SignedHeartbeat[];
+  /** Receipt batches received, by tx id (a repeat with the same body is 200, another body 409). */
+  readonly receiptBatches: Map<string, ReceiptBatch>;
   /** Heartbeats refused for a bad signature. */
   readonly forged: number;
   /** When set, every request fails with this status (an outage). */
@@ -31,6 +41,7 @@ export async function startTestMarketplace(options: {
     rentals: new Map<string, Rental>(),
     events: [] as { instanceId: string; event: InstanceEvent }[],
     heartbeats: [] as SignedHeartbeat[],
+    receiptBatches: new Map<string, ReceiptBatch>(),
     forged: 0,
     failWith: undefined as number | undefined,
   };
@@ -49,6 +60,18 @@ export async function startTestMarketplace(options: {
     }
     state.heartbeats.push(heartbeat);
     res.json(heartbeatReceipt());
+  });
+  app.put(`/api/v1/providers/${options.providerId}/receipt-batches/:txId`, (req, res) => {
+    const parsed = receiptBatchSchema.safeParse(req.body);
+    if (!parsed.success || parsed.data.txId !== req.params.txId) {
+      return void res.status(422).json({ title: "Unprocessable Entity", detail: "not a receipt batch" });
+    }
+    const known = state.receiptBatches.get(req.params.txId);
+    if (known && canonicalJson(known) !== canonicalJson(parsed.data)) {
+      return void res.status(409).json({ title: "Conflict", detail: "another batch for this transaction" });
+    }
+    state.receiptBatches.set(req.params.txId, parsed.data);
+    res.json({ txId: parsed.data.txId, root: parsed.data.root });
   });
   app.get(`/api/v1/providers/${options.providerId}/instances`, (req, res) => {
     const wanted = String(req.query.state ?? "").split(",");
