@@ -58,6 +58,19 @@ export function compileContract(
 }
 
 /**
+ * Compiles a script as it is, without named constants (a vendored third-party script such as Rosen's lock, compiled
+ * exactly as its own release does); the compiler is loaded on first use here too.
+ */
+export function compileSource(
+  source: string,
+  options: { readonly version: number; readonly segregateConstants: boolean },
+  network: NetworkName,
+): { readonly ergoTree: string; readonly address: string } {
+  const tree = fleetCompiler().compile(source, options);
+  return { ergoTree: tree.toHex(), address: tree.toAddress(toFleetNetwork(network)).encode() };
+}
+
+/**
  * Reads `ergoscript/contracts/<name>.es`, the source of one contract, or `$GPUC_CONTRACTS_DIR/<name>.es` when that
  * variable is set: the mutation harness (`npm run mutate:contracts`) deploys its mutants to the test suite this way.
  * Read at each call, not at import, so one test worker can compile the original and a mutant in turn.

@@ -3,6 +3,7 @@ export {
   type CompiledContract,
   type ConstantValue,
   compileContract,
+  compileSource,
   type NetworkName,
   readContract,
   toFleetNetwork,

@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
-import { compile } from "@fleet-sdk/compiler";
-import { ErgoAddress, Network } from "@fleet-sdk/core";
+import { ErgoAddress } from "@fleet-sdk/core";
+import { compileSource } from "@gpuc/ergoscript";
 
 /**
  * Rosen's Ergo lock script, `Lock.es`, vendored byte for byte from rosen-bridge/contract
@@ -31,9 +31,8 @@ export function compileLockContract(guardNftId: string, network: "mainnet" | "te
     "GUARD_NFT",
     Buffer.from(guardNftId, "hex").toString("base64"),
   );
-  const tree = compile(source, { version: 0, segregateConstants: true });
-  const prefix = network === "mainnet" ? Network.Mainnet : Network.Testnet;
-  return { ergoTree: tree.toHex(), address: tree.toAddress(prefix).encode() };
+  // Through @gpuc/ergoscript, which loads the compiler (~240 MB resident) only when something is compiled.
+  return compileSource(source, { version: 0, segregateConstants: true }, network);
 }
 
 /** The ErgoTree (hex) of a lock address. */
