@@ -34,6 +34,13 @@ export const instancesCommands: Record<string, Command> = {
     options: { tail: { type: "string" }, follow: { type: "boolean" } },
     run: async (env) => (await code()).logs(env),
   },
+  receipts: {
+    usage: "gpuc instances receipts <id> [--verify]",
+    summary:
+      "The rental's signed usage receipts; --verify checks each against the chain (signature, Merkle proof, payout R5), exit 1 if any fails",
+    options: { verify: { type: "boolean" } },
+    run: async (env) => (await import("./receipts.run.ts")).receipts(env),
+  },
   stop: {
     usage: "gpuc instances stop <id> [--wait]",
     summary: "Stop a rental; the executor settles the last partial hour and refunds the rest",
