@@ -17,6 +17,8 @@ const CASES: Record<string, Case> = {
   "GET /instances/{id}/ports": { action: "ports" },
   // The usage sample is a read-only view of the container, under the `logs` scope.
   "GET /instances/{id}/stats": { action: "logs" },
+  // The usage receipts too: read-only, under the `logs` scope.
+  "GET /instances/{id}/receipts": { action: "logs" },
   "POST /instances/{id}/stop": { action: "stop" },
   "POST /instances/{id}/precheck": { action: "precheck", body: { image: "gpuc/busybox:test", gpuIds: [] } },
 };
@@ -101,8 +103,10 @@ describe("Cross-tenant access to the executor", () => {
     for (const route of authenticated().filter((r) => r.method === "get" || r.path.endsWith("/exec"))) {
       const reply = await call(route, CASES[routeKey(route)]!, await world.credential());
       expect([routeKey(route), reply.status]).toEqual([routeKey(route), 200]);
-      // Logs and exec show the victim's secret to its own credential: the leak check above can see it.
-      if (!/\/(ports|stats)$/.test(route.path)) expect(await reply.text()).toContain(world.victimSecret);
+      // Logs and exec show the victim's secret to its own credential: the leak check above can see it (ports, stats
+      // and receipts hold no output of the container).
+      if (!/\/(ports|stats|receipts)$/.test(route.path))
+        expect(await reply.text()).toContain(world.victimSecret);
     }
   });
 });
