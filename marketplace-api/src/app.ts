@@ -20,6 +20,7 @@ import { exitRoutes } from "./exits/exit.router.ts";
 import { gpusRoutes } from "./gpus/gpus.router.ts";
 import { heartbeatsRoutes } from "./heartbeats/heartbeats.router.ts";
 import { challengesRoutes } from "./challenges/challenges.router.ts";
+import { reputationRoutes } from "./reputation/reputation.router.ts";
 import { instancesRoutes } from "./instances/instances.router.ts";
 import { protocolTotalsRoutes } from "./protocol-totals/totals.router.ts";
 import { providersRoutes } from "./providers/providers.router.ts";
@@ -58,6 +59,7 @@ export function apiRoutes(
     ...protocolTotalsRoutes(services.totals),
     ...heartbeatsRoutes(services.heartbeats),
     ...challengesRoutes(services.challenges),
+    ...reputationRoutes(services.reputation),
     ...jwksRoutes(services.credentials),
     // The on-ramp's buyers are signed-in consumers; its operator is the arbiter's key.
     ...(services.onramp

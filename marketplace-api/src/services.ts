@@ -13,6 +13,8 @@ import type { MarketplaceConfig } from "./core/config.ts";
 import { ChallengesRepository } from "./challenges/challenges.repository.ts";
 import { ChallengesService } from "./challenges/challenges.service.ts";
 import { ChallengeScheduler } from "./challenges/scheduler.ts";
+import { ReputationRepository } from "./reputation/reputation.repository.ts";
+import { ReputationService } from "./reputation/reputation.service.ts";
 import { CredentialsService } from "./credentials/credentials.service.ts";
 import { loadSigningKey, type SigningKey } from "./credentials/signing-key.ts";
 import { ExitService } from "./exits/exit.service.ts";
@@ -353,7 +355,10 @@ function walletServices(deps: MarketplaceDeps, shared: WalletShared) {
   };
 }
 
-/** GPU verification: challenges, their verdicts, and the scheduler that issues them (`tick` every tickS). */
+/**
+ * GPU verification: challenges, their verdicts, and the scheduler that issues them (`tick` every tickS); and the
+ * reputation built from them, heartbeats, rentals and disputes.
+ */
 function challengeServices(
   deps: MarketplaceDeps,
   shared: { gpus: GpusRepository; providers: ProvidersService; clock: Clock; log: Logger },
@@ -367,7 +372,15 @@ function challengeServices(
     settings,
     shared.log,
   );
-  return { challenges, challengeScheduler: new ChallengeScheduler(challenges, settings, shared.log) };
+  return {
+    challenges,
+    challengeScheduler: new ChallengeScheduler(challenges, settings, shared.log),
+    reputation: new ReputationService(
+      new ReputationRepository(deps.db),
+      shared.clock,
+      deps.config.heartbeats.intervalS,
+    ),
+  };
 }
 
 /** The address of the ARBITER_SECRET_HEX key: the one wallet that holds the `arbiter` scope. */

@@ -46,6 +46,7 @@ export * from "./marketplace/listing.ts";
 export * from "./marketplace/onramp.ts";
 export * from "./marketplace/protocol-totals.ts";
 export * from "./marketplace/providers.ts";
+export * from "./marketplace/reputation.ts";
 export * from "./marketplace/reconciliation.ts";
 export * from "./marketplace/stakes.ts";
 export * from "./marketplace/states.ts";
