@@ -46,6 +46,7 @@ import {
 import type { Listing } from "./listing.ts";
 import { type OrderListQuery, orderPage, orderSchema, type QuoteRequest, quoteSchema } from "./onramp.ts";
 import { protocolTotalsSchema } from "./protocol-totals.ts";
+import { receiptMismatchesResponse } from "./reconciliation.ts";
 import {
   listingHashResponse,
   providerListSchema,
@@ -129,6 +130,11 @@ export class MarketplaceClient {
   /** The auditor's totals: supply, Bank, debts, the LETS invariant checked live, escrows, claims and fees per day. */
   protocolTotals(options?: CallOptions) {
     return this.#get("/api/v1/protocol/totals", protocolTotalsSchema, options, true);
+  }
+
+  /** The auditor's reconciliation of settlements against usage receipts: findings by kind (0 expected), the latest. */
+  receiptMismatches(options?: CallOptions) {
+    return this.#get("/api/v1/protocol/receipt-mismatches", receiptMismatchesResponse, options, true);
   }
 
   openApi(options?: CallOptions) {
@@ -338,13 +344,21 @@ export class MarketplaceClient {
     );
   }
 
-  disputeInstance(instanceId: string, reason: string, options?: CallOptions) {
-    return this.#post(`/api/v1/instances/${id(instanceId)}/dispute`, { reason }, instanceSchema, options);
+  disputeInstance(instanceId: string, reason: string, options?: CallOptions & { receiptLeaf?: string }) {
+    const body = { reason, receiptLeaf: options?.receiptLeaf };
+    return this.#post(`/api/v1/instances/${id(instanceId)}/dispute`, body, instanceSchema, options);
   }
 
-  /** Arbiter only: settles a dispute on chain with `providerShare` GPUC units (gross) to the provider. */
-  resolveDispute(instanceId: string, providerShare: bigint | string, options?: CallOptions) {
-    const body = { providerShare: String(providerShare) };
+  /**
+   * Arbiter only: settles a dispute on chain with `providerShare` GPUC units (gross) to the provider, recording the
+   * usage receipt it was about (`receiptLeaf`, default the one the dispute named).
+   */
+  resolveDispute(
+    instanceId: string,
+    providerShare: bigint | string,
+    options?: CallOptions & { receiptLeaf?: string },
+  ) {
+    const body = { providerShare: String(providerShare), receiptLeaf: options?.receiptLeaf };
     return this.#post(`/api/v1/instances/${id(instanceId)}/resolve`, body, instanceSchema, options);
   }
 

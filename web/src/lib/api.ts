@@ -14,6 +14,7 @@ export const keys = {
   provider: (id: string) => ["provider", id] as const,
   instances: (address: string) => ["instances", address] as const,
   instance: (id: string) => ["instance", id] as const,
+  receipts: (instanceId: string) => ["receipts", instanceId] as const,
   balances: (address: string) => ["balances", address] as const,
   orders: (address: string) => ["orders", address] as const,
 };

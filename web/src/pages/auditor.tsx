@@ -5,6 +5,7 @@ import { DaysTable } from "../components/auditor/days-table.tsx";
 import { Figures } from "../components/auditor/figures.tsx";
 import { GrafanaLinks } from "../components/auditor/grafana-links.tsx";
 import { Invariant } from "../components/auditor/invariant.tsx";
+import { ReceiptReconciliation } from "../components/auditor/receipt-mismatches.tsx";
 import { describeError, ErrorNote, Loading } from "../components/status.tsx";
 import { market } from "../lib/api.ts";
 
@@ -30,6 +31,7 @@ export default function AuditorPage() {
       ) : (
         <ErrorNote error={totals.error} retry={() => totals.refetch()} />
       )}
+      <ReceiptReconciliation refreshMs={REFRESH_MS} />
       <GrafanaLinks />
     </>
   );

@@ -4,6 +4,7 @@ import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { type FormEvent, useState } from "react";
 import { Link } from "wouter";
 import { LiveLogs } from "../components/logs.tsx";
+import { Receipts } from "../components/receipts.tsx";
 import { RequireSession } from "../components/require-session.tsx";
 import { ErrorNote, QueryView } from "../components/status.tsx";
 import { TxLink } from "../components/tx-link.tsx";
@@ -38,6 +39,7 @@ function InstanceView({ client, id }: { client: MarketplaceClient; id: string })
           <Timeline instance={instance} />
           <Facts instance={instance} />
           <Actions client={client} instance={instance} />
+          {instance.escrowBoxId && <Receipts client={client} instanceId={instance.id} />}
           {instance.executorUrl && isOneOf(instance.state, ["Starting", "Running", "Stopping"] as const) && (
             <>
               <LiveLogs client={client} instanceId={instance.id} executorUrl={instance.executorUrl} />
@@ -119,7 +121,23 @@ function Facts({ instance }: { instance: Instance }) {
       {instance.disputeReason && (
         <>
           <dt>Dispute</dt>
-          <dd>{instance.disputeReason}</dd>
+          <dd>
+            {instance.disputeReason}
+            {instance.disputeReceiptLeaf && (
+              <>
+                {" "}
+                (receipt <code>{instance.disputeReceiptLeaf.slice(0, 12)}</code>)
+              </>
+            )}
+          </dd>
+        </>
+      )}
+      {instance.resolvedReceiptLeaf && (
+        <>
+          <dt>Resolved on receipt</dt>
+          <dd>
+            <code>{instance.resolvedReceiptLeaf.slice(0, 12)}</code>
+          </dd>
         </>
       )}
     </dl>
@@ -133,6 +151,12 @@ function Actions({ client, instance }: { client: MarketplaceClient; instance: In
   const [busy, setBusy] = useState<string>();
   const [notice, setNotice] = useState<string>();
   const [error, setError] = useState<unknown>();
+  // The receipts list's query (same key): a dispute may name one of them.
+  const receipts = useQuery({
+    queryKey: keys.receipts(instance.id),
+    queryFn: ({ signal }) => client.instanceReceipts(instance.id, { signal }),
+    enabled: instance.escrowBoxId !== null,
+  });
   const ended = isOneOf(instance.state, ENDED_STATES);
   const live = isOneOf(instance.state, ["Funded", "Starting", "Running"] as const);
 
@@ -188,8 +212,10 @@ function Actions({ client, instance }: { client: MarketplaceClient; instance: In
 
   const dispute = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
-    const reason = String(new FormData(event.currentTarget).get("reason") ?? "");
-    void run("dispute", () => client.disputeInstance(instance.id, reason));
+    const form = new FormData(event.currentTarget);
+    const reason = String(form.get("reason") ?? "");
+    const receiptLeaf = String(form.get("receiptLeaf") ?? "") || undefined;
+    void run("dispute", () => client.disputeInstance(instance.id, reason, { receiptLeaf }));
   };
 
   if (ended && instance.state !== "Completed" && instance.state !== "Failed") return null;
@@ -225,6 +251,19 @@ function Actions({ client, instance }: { client: MarketplaceClient; instance: In
             Something wrong? Tell the arbiter
             <input name="reason" required maxLength={2000} placeholder="e.g. the GPU was not there" />
           </label>
+          {receipts.data && receipts.data.receipts.length > 0 && (
+            <label>
+              About receipt
+              <select name="receiptLeaf" defaultValue="">
+                <option value="">— none —</option>
+                {receipts.data.receipts.map((r) => (
+                  <option key={r.leaf} value={r.leaf}>
+                    period {r.receipt.period}
+                  </option>
+                ))}
+              </select>
+            </label>
+          )}
           <button type="submit" className="secondary" disabled={busy !== undefined}>
             Dispute
           </button>
