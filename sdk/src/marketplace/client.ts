@@ -46,7 +46,6 @@ import {
 import type { Listing } from "./listing.ts";
 import { type OrderListQuery, orderPage, orderSchema, type QuoteRequest, quoteSchema } from "./onramp.ts";
 import { protocolTotalsSchema } from "./protocol-totals.ts";
-import { receiptMismatchesResponse } from "./reconciliation.ts";
 import {
   listingHashResponse,
   providerListSchema,
@@ -54,6 +53,7 @@ import {
   type RegisterProviderRequest,
   type UpdateListingRequest,
 } from "./providers.ts";
+import { receiptMismatchesResponse } from "./reconciliation.ts";
 import {
   type CreateStakeRequest,
   earningsSchema,
