@@ -49,7 +49,7 @@ const KID = "marketplace-receipts";
 let h: Harness;
 let ec: EscrowChain;
 let jwks: Server;
-let api: Server | undefined;
+const apis: Server[] = [];
 let marketKey: Awaited<ReturnType<typeof generateKeyPair>>["privateKey"];
 let jwksUrl: string;
 
@@ -72,8 +72,10 @@ beforeAll(async () => {
   jwksUrl = await listen(jwks);
 });
 afterAll(async () => {
-  api?.closeAllConnections();
-  for (const server of [api, jwks]) if (server) await new Promise((resolve) => server.close(resolve));
+  for (const server of [...apis, jwks]) {
+    server?.closeAllConnections();
+    if (server) await new Promise((resolve) => server.close(resolve));
+  }
   await h?.close();
   await ec?.stop();
 });
@@ -100,7 +102,8 @@ async function serve(handle: AgentHandle): Promise<string> {
     log: createLogger("executor.test"),
     exec: { maxTimeoutSeconds: 5, maxOutputBytes: 65536 },
   });
-  api = createServer(app);
+  const api = createServer(app);
+  apis.push(api);
   return listen(api);
 }
 
@@ -228,6 +231,69 @@ describe("Usage receipts with the agent, Docker and the devnet", () => {
       .receipts(unknown)
       .catch((error: unknown) => error);
     expect(missing).toMatchObject({ status: 404 });
+  });
+});
+
+describe("A batched claim's receipts", () => {
+  it("Should give one root to every rental's payout of a two-rental claim, and each rental's receipts prove against its payout", async () => {
+    const open = async () => {
+      const id = randomUUID();
+      const box = await ec.openEscrow({
+        provider: h.signer.address,
+        rentalId: id.replaceAll("-", ""),
+        pricePerHour: PRICE,
+        hours: 2,
+      });
+      const startHeight = parseEscrowBox(box, ec.deployment).startHeight;
+      const rental = testRental({
+        id,
+        hours: 2,
+        pricePerHour: PRICE.toString(),
+        escrowBoxId: box.boxId,
+        startHeight,
+      });
+      h.marketplace.rentals.set(id, rental);
+      return { id, box, startHeight };
+    };
+    const rentals = [await open(), await open()];
+    const handle = await h.newAgent({ periodSeconds: PERIOD_SECONDS, settlement: settlement() });
+    const billed = async (id: string) => (await handle.ledger.get(id))?.billedSeconds ?? 0;
+    await h.tickUntil(handle.agent, async () => {
+      for (const { id } of rentals) if ((await billed(id)) < PERIOD_SECONDS) return false;
+      return true;
+    });
+    const known = new Set(h.marketplace.receiptBatches.keys());
+    await ec.mineTo(Math.max(...rentals.map((r) => r.startHeight)) + ec.blocksPerHour - 1);
+    const fresh = () => [...h.marketplace.receiptBatches.values()].filter((batch) => !known.has(batch.txId));
+    await h.tickUntil(handle.agent, async () => fresh().length > 0);
+    await ec.chain.mine();
+
+    const [batch] = fresh();
+    expect(fresh()).toHaveLength(1); // one transaction claimed both
+    expect(new Set(batch!.receipts.map((signed) => signed.receipt.instanceId))).toEqual(
+      new Set(rentals.map((r) => r.id)),
+    );
+    const payouts = await providerPayouts(batch!.txId);
+    expect(payouts.map((box) => payoutEscrowId(box)).sort()).toEqual(rentals.map((r) => r.box.boxId).sort());
+    const url = await serve(handle);
+    for (const { id, box } of rentals) {
+      const payout = payouts.find((candidate) => payoutEscrowId(candidate) === box.boxId)!;
+      const root = payoutReceiptsRoot(payout)!;
+      expect(root).toBe(batch!.root);
+      const served = await new ExecutorClient({ baseUrl: url, auth: await credential(id) }).receipts(id);
+      expect(served.receipts).toHaveLength(1);
+      const [entry] = served.receipts;
+      expect(entry!.proof).toHaveLength(1); // two leaves: each proves with its sibling
+      expect(verifyMerkleProof(entry!.leaf, entry!.proof, root)).toBe(true);
+      expect(
+        receiptSignatureValid(
+          { receipt: entry!.receipt, signature: entry!.signature },
+          verifyMessage,
+          h.signer.address,
+        ),
+      ).toBe(true);
+    }
+    for (const { id } of rentals) await handle.agent.requestStop(id, "user_stopped");
   });
 });
 
