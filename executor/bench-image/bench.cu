@@ -1,13 +1,16 @@
 /*
  * GPUC benchmark, CUDA variant: a tiled FP32 SGEMM (each thread computes a 4×4 block of C from shared-memory tiles)
  * for TFLOPS and a device-to-device copy for memory bandwidth, on every GPU the container sees (Docker's
- * DeviceRequests expose exactly the listed ones), with each device's UUID and model from NVML. Same harness and
- * output line as bench.c:
- *   nvcc -O3 -o gpuc-bench-cuda bench.cu -lnvidia-ml
+ * DeviceRequests expose exactly the listed ones), with each device's UUID and model from NVML (-DGPUC_NVML, needs
+ * nvml.h from the driver's development files) or else from the CUDA runtime's device properties (the same UUID
+ * nvidia-smi prints). Same harness and output line as bench.c:
+ *   nvcc -O3 -DGPUC_NVML -o gpuc-bench-cuda bench.cu -lnvidia-ml   (or without -DGPUC_NVML and -lnvidia-ml)
  * TFLOPS and bandwidth are summed over the devices (the listing's claim is for the whole offer).
  */
 #include <cuda_runtime.h>
+#ifdef GPUC_NVML
 #include <nvml.h>
+#endif
 
 #include "harness.h"
 
@@ -100,6 +103,7 @@ static void measure(int device, double *tflops, double *bandwidth) {
   cudaFree(m.c);
 }
 
+#ifdef GPUC_NVML
 /* The UUID and model NVML gives for the device with this PCI bus id (CUDA and NVML number devices differently). */
 static void identify(int device, struct device *out) {
   char bus[32];
@@ -112,11 +116,29 @@ static void identify(int device, struct device *out) {
   if (nvmlDeviceGetName(handle, text, sizeof text) != NVML_SUCCESS) fail("NVML gave no device name");
   copy_plain(out->model, sizeof out->model, text);
 }
+static void identify_init(void) {
+  if (nvmlInit_v2() != NVML_SUCCESS) fail("NVML did not initialise: is the NVIDIA driver visible in the container?");
+}
+static void identify_done(void) { nvmlShutdown(); }
+#else
+/* The UUID and name the CUDA runtime gives, written as nvidia-smi and NVML write it (GPU-8-4-4-4-12 hex). */
+static void identify(int device, struct device *out) {
+  cudaDeviceProp prop;
+  CHECK(cudaGetDeviceProperties(&prop, device));
+  const unsigned char *u = (const unsigned char *)prop.uuid.bytes;
+  snprintf(out->uuid, sizeof out->uuid,
+           "GPU-%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", u[0], u[1], u[2], u[3], u[4],
+           u[5], u[6], u[7], u[8], u[9], u[10], u[11], u[12], u[13], u[14], u[15]);
+  copy_plain(out->model, sizeof out->model, prop.name);
+}
+static void identify_init(void) {}
+static void identify_done(void) {}
+#endif
 
 int main(int argc, char **argv) {
   struct challenge ch = read_challenge(argc, argv);
   double start = now_s();
-  if (nvmlInit_v2() != NVML_SUCCESS) fail("NVML did not initialise: is the NVIDIA driver visible in the container?");
+  identify_init();
   int count = 0;
   CHECK(cudaGetDeviceCount(&count));
   if (count == 0) fail("no CUDA device visible: were the GPUs passed with DeviceRequests?");
@@ -132,7 +154,7 @@ int main(int argc, char **argv) {
     tflops += t;
     bandwidth += bw;
   }
-  nvmlShutdown();
+  identify_done();
   print_result(&ch, "cuda", tflops, bandwidth, devices, measured, (now_s() - start) * 1000.0);
   return 0;
 }

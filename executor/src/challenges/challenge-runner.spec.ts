@@ -1,51 +1,20 @@
-import { randomBytes, randomUUID } from "node:crypto";
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
+import { randomUUID } from "node:crypto";
 import { createLogger, createPool, Database } from "@gpuc/platform";
 import { createTestDatabase, type TestDatabase } from "@gpuc/platform/testing";
-import {
-  BENCH_IMAGE,
-  type GpuChallenge,
-  gpuChallengeAnswerMessage,
-  type SignedGpuChallengeAnswer,
-} from "@gpuc/sdk";
+import { type GpuChallenge, gpuChallengeAnswerMessage, type SignedGpuChallengeAnswer } from "@gpuc/sdk";
 import { Address, verify_signature } from "ergo-lib-wasm-nodejs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { parseNvidiaSmi } from "../gpu/nvidia-smi.ts";
 import { signerFromSecretKey } from "../keys/provider-signer.ts";
 import { Ledger } from "../ledger/ledger.ts";
 import { migrateExecutor } from "../ledger/migrations.ts";
+import { challengeFor } from "../testing/challenges.ts";
 import { testDocker } from "../testing/docker.ts";
 import { testRental } from "../testing/rentals.ts";
-import { benchContainerOptions } from "./bench-container.ts";
-import { BenchOutputError, parseBenchOutput } from "./bench-output.ts";
 import { type ChallengeMarketplace, ChallengeRunner } from "./challenge-runner.ts";
 
-const fixtures = join(import.meta.dirname, "../gpu/fixtures");
 const providerId = randomUUID();
 const signer = signerFromSecretKey("5".repeat(64), "testnet");
 const log = createLogger("executor", { level: "error" });
-
-function challengeFor(deviceIds: string[], overrides: Partial<GpuChallenge> = {}): GpuChallenge {
-  return {
-    id: randomUUID(),
-    providerId,
-    gpuId: randomUUID(),
-    nonce: randomBytes(16).toString("hex"),
-    model: "RTX 4090",
-    deviceIds,
-    reason: "listing",
-    image: BENCH_IMAGE,
-    issuedAt: new Date().toISOString(),
-    deadline: new Date(Date.now() + 120_000).toISOString(),
-    maxSeconds: 4,
-    state: "pending",
-    answeredAt: null,
-    result: null,
-    detail: null,
-    ...overrides,
-  };
-}
 
 /** The marketplace's side as recorded: the challenges it hands out and the answers it receives. */
 class RecordingMarketplace implements ChallengeMarketplace {
@@ -135,33 +104,5 @@ describe("Challenge runner", () => {
     // A GPU machine without the CUDA image built says so and waits, rather than answering with the CPU kernel.
     expect(await runner(new RecordingMarketplace([free]), true).poll()).toEqual({ [free.id]: "skipped" });
     await ledger.finish(rental.id, "Completed");
-  });
-
-  it("Should give the CUDA benchmark exactly the listed GPUs by UUID, and the CPU one the ids to echo", () => {
-    const uuids = parseNvidiaSmi(readFileSync(join(fixtures, "8xH100-80GB-HBM3.recorded.csv"), "utf8"))
-      .slice(0, 2)
-      .map((gpu) => gpu.uuid);
-    const challenge = challengeFor(uuids);
-    const gpu = benchContainerOptions({ challenge, image: "gpuc/bench:cuda-1", gpus: true });
-    expect(gpu.HostConfig?.DeviceRequests).toEqual([
-      { Driver: "nvidia", DeviceIDs: uuids, Capabilities: [["gpu"]] },
-    ]);
-    expect(gpu.Env).toEqual([`GPUC_BENCH_NONCE=${challenge.nonce}`]);
-    expect(gpu.HostConfig).toMatchObject({ NetworkMode: "none", ReadonlyRootfs: true, CapDrop: ["ALL"] });
-    const cpu = benchContainerOptions({ challenge, image: BENCH_IMAGE, gpus: false });
-    expect(cpu.HostConfig?.DeviceRequests).toBeUndefined();
-    expect(cpu.Env).toContain(`GPUC_BENCH_DEVICES=${uuids.join(",")}`);
-  });
-
-  it("Should read the CUDA benchmark's recorded line: the NVML UUIDs of the listed H100s, the nonce echoed", () => {
-    const line = readFileSync(join(fixtures, "bench-cuda-2xH100.recorded.jsonl"), "utf8");
-    const result = parseBenchOutput(`CUDA warm-up done\n${line}`, "5f2c9a0e7b41d3866c0f1e2d3a4b5c6d");
-    const smi = parseNvidiaSmi(readFileSync(join(fixtures, "8xH100-80GB-HBM3.recorded.csv"), "utf8"));
-    expect(result.kind).toBe("cuda");
-    expect(result.devices).toEqual(smi.slice(0, 2).map((gpu) => ({ uuid: gpu.uuid, model: gpu.name })));
-    expect(result.tflops).toBeGreaterThan(0);
-    expect(() => parseBenchOutput(line, "ab")).toThrow(BenchOutputError);
-    expect(() => parseBenchOutput("Segmentation fault\n", "ab")).toThrow(/not JSON/);
-    expect(() => parseBenchOutput('{"nonce":"ab"}', "ab")).toThrow(/kind/);
   });
 });
