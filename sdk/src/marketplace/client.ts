@@ -54,6 +54,7 @@ import {
   type UpdateListingRequest,
 } from "./providers.ts";
 import { receiptMismatchesResponse } from "./reconciliation.ts";
+import { reputationSchema } from "./reputation.ts";
 import {
   type CreateStakeRequest,
   earningsSchema,
@@ -223,6 +224,11 @@ export class MarketplaceClient {
   }
 
   /** A provider's executor: online, last heartbeat, reliability, uptime per day. */
+  /** A provider's reputation: the score and its parts per UTC day (no sign-in needed). */
+  reputation(providerId: string, options?: CallOptions) {
+    return this.#get(`/api/v1/providers/${id(providerId)}/reputation`, reputationSchema, options, true);
+  }
+
   executorStatus(providerId: string, options?: CallOptions) {
     return this.#get(`/api/v1/providers/${id(providerId)}/executor`, executorStatusSchema, options, true);
   }

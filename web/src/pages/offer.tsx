@@ -1,9 +1,26 @@
+import type { Gpu } from "@gpuc/sdk";
 import { useQuery } from "@tanstack/react-query";
 import { Link } from "wouter";
+import { ReputationTable } from "../components/reputation-table.tsx";
 import { ErrorNote, Loading } from "../components/status.tsx";
 import { UptimeTable } from "../components/uptime-table.tsx";
 import { keys, market } from "../lib/api.ts";
 import { formatErg, formatGpuc, formatPercent, formatTime } from "../lib/format.ts";
+
+/** The benchmark challenge's verdict on the offer, in words, with what it measured. */
+function measuredText(offer: Gpu): string {
+  const figures =
+    offer.measuredTflops === null
+      ? ""
+      : `${offer.measuredTflops.toFixed(1)} TFLOPS, ${Math.round(offer.measuredBandwidthGbs ?? 0)} GB/s — `;
+  const verdict: Record<Gpu["verification"], string> = {
+    pending: "not benchmarked yet",
+    verified: "verified by a benchmark challenge",
+    unverified: "far below its model's figure: unverified",
+    failed: "its last benchmark challenge failed",
+  };
+  return `${figures}${verdict[offer.verification]}`;
+}
 
 /** One offer: its specs, price, provider's stake and reliability. */
 export default function OfferPage({ id }: { id: string }) {
@@ -18,6 +35,11 @@ export default function OfferPage({ id }: { id: string }) {
     queryKey: ["executor", providerId ?? ""],
     enabled: providerId !== undefined,
     queryFn: ({ signal }) => market.executorStatus(providerId!, { signal }),
+  });
+  const reputation = useQuery({
+    queryKey: ["reputation", providerId ?? ""],
+    enabled: providerId !== undefined,
+    queryFn: ({ signal }) => market.reputation(providerId!, { signal }),
   });
   if (gpu.isPending) return <Loading what="the offer" />;
   if (gpu.error) return <ErrorNote error={gpu.error} retry={() => gpu.refetch()} />;
@@ -41,7 +63,9 @@ export default function OfferPage({ id }: { id: string }) {
         <dt>VRAM</dt>
         <dd>{offer.vramGb} GB per GPU</dd>
         <dt>Performance</dt>
-        <dd>{offer.tflops.toFixed(1)} FP32 TFLOPS in all</dd>
+        <dd>{offer.tflops.toFixed(1)} FP32 TFLOPS in all (data sheet)</dd>
+        <dt>Measured</dt>
+        <dd data-testid="offer-measured">{measuredText(offer)}</dd>
         <dt>CUDA</dt>
         <dd>{offer.cudaVersion}</dd>
         <dt>CPU / RAM / disk</dt>
@@ -90,6 +114,14 @@ export default function OfferPage({ id }: { id: string }) {
         <p className="muted">No heartbeats recorded yet.</p>
       ) : (
         <UptimeTable uptime={history.data.uptime} />
+      )}
+      <h2>Reputation</h2>
+      {reputation.isPending ? (
+        <Loading what="the reputation" />
+      ) : reputation.error ? (
+        <ErrorNote error={reputation.error} />
+      ) : (
+        <ReputationTable reputation={reputation.data} />
       )}
     </>
   );

@@ -11,6 +11,7 @@ import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { type FormEvent, useMemo, useState } from "react";
 import { BridgeWithdraw } from "../components/bridge/withdraw.tsx";
 import { TimeChart } from "../components/chart.tsx";
+import { ReputationTable } from "../components/reputation-table.tsx";
 import { RequireSession } from "../components/require-session.tsx";
 import { Empty, ErrorNote, QueryView } from "../components/status.tsx";
 import { TxLink } from "../components/tx-link.tsx";
@@ -349,6 +350,11 @@ function ProviderView({ client, provider }: { client: MarketplaceClient; provide
     queryFn: ({ signal }) => client.executorStatus(provider.id, { signal }),
     refetchInterval: 5_000,
   });
+  const reputation = useQuery({
+    queryKey: ["reputation", provider.id],
+    queryFn: ({ signal }) => client.reputation(provider.id, { signal }),
+    refetchInterval: 60_000,
+  });
   return (
     <>
       <section aria-labelledby="executor-title" data-testid="provider">
@@ -373,6 +379,12 @@ function ProviderView({ client, provider }: { client: MarketplaceClient; provide
               {status.uptime.length > 0 && <UptimeTable uptime={status.uptime} />}
             </>
           )}
+        </QueryView>
+      </section>
+      <section aria-labelledby="reputation-title">
+        <h2 id="reputation-title">Reputation</h2>
+        <QueryView query={reputation} what="your reputation">
+          {(data) => <ReputationTable reputation={data} />}
         </QueryView>
       </section>
       <Rentals client={client} providerId={provider.id} />
