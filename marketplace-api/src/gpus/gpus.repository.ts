@@ -1,11 +1,14 @@
-import type { Database } from "@gpuc/platform";
+import { createLogger, type Database, type Logger } from "@gpuc/platform";
 import { type Gpu, modelKey, type SearchQuery, type VerificationState } from "@gpuc/sdk";
+import { OfferIndex, OfferIndexBehindError } from "./offer-index.ts";
 
 export interface GpuRow {
   id: string;
   provider_id: string;
   position: number;
   model: string;
+  /** The model name normalised for matching (`modelKey`). */
+  model_key: string;
   vram_gb: number;
   count: number;
   device_ids: string[];
@@ -72,9 +75,33 @@ export interface Verdict {
 }
 
 export class GpusRepository {
-  constructor(private readonly db: Database) {}
+  readonly #index: OfferIndex;
+  readonly #log: Logger;
 
+  constructor(
+    private readonly db: Database,
+    log: Logger = createLogger("marketplace-api"),
+  ) {
+    this.#log = log;
+    this.#index = new OfferIndex(db, log);
+  }
+
+  /**
+   * The search, answered from the in-memory offer index (kept current from the database's notifications); by the
+   * database itself while the index cannot show it is current (its LISTEN connection is down).
+   */
   async search(query: SearchQuery): Promise<{ rows: GpuRow[]; total: number }> {
+    try {
+      return await this.#index.search(query);
+    } catch (error) {
+      if (!(error instanceof OfferIndexBehindError)) throw error;
+      this.#log.warn("OFFER_INDEX_BEHIND", { error: error.message });
+      return this.searchInDatabase(query);
+    }
+  }
+
+  /** The same search as two SQL statements: what the index must agree with (its spec), and the benchmark's baseline. */
+  async searchInDatabase(query: SearchQuery): Promise<{ rows: GpuRow[]; total: number }> {
     const { where, order, values } = searchSql(query);
     const offset = (query.page - 1) * query.limit;
     const [rows, count] = await Promise.all([

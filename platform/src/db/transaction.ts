@@ -9,6 +9,7 @@ import type { Pool, PoolClient } from "./pool.ts";
 export class Database {
   readonly #pool: Pool;
   readonly #current = new AsyncLocalStorage<PoolClient>();
+  readonly #closers: (() => Promise<void>)[] = [];
 
   constructor(pool: Pool) {
     this.#pool = pool;
@@ -44,7 +45,16 @@ export class Database {
     }
   }
 
-  close(): Promise<void> {
+  /**
+   * Runs `closer` when the database closes, before the pool ends: whatever holds one of its connections (a LISTEN)
+   * gives it back, or `pool.end()` would wait for it forever.
+   */
+  onClose(closer: () => Promise<void>): void {
+    this.#closers.push(closer);
+  }
+
+  async close(): Promise<void> {
+    await Promise.allSettled(this.#closers.splice(0).map((closer) => closer()));
     return this.#pool.end();
   }
 }
