@@ -93,6 +93,11 @@ const CASES: Record<string, Case> = {
   "POST /api/v1/instances/{id}/events": providerRoute(instance),
   "GET /api/v1/providers/{providerId}/instances": providerRoute(providerA),
   "POST /api/v1/providers/{providerId}/heartbeats": providerRoute(providerA),
+  "GET /api/v1/providers/{providerId}/challenges": providerRoute(providerA),
+  "POST /api/v1/providers/{providerId}/challenges/{challengeId}/answer": providerRoute((t) => ({
+    ...providerA(t),
+    challengeId: "4b0c7e2a-9d1f-4c3b-8e5a-6f7d8c9b0a1e",
+  })),
   "GET /api/v1/wallet/credit": {
     owner: (t) => t.consumer.token,
     otherScope: (t) => t.providerA.apiKey,
