@@ -11,6 +11,7 @@ import {
 import { bridgeRoutes } from "@gpuc/rosen-adapter";
 import express, { type Express } from "express";
 import { authRoutes } from "./auth/auth.router.ts";
+import { challengesRoutes } from "./challenges/challenges.router.ts";
 import { MarketplaceMetrics, metricsRoute, nodeHeight } from "./core/metrics.ts";
 import { scopeAuthorizer } from "./core/mount.ts";
 import type { Requirement, Route } from "./core/route.ts";
@@ -19,17 +20,17 @@ import { jwksRoutes } from "./credentials/credentials.router.ts";
 import { exitRoutes } from "./exits/exit.router.ts";
 import { gpusRoutes } from "./gpus/gpus.router.ts";
 import { heartbeatsRoutes } from "./heartbeats/heartbeats.router.ts";
-import { challengesRoutes } from "./challenges/challenges.router.ts";
-import { reputationRoutes } from "./reputation/reputation.router.ts";
 import { instancesRoutes } from "./instances/instances.router.ts";
 import { protocolTotalsRoutes } from "./protocol-totals/totals.router.ts";
 import { providersRoutes } from "./providers/providers.router.ts";
 import { receiptsRoutes } from "./receipts/receipts.router.ts";
 import { reconciliationRoutes } from "./reconciliation/reconciliation.router.ts";
+import { reputationRoutes } from "./reputation/reputation.router.ts";
 import type { Services } from "./services.ts";
 import { stakesRoutes } from "./stakes/stakes.router.ts";
 import { statusRoutes } from "./status/status.router.ts";
 import { instanceStreamRoutes } from "./streams/instance-stream.router.ts";
+import { providerStreamRoutes } from "./streams/provider-stream.router.ts";
 import { walletRoutes } from "./wallet/wallet.router.ts";
 
 /** Every route of the API, in one list: mounted on Express and described by the OpenAPI document. */
@@ -50,6 +51,7 @@ export function apiRoutes(
     ...gpusRoutes(services.gpus),
     // Before instancesRoutes: GET /api/v1/instances/{id} would take "stream" for an instance id.
     ...instanceStreamRoutes(services.instanceStreams, services.streamOptions),
+    ...providerStreamRoutes(services.providerStreams, services.instanceStreams, services.streamOptions),
     ...instancesRoutes(services),
     ...receiptsRoutes(services.receipts),
     ...reconciliationRoutes(services.reconciliation),

@@ -92,6 +92,7 @@ const CASES: Record<string, Case> = {
   "POST /api/v1/instances/{id}/credentials": consumerRoute(instance),
   "POST /api/v1/instances/{id}/events": providerRoute(instance),
   "GET /api/v1/providers/{providerId}/instances": providerRoute(providerA),
+  "GET /api/v1/providers/{providerId}/instances/stream": providerRoute(providerA),
   "POST /api/v1/providers/{providerId}/heartbeats": providerRoute(providerA),
   "GET /api/v1/providers/{providerId}/challenges": providerRoute(providerA),
   "POST /api/v1/providers/{providerId}/challenges/{challengeId}/answer": providerRoute((t) => ({

@@ -8,13 +8,11 @@ import { ApiKeysService } from "./auth/api-keys.service.ts";
 import { AuthRepository } from "./auth/auth.repository.ts";
 import { AuthService } from "./auth/auth.service.ts";
 import type { RentalChain, Settlement } from "./chain/gateway.ts";
-import { type Clock, systemClock } from "./core/clock.ts";
-import type { MarketplaceConfig } from "./core/config.ts";
 import { ChallengesRepository } from "./challenges/challenges.repository.ts";
 import { ChallengesService } from "./challenges/challenges.service.ts";
 import { ChallengeScheduler } from "./challenges/scheduler.ts";
-import { ReputationRepository } from "./reputation/reputation.repository.ts";
-import { ReputationService } from "./reputation/reputation.service.ts";
+import { type Clock, systemClock } from "./core/clock.ts";
+import type { MarketplaceConfig } from "./core/config.ts";
 import { CredentialsService } from "./credentials/credentials.service.ts";
 import { loadSigningKey, type SigningKey } from "./credentials/signing-key.ts";
 import { ExitService } from "./exits/exit.service.ts";
@@ -41,6 +39,8 @@ import { ChainParams } from "./providers/stake.ts";
 import { ReceiptsRepository } from "./receipts/receipts.repository.ts";
 import { ReceiptsService } from "./receipts/receipts.service.ts";
 import { ReconciliationService } from "./reconciliation/reconciliation.service.ts";
+import { ReputationRepository } from "./reputation/reputation.repository.ts";
+import { ReputationService } from "./reputation/reputation.service.ts";
 import { EarningsRepository } from "./stakes/earnings.repository.ts";
 import { EarningsService } from "./stakes/earnings.service.ts";
 import { StakesService } from "./stakes/stakes.service.ts";
@@ -48,6 +48,7 @@ import type { EventStreamOptions } from "./streams/event-stream.ts";
 import { InstanceNotifications } from "./streams/instance-notifications.ts";
 import { InstanceStreamRepository } from "./streams/instance-stream.repository.ts";
 import { InstanceStreamService } from "./streams/instance-stream.service.ts";
+import { ProviderStreamService } from "./streams/provider-stream.service.ts";
 import { CreditService } from "./wallet/credit.service.ts";
 import { type ProtocolNode, ProtocolReader } from "./wallet/protocol-node.ts";
 import { SwapService } from "./wallet/swap.service.ts";
@@ -101,6 +102,8 @@ export function createServices(deps: MarketplaceDeps) {
   const index = new IndexStore(db);
   const apiKeysRepo = new ApiKeysRepository(db);
   const providersRepo = new ProvidersRepository(db);
+  // One LISTEN connection serves the consumers' instance streams and the executors' provider streams.
+  const notifications = new InstanceNotifications(db.pool, log);
   const params = new ChainParams(index, config.minStakePerGpu);
   const gpus = new GpusRepository(db);
   const credentials = new CredentialsService(signingKey, clock);
@@ -163,9 +166,10 @@ export function createServices(deps: MarketplaceDeps) {
     instanceStreams: new InstanceStreamService({
       repo: new InstanceStreamRepository(db),
       transitions: rentals.transitions,
-      notifications: new InstanceNotifications(db.pool, log),
+      notifications,
       log,
     }),
+    providerStreams: new ProviderStreamService({ providers: providersRepo, notifications }),
     streamOptions: { ...STREAM_DEFAULTS, ...deps.streams },
     totals: new TotalsService(new TotalsRepository(db, index), index, deployment.gpucTokenId),
     ...providerDashboard(deps, { index, providersRepo, deployment, params, clock }),

@@ -15,6 +15,7 @@ import { listGpus } from "./gpus.ts";
 import { Heartbeat } from "./heartbeat.ts";
 import { Meter } from "./meter.ts";
 import { precheckRental } from "./precheck.ts";
+import { RentalPush } from "./rental-push.ts";
 import { RentalStarter } from "./starter.ts";
 import { RentalStopper, type StopResult } from "./stopper.ts";
 import { TakeOn } from "./take-on.ts";
@@ -36,6 +37,7 @@ export class Agent {
   readonly #takeOn: TakeOn;
   readonly #meter: Meter;
   readonly #heartbeat: Heartbeat;
+  readonly #push: RentalPush;
   readonly #timers: NodeJS.Timeout[] = [];
   #ticking: Promise<void> | undefined;
 
@@ -47,6 +49,7 @@ export class Agent {
     this.#takeOn = new TakeOn(deps, this.#starter, this.#stopper);
     this.#meter = new Meter(deps, this.#biller, this.#starter, this.#stopper);
     this.#heartbeat = new Heartbeat(deps);
+    this.#push = new RentalPush(deps, () => void this.#pushed());
   }
 
   /** Adopts surviving containers, then runs the tick and heartbeat loops. */
@@ -57,6 +60,7 @@ export class Agent {
     const { tickMs, heartbeatMs } = this.#d.options;
     this.#timers.push(setInterval(() => void this.tick(), tickMs));
     this.#timers.push(setInterval(() => void this.heartbeat(), heartbeatMs));
+    this.#push.start();
   }
 
   /**
@@ -65,7 +69,9 @@ export class Agent {
    */
   async shutdown(): Promise<void> {
     for (const timer of this.#timers.splice(0)) clearInterval(timer);
+    await this.#push.stop();
     await this.#ticking;
+    await this.#takeOn.settled();
     await Promise.allSettled([...this.#starter.inFlight(), ...this.#stopper.inFlight()]);
   }
 
@@ -121,10 +127,15 @@ export class Agent {
     return receiptsView(await ledger.receipts.batchesOf(instanceId), instanceId, verifyMessage);
   }
 
+  /** The marketplace pushed a change of one of our rentals: take on (or stop) at once, not at the next poll. */
+  async #pushed(): Promise<void> {
+    await this.#guard("push", () => this.#takeOn.sync());
+  }
+
   // Each step is guarded on its own: one failing (marketplace down, chain unreachable) must not starve the rest.
   async #tick(): Promise<void> {
     const { ledger, metrics } = this.#d;
-    if (this.#takeOn.pollDue()) await this.#guard("poll", () => this.#takeOn.syncAssigned());
+    if (this.#takeOn.pollDue()) await this.#guard("poll", () => this.#takeOn.sync());
     for (const rental of await ledger.active()) await this.#guard("meter", () => this.#meter.advance(rental));
     await this.#guard("usage", async () =>
       sampleGpuUsage(ledger.receipts, await ledger.active(), () => listGpus(this.#d)),

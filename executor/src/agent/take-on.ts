@@ -21,6 +21,8 @@ export class TakeOn {
   readonly #starter: Pick<RentalStarter, "start">;
   readonly #stopper: Pick<RentalStopper, "request">;
   #lastPoll = 0;
+  #syncing: Promise<void> | undefined;
+  #again: Promise<void> | undefined;
 
   constructor(
     deps: TakeOnDeps,
@@ -35,6 +37,31 @@ export class TakeOn {
   /** Whether `pollMs` has passed since the marketplace was last asked (ticks come more often than polls). */
   pollDue(): boolean {
     return Date.now() - this.#lastPoll >= this.#d.options.pollMs;
+  }
+
+  /**
+   * Syncs now, or once more right after the sync in flight: a push that arrives while the list is being read
+   * may be about a change that list did not hold yet, so it must not be merged into it.
+   */
+  sync(): Promise<void> {
+    if (!this.#syncing) {
+      this.#syncing = this.syncAssigned().finally(() => {
+        this.#syncing = undefined;
+      });
+      return this.#syncing;
+    }
+    this.#again ??= this.#syncing
+      .catch(() => undefined)
+      .then(() => {
+        this.#again = undefined;
+        return this.sync();
+      });
+    return this.#again;
+  }
+
+  /** Resolves when no sync is in flight or queued (the agent is shutting down). */
+  async settled(): Promise<void> {
+    while (this.#again ?? this.#syncing) await (this.#again ?? this.#syncing)?.catch(() => undefined);
   }
 
   async syncAssigned(): Promise<void> {

@@ -4,6 +4,7 @@ import {
   type InstanceEvent,
   MarketplaceClient,
   ProblemError,
+  type ProviderRentalEvent,
   type ReceiptBatch,
   type Rental,
   type SignedHeartbeat,
@@ -59,6 +60,16 @@ export class HttpMarketplaceClient implements AgentMarketplace {
     return rentals;
   }
 
+  async *rentalChanges(options: {
+    signal: AbortSignal;
+  }): AsyncGenerator<ProviderRentalEvent, void, undefined> {
+    try {
+      yield* this.#client.providerRentalStream(this.#providerId, { signal: options.signal });
+    } catch (error) {
+      throw refusedKey(error);
+    }
+  }
+
   async reportEvent(instanceId: string, event: InstanceEvent): Promise<void> {
     await credentials(this.#client.reportEvent(instanceId, event, this.#call));
   }
@@ -72,9 +83,14 @@ async function credentials<T>(call: Promise<T>): Promise<T> {
   try {
     return await call;
   } catch (error) {
-    if (error instanceof ProblemError && (error.status === 401 || error.status === 403)) {
-      throw new MarketplaceCredentialsError(error);
-    }
-    throw error;
+    throw refusedKey(error);
   }
+}
+
+/** A 401/403 as `MarketplaceCredentialsError`; any other error as it is. */
+function refusedKey(error: unknown): unknown {
+  if (error instanceof ProblemError && (error.status === 401 || error.status === 403)) {
+    return new MarketplaceCredentialsError(error);
+  }
+  return error;
 }

@@ -1,4 +1,4 @@
-import type { InstanceEvent, ReceiptBatch, Rental, SignedHeartbeat } from "@gpuc/sdk";
+import type { InstanceEvent, ProviderRentalEvent, ReceiptBatch, Rental, SignedHeartbeat } from "@gpuc/sdk";
 
 /**
  * The marketplace as the agent needs it: this provider's side of the API. `HttpMarketplaceClient` (over
@@ -6,6 +6,11 @@ import type { InstanceEvent, ReceiptBatch, Rental, SignedHeartbeat } from "@gpuc
  */
 export interface AgentMarketplace {
   sendHeartbeat(heartbeat: SignedHeartbeat): Promise<void>;
+  /**
+   * Pushes that a rental of this provider changed, so the agent takes it on at once instead of at its next poll
+   * (reconnecting after a drop; throws when the marketplace refuses). Absent: the marketplace is only polled.
+   */
+  rentalChanges?(options: { signal: AbortSignal }): AsyncIterable<ProviderRentalEvent>;
   /** The rentals this provider must run: Funded, Starting, Running and Stopping ones. */
   assignedRentals(): Promise<readonly Rental[]>;
   reportEvent(instanceId: string, event: InstanceEvent): Promise<void>;

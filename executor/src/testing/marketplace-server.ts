@@ -8,7 +8,7 @@ import {
   receiptBatchSchema,
   type SignedHeartbeat,
 } from "@gpuc/sdk";
-import express from "express";
+import express, { type Response } from "express";
 import { verifyProviderSignature } from "../keys/provider-signer.ts";
 import { heartbeatReceipt, instanceReply } from "./marketplace-replies.ts";
 
@@ -23,6 +23,10 @@ export interface TestMarketplace {
   readonly forged: number;
   /** When set, every request fails with this status (an outage). */
   failWith: number | undefined;
+  /** Open provider rental streams (`GET /api/v1/providers/{id}/instances/stream`). */
+  readonly streams: Set<Response>;
+  /** Pushes "this rental changed" to every open stream, as the marketplace does on a committed change. */
+  pushRental(instanceId: string): void;
   close(): Promise<void>;
 }
 
@@ -44,6 +48,13 @@ export async function startTestMarketplace(options: {
     receiptBatches: new Map<string, ReceiptBatch>(),
     forged: 0,
     failWith: undefined as number | undefined,
+    streams: new Set<Response>(),
+  };
+  let revision = 0;
+  const pushRental = (instanceId: string) => {
+    const rental = state.rentals.get(instanceId);
+    const data = JSON.stringify({ type: "changed", instanceId, state: rental?.state ?? "Funded" });
+    for (const res of state.streams) res.write(`event: rental\nid: ${++revision}\ndata: ${data}\n\n`);
   };
   app.use((req, res, next) => {
     if (state.failWith) return void res.status(state.failWith).json({ title: "outage" });
@@ -73,6 +84,13 @@ export async function startTestMarketplace(options: {
     state.receiptBatches.set(req.params.txId, parsed.data);
     res.json({ txId: parsed.data.txId, root: parsed.data.root });
   });
+  app.get(`/api/v1/providers/${options.providerId}/instances/stream`, (req, res) => {
+    res.status(200).set({ "content-type": "text/event-stream", "cache-control": "no-cache" });
+    res.flushHeaders();
+    res.write(`retry: 200\n\nevent: rental\nid: \ndata: ${JSON.stringify({ type: "sync" })}\n\n`);
+    state.streams.add(res);
+    req.on("close", () => state.streams.delete(res));
+  });
   app.get(`/api/v1/providers/${options.providerId}/instances`, (req, res) => {
     const wanted = String(req.query.state ?? "").split(",");
     // The marketplace's shape: `{ items: ExecutorInstance[] }`.
@@ -91,6 +109,7 @@ export async function startTestMarketplace(options: {
   await new Promise<void>((resolve) => server.once("listening", resolve));
   const { port } = server.address() as AddressInfo;
   return Object.assign(state, {
+    pushRental,
     url: `http://127.0.0.1:${port}`,
     close: () =>
       new Promise<void>((resolve) => {

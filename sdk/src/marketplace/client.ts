@@ -66,7 +66,13 @@ import {
 } from "./stakes.ts";
 import { type InstanceState, LIVE_STATES } from "./states.ts";
 import { statusSchema } from "./status.ts";
-import { INSTANCE_STREAM_EVENT, type InstanceStreamQuery } from "./streams.ts";
+import {
+  INSTANCE_STREAM_EVENT,
+  type InstanceStreamQuery,
+  PROVIDER_RENTAL_EVENT,
+  type ProviderRentalEvent,
+  providerRentalEventSchema,
+} from "./streams.ts";
 import type { SignedTxInput } from "./transactions.ts";
 import {
   creditAccountSchema,
@@ -375,6 +381,22 @@ export class MarketplaceClient {
   }
 
   // — The provider's executor —
+
+  /**
+   * The provider's executor: a push each time one of its rentals changes (`GET
+   * /api/v1/providers/{providerId}/instances/stream`, server-sent events), and a `sync` on every (re)connect;
+   * reconnects after a drop. Ends when `options.signal` aborts (throwing its reason) or on a `ProblemError`.
+   *
+   * @example
+   * for await (const event of executor.providerRentalStream(providerId, { signal })) await syncAssigned();
+   */
+  async *providerRentalStream(
+    providerId: string,
+    options: SubscribeOptions = {},
+  ): AsyncGenerator<ProviderRentalEvent, void, undefined> {
+    const path = `/api/v1/providers/${id(providerId)}/instances/stream`;
+    yield* this.#events(path, {}, PROVIDER_RENTAL_EVENT, providerRentalEventSchema, options);
+  }
 
   /** What this provider's executor must run (Funded, Starting, Running, Stopping by default). */
   async assignedRentals(

@@ -9,3 +9,18 @@ export const instanceStreamQuery = z.object({
 });
 
 export type InstanceStreamQuery = z.input<typeof instanceStreamQuery>;
+
+/** The server-sent event of a provider's rental stream (its data is a `ProviderRentalEvent`, JSON). */
+export const PROVIDER_RENTAL_EVENT = "rental";
+
+/**
+ * `GET /api/v1/providers/{providerId}/instances/stream`, for the provider's executor: `changed` says one of its
+ * rentals changed (ask `assignedRentals` for what it must run now); `sync` comes first on every (re)connect, as
+ * changes made while the stream was down are not replayed.
+ */
+export const providerRentalEventSchema = z.discriminatedUnion("type", [
+  z.object({ type: z.literal("changed"), instanceId: z.uuid(), state: z.string() }),
+  z.object({ type: z.literal("sync") }),
+]);
+
+export type ProviderRentalEvent = z.output<typeof providerRentalEventSchema>;
