@@ -4,6 +4,7 @@ import { startTestChain, type TestChain } from "@gpuc/offchain/testing";
 import { createLogger } from "@gpuc/platform";
 import {
   type ChallengeSigner,
+  gpuChallengeAnswerMessage,
   type Heartbeat,
   heartbeatMessage,
   listingHash,
@@ -135,6 +136,24 @@ describe("MarketplaceClient against the marketplace", () => {
       providerId: registered.id,
       online: true,
     });
+
+    // GPU verification: the scheduler's tick issues the listing's challenge, the executor polls and answers it.
+    await h.services.challengeScheduler.tick();
+    const [challenge] = await executor.openGpuChallenges(registered.id);
+    const busy = {
+      challengeId: challenge!.id,
+      providerId: registered.id,
+      nonce: challenge!.nonce,
+      busy: true,
+    };
+    const busySignature = owner.sign(new TextDecoder().decode(gpuChallengeAnswerMessage(busy)));
+    expect(
+      await executor.answerGpuChallenge(registered.id, { ...busy, signature: busySignature }),
+    ).toMatchObject({
+      state: "busy",
+    });
+    expect((await anonymous.recentGpuChallenges(registered.id))[0]).toMatchObject({ id: challenge!.id });
+    expect((await anonymous.reputation(registered.id)).providerId).toBe(registered.id);
 
     const page = await anonymous.searchGpus({ max_price: 2n * GPUC, available: true, gpu_name: "4090" });
     expect(page.items.map((gpu) => gpu.providerId)).toContain(registered.id);

@@ -500,6 +500,12 @@ export class MarketplaceClient {
     return (await this.http.json({ method: "GET", path }, gpuChallengeList, options)).items;
   }
 
+  /** A provider's latest GPU verification challenges and their verdicts, newest first (no sign-in needed). */
+  async recentGpuChallenges(providerId: string, options?: CallOptions) {
+    const path = `/api/v1/providers/${id(providerId)}/challenges/recent`;
+    return (await this.http.json({ method: "GET", path, anonymous: true }, gpuChallengeList, options)).items;
+  }
+
   /** Executor: the signed benchmark result (or busy) for one challenge; answers the judged challenge. */
   answerGpuChallenge(providerId: string, answer: SignedGpuChallengeAnswer, options?: CallOptions) {
     return this.#post(
