@@ -6,7 +6,7 @@ import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { executorEnvSchema, loadExecutorConfig, type RunningExecutor, startExecutor } from "@gpuc/executor";
 import type { Logger } from "@gpuc/platform";
-import { type MarketplaceClient, ProblemError } from "@gpuc/sdk";
+import { BENCH_IMAGE, type MarketplaceClient, ProblemError } from "@gpuc/sdk";
 import { marketplaceFor } from "../core/market.ts";
 import { readWalletFile } from "../core/wallet-file.ts";
 import { writePrivate } from "./keys.ts";
@@ -56,6 +56,7 @@ export const DEMO_IMAGE = "gpuc/busybox:test";
 
 const execFileAsync = promisify(execFile);
 const DEMO_IMAGE_SCRIPT = fileURLToPath(new URL("../../../scripts/demo-image.sh", import.meta.url));
+const BENCH_IMAGE_SCRIPT = fileURLToPath(new URL("../../../executor/bench-image/build.sh", import.meta.url));
 
 /** Whether the engine on `socketPath` has `image` (GET /images/{name}/json answers 200). */
 function dockerHasImage(socketPath: string, image: string): Promise<boolean> {
@@ -78,6 +79,7 @@ function dockerHasImage(socketPath: string, image: string): Promise<boolean> {
  * demo's rental needs that image.
  */
 export async function ensureDemoImage(socketPath: string, log: Logger): Promise<void> {
+  await ensureBenchImage(socketPath, log);
   if (await dockerHasImage(socketPath, DEMO_IMAGE)) return;
   log.info("DEMO_IMAGE_BUILDING", {
     image: DEMO_IMAGE,
@@ -93,6 +95,26 @@ export async function ensureDemoImage(socketPath: string, log: Logger): Promise<
     log.warn("DEMO_IMAGE_FAILED", {
       image: DEMO_IMAGE,
       detail: `${stderr || (error as Error).message}; the demo's rental will be refused (run bash scripts/demo-image.sh)`,
+    });
+  }
+}
+
+/**
+ * Makes the benchmark image GPU verification challenges run (executor/bench-image/build.sh: a static C binary, needs
+ * gcc). Without it the executor cannot answer, and its offers fail their challenges and leave the default search.
+ */
+async function ensureBenchImage(socketPath: string, log: Logger): Promise<void> {
+  if (await dockerHasImage(socketPath, BENCH_IMAGE)) return;
+  try {
+    await execFileAsync("bash", [BENCH_IMAGE_SCRIPT], {
+      env: { ...process.env, DOCKER_HOST: `unix://${socketPath}` },
+    });
+    log.info("PART_STARTED", { part: "benchmark image", image: BENCH_IMAGE });
+  } catch (error) {
+    const stderr = (error as { stderr?: string }).stderr?.trim();
+    log.warn("BENCH_IMAGE_FAILED", {
+      image: BENCH_IMAGE,
+      detail: `${stderr || (error as Error).message}; GPU verification challenges will fail (run bash executor/bench-image/build.sh)`,
     });
   }
 }
