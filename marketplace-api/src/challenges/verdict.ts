@@ -1,5 +1,5 @@
 import type { BenchResult, ChallengeState } from "@gpuc/sdk";
-import { expectedTflops } from "../gpus/performance.ts";
+import { CPU_BASELINE_TFLOPS, expectedTflops } from "../gpus/performance.ts";
 
 /** What an answer is judged against: the challenge as issued. */
 export interface IssuedChallenge {
@@ -60,7 +60,11 @@ export function judge(
     settings.cpuForGpu,
   );
   const floor = (1 - settings.threshold) * expected;
-  const figures = `${result.tflops} TFLOPS measured (${result.kind}), ${expected} expected of ${challenge.model}`;
+  const held =
+    result.kind === "cpu" && expected === CPU_BASELINE_TFLOPS
+      ? "the CPU baseline"
+      : `${challenge.deviceIds.length} × ${challenge.model} on the data sheet`;
+  const figures = `${result.tflops} TFLOPS measured (${result.kind}), ${expected} expected (${held})`;
   return result.tflops >= floor
     ? { state: "verified", detail: figures }
     : { state: "unverified", detail: `${figures}: below ${floor.toFixed(4)}` };
