@@ -31,6 +31,12 @@ export interface CrashSystem {
   readonly consumers: Gpuc[];
   readonly providerId: string;
   readonly dataDir: string;
+  /** Where the marketplace process serves (the same port across its restarts). */
+  readonly marketplaceUrl: string;
+  /** The database every part shares (the executor's ledger included). */
+  readonly databaseUrl: string;
+  /** The provider-scoped API key the executor runs with. */
+  readonly providerApiKey: string;
   stop(): Promise<void>;
 }
 
@@ -110,6 +116,9 @@ export async function prepareCrashSystem(options: {
     consumers,
     providerId,
     dataDir,
+    marketplaceUrl,
+    databaseUrl: database.url,
+    providerApiKey: key,
     async stop() {
       await Promise.all([marketplace.stop(), executor.stop()]);
       marketplace.close();
