@@ -125,8 +125,12 @@ export async function startMarketplace(
     onramp?.delivery.tick().catch((error: unknown) => log.error("ONRAMP_DELIVERY_FAILED", { error }));
   }, config.heartbeats.intervalS * 1000);
   const challenges = setInterval(() => {
-    services.challengeScheduler.tick().catch((error: unknown) => log.error("CHALLENGE_TICK_FAILED", { error }));
-    services.reputation.refreshAll().catch((error: unknown) => log.error("REPUTATION_REFRESH_FAILED", { error }));
+    services.challengeScheduler
+      .tick()
+      .catch((error: unknown) => log.error("CHALLENGE_TICK_FAILED", { error }));
+    services.reputation
+      .refreshAll()
+      .catch((error: unknown) => log.error("REPUTATION_REFRESH_FAILED", { error }));
   }, config.challenges.tickS * 1000);
   // The auditor's reconciliation of settlements against receipts: every lineage, so not on every block.
   const reconciliation = setInterval(() => {
