@@ -23,7 +23,7 @@ export default defineConfig({
   test: {
     projects: [
       ...workspaces.map((name) => ({
-        extends: true,
+        extends: true as const,
         test: { name, root: `./${name}`, include: ["src/**/*.spec.ts", "test/**/*.spec.ts"] },
       })),
       // The repository's own tooling (the benchmark runner and its regression check).

@@ -63,7 +63,7 @@ export function compileContract(
  */
 export function compileSource(
   source: string,
-  options: { readonly version: number; readonly segregateConstants: boolean },
+  options: NonNullable<Parameters<typeof FleetCompiler.compile>[1]>,
   network: NetworkName,
 ): { readonly ergoTree: string; readonly address: string } {
   const tree = fleetCompiler().compile(source, options);
