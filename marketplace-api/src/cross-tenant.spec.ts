@@ -19,6 +19,8 @@ interface Case {
   readonly otherWallet?: (t: Tenants) => string;
   /** A list route: another wallet gets 200 with only its own items, so the check is that none are the victim's. */
   readonly list?: boolean;
+  /** A valid body, where the generator cannot make one from the schema (default: generated). */
+  readonly body?: (t: Tenants) => unknown;
 }
 
 const instance = (t: Tenants) => ({ id: t.consumer.instanceId });
@@ -90,6 +92,14 @@ const CASES: Record<string, Case> = {
     otherWallet: (t) => t.providerB.token,
   },
   "POST /api/v1/instances/{id}/credentials": consumerRoute(instance),
+  "GET /api/v1/instances/{id}/receipts": {
+    ...consumerRoute(instance),
+    otherScope: (t) => t.providerB.apiKey,
+  },
+  "PUT /api/v1/providers/{providerId}/receipt-batches/{txId}": {
+    ...providerRoute((t) => ({ ...providerA(t), txId: "ab".repeat(32) })),
+    body: (t) => receiptBatchOf(t.consumer.instanceId),
+  },
   "POST /api/v1/instances/{id}/events": providerRoute(instance),
   "GET /api/v1/providers/{providerId}/instances": providerRoute(providerA),
   "GET /api/v1/providers/{providerId}/instances/stream": providerRoute(providerA),
@@ -123,6 +133,31 @@ const CASES: Record<string, Case> = {
   "POST /api/v1/wallet/stake/unbond": ownStakeRoute,
   "POST /api/v1/wallet/stake/withdraw": ownStakeRoute,
 };
+
+/** A well-formed receipt batch (nested strict schemas with a refinement: the generator rarely makes one). */
+function receiptBatchOf(instanceId: string) {
+  const receipt = {
+    version: 1,
+    instanceId,
+    escrowBoxId: "cd".repeat(32),
+    provider: "3WwXpssaZwcNzaGMv3AgxBdTPJQBt5gCmqBsg3DykQ39bYdhJBsN",
+    period: 1,
+    periodStart: "2030-01-01T00:00:00.000Z",
+    periodEnd: "2030-01-01T01:00:00.000Z",
+    seconds: 3600,
+    imageDigest: `sha256:${"ef".repeat(32)}`,
+    gpus: [],
+    gpuUtilization: { meanPct: 0, maxPct: 0 },
+    gpuMemory: { meanMiB: 0, maxMiB: 0 },
+    exitState: "running",
+    issuedAt: "2030-01-01T01:00:00.000Z",
+  };
+  return {
+    txId: "ab".repeat(32),
+    root: "cd".repeat(32),
+    receipts: [{ receipt, signature: "ab".repeat(56) }],
+  };
+}
 
 /** A body that passes the route's schema, generated from it, so the refusal tested is not a 400. */
 function validBody(route: RouteInfo): unknown {
@@ -193,7 +228,7 @@ describe("Cross-tenant access to the marketplace", () => {
     for (const route of authenticated()) {
       const c = CASES[routeKey(route)]!;
       const path = pathOf(route, c.params?.(t) ?? {});
-      const body = validBody(route);
+      const body = c.body?.(t) ?? validBody(route);
       for (const [attacker, token] of attempts(c)) {
         const reply = await t.harness.request(route.method.toUpperCase(), path, {
           token,

@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { buildClaimTx } from "@gpuc/offchain";
+import { buildClaimTx, buildProviderCloseTx } from "@gpuc/offchain";
 import {
   canonicalJson,
   instanceReceiptsResponse,
@@ -12,7 +12,7 @@ import {
   type UsageReceipt,
 } from "@gpuc/sdk";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type Followups, type Rig, startFollowups } from "../testing/followups.ts";
+import { type Followups, PRICE, type Rig, startFollowups } from "../testing/followups.ts";
 import { ok, problemOf } from "../testing/harness.ts";
 import { TestWallet } from "../testing/wallet.ts";
 
@@ -228,6 +228,53 @@ describe("Usage receipts on the marketplace (devnet + PostgreSQL)", () => {
     expect(view.counts).toMatchObject({ signature: 3, root_onchain: 1, batch_root: 1, missing_batch: 1 });
     expect(view.items).toHaveLength(6);
     expect(JSON.stringify(view)).not.toContain(instanceId);
+  });
+
+  it("Should reconcile a provider close with the executor's metered seconds: its receipts must sum to what it pays", async () => {
+    /** A rental of 3 h: 1 claimed, then closed after the executor reported 1.5 h metered; the close's receipt says `closeSeconds`. */
+    async function closedRental(closeSeconds: number) {
+      const funded = await f.rentAndFund(rig, 3);
+      [instanceId, openingBoxId, escrowBoxId] = [funded.id, funded.escrowBoxId!, funded.escrowBoxId!];
+      const first = [signedBy(rig.wallet, receiptOf(instanceId, openingBoxId, rig.wallet.address, 1))];
+      ok(await put(await claimHour(receiptBatchRoot(first)), first), receiptBatchAckSchema);
+      for (const state of ["Starting", "Running"])
+        ok(await f.report(rig, instanceId, { state }), instanceSchema);
+      const ended = { state: "Completed", reason: "user_stopped", billedSeconds: HOUR_S + 1800 };
+      ok(await f.report(rig, instanceId, ended), instanceSchema);
+      const last = [
+        signedBy(rig.wallet, {
+          ...receiptOf(instanceId, openingBoxId, rig.wallet.address, 2),
+          seconds: closeSeconds,
+        }),
+      ];
+      await f.mineAndIndex(2);
+      const client = f.pc.chain.client;
+      const close = buildProviderCloseTx({
+        deployment: f.pc.deployment,
+        configBox: (await client.unspentByTokenId(f.pc.deployment.configNftId))[0]!,
+        height: await client.height(),
+        provider: rig.wallet.address,
+        escrowBox: (await client.unspentBox(escrowBoxId))!,
+        providerShare: PRICE / 2n,
+        receiptsRoot: receiptBatchRoot(last),
+        inputs: await client.unspentByAddress(rig.wallet.address),
+        changeAddress: rig.wallet.address,
+      });
+      const txId = await f.pc.send(close, rig.wallet);
+      await f.indexer.syncOnce();
+      txIds.push(txId);
+      ok(await put(txId, last), receiptBatchAckSchema);
+      return txId;
+    }
+    const honest = await closedRental(1800);
+    const short = await closedRental(1000);
+    const run = await f.h.services.reconciliation.run({ missingBatchGraceBlocks: 0 });
+    expect(run.found).toBe(2);
+    const found = (await findings()).filter(([txId]) => txId === honest || txId === short);
+    expect(found).toEqual([
+      [short, "close_seconds", ""],
+      [short, "metered_seconds", ""],
+    ]);
   });
 
   async function findings(): Promise<[string, string, string][]> {
