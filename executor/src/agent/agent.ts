@@ -3,7 +3,6 @@ import type { ExecutorReason, InstanceReceipts, PrecheckRequest } from "@gpuc/sd
 import { ContainerNotFoundError } from "../docker/errors.ts";
 import type { GpuStatus } from "../gpu/gpu-probe.ts";
 import { pinnedGpus } from "../gpu/gpu-probe.ts";
-import { flushReceiptBatches } from "../receipts/outbox.ts";
 import { sampleGpuUsage } from "../receipts/usage.ts";
 import { receiptsView } from "../receipts/view.ts";
 import { adoptContainers } from "./adopt.ts";
@@ -15,6 +14,7 @@ import { listGpus } from "./gpus.ts";
 import { Heartbeat } from "./heartbeat.ts";
 import { Meter } from "./meter.ts";
 import { precheckRental } from "./precheck.ts";
+import { flushReceiptBatches } from "./receipt-outbox.ts";
 import { RentalPush } from "./rental-push.ts";
 import { RentalStarter } from "./starter.ts";
 import { RentalStopper, type StopResult } from "./stopper.ts";

@@ -1,5 +1,5 @@
-import type { AgentDeps } from "../agent/deps.ts";
-import { permanentRefusal } from "../agent/event-refusal.ts";
+import type { AgentDeps } from "./deps.ts";
+import { permanentRefusal } from "./event-refusal.ts";
 
 /**
  * Pushes the receipt batches the marketplace has not acknowledged, oldest first. A transient failure stops the

@@ -8,8 +8,8 @@ import {
   type Rental,
 } from "@gpuc/sdk";
 import type { BillingTerms } from "../billing/terms.ts";
-import { ReceiptStore } from "../receipts/store.ts";
 import type { ClaimItem } from "../settlement/settlement.ts";
+import { ReceiptStore } from "./receipt-store.ts";
 
 /** A rental once the executor took it on: each state it reports. */
 export type LedgerState = ExecutorState;

@@ -3,7 +3,7 @@ import type { BillingTerms } from "../billing/terms.ts";
 import { ExecutorError } from "../errors.ts";
 import type { ProviderSigner } from "../keys/provider-signer.ts";
 import type { LedgerRental } from "../ledger/ledger.ts";
-import type { PeriodUsage, ReceiptStore, RunFacts } from "./store.ts";
+import type { PeriodUsage, ReceiptStore, RunFacts } from "../ledger/receipt-store.ts";
 
 /** A receipt cannot be written yet: the meter has not read the container's image from Docker. */
 export class ReceiptFactsMissingError extends ExecutorError {

@@ -1,5 +1,5 @@
 import type { ContainerInspectInfo } from "dockerode";
-import type { RunFacts } from "./store.ts";
+import type { RunFacts } from "../ledger/receipt-store.ts";
 
 const IMAGE_ID = /^sha256:[0-9a-f]{64}$/;
 

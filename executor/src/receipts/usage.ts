@@ -1,7 +1,7 @@
 import type { GpuStatus } from "../gpu/gpu-probe.ts";
 import { pinnedGpus } from "../gpu/gpu-probe.ts";
 import type { LedgerRental } from "../ledger/ledger.ts";
-import type { GpuSample, ReceiptStore } from "./store.ts";
+import type { GpuSample, ReceiptStore } from "../ledger/receipt-store.ts";
 
 /** One reading of a rental's GPUs, or undefined when it pins none the probe sees. */
 export function gpuSample(gpus: readonly GpuStatus[], pins: readonly string[]): GpuSample | undefined {

@@ -1,36 +1,9 @@
 import { createLogger, type Database, type Logger } from "@gpuc/platform";
 import { type Gpu, modelKey, type SearchQuery, type VerificationState } from "@gpuc/sdk";
+import type { GpuRow } from "./gpu-row.ts";
 import { OfferIndex, OfferIndexBehindError } from "./offer-index.ts";
 
-export interface GpuRow {
-  id: string;
-  provider_id: string;
-  position: number;
-  model: string;
-  /** The model name normalised for matching (`modelKey`). */
-  model_key: string;
-  vram_gb: number;
-  count: number;
-  device_ids: string[];
-  cuda_version: string;
-  cpu_cores: number;
-  ram_gb: number;
-  disk_gb: number;
-  region: string;
-  price_per_hour: bigint;
-  min_hours: number;
-  max_hours: number;
-  tflops: number;
-  price_per_tflops: number;
-  verification: VerificationState;
-  measured_tflops: number | null;
-  measured_bandwidth_gbs: number | null;
-  price_per_measured_tflops: number | null;
-  reliability: number;
-  online: boolean;
-  listed: boolean;
-  rented_by: string | null;
-}
+export type { GpuRow } from "./gpu-row.ts";
 
 const ORDER: Record<SearchQuery["sort"], string> = {
   price: "price_per_hour ASC, id ASC",

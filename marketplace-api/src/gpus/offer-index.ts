@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { type Database, type Logger, PgChannel } from "@gpuc/platform";
 import { modelKey, type SearchQuery } from "@gpuc/sdk";
-import type { GpuRow } from "./gpus.repository.ts";
+import type { GpuRow } from "./gpu-row.ts";
 
 /** The channel the `gpus` trigger notifies with a changed row's id (migration 014). */
 export const GPU_CHANNEL = "gpuc_gpus";

@@ -4,8 +4,7 @@ import type { Instance } from "@gpuc/sdk";
 import { SettlementBoxMissingError } from "../chain/arbiter-settlement.ts";
 import type { Settlement } from "../chain/gateway.ts";
 import type { Clock } from "../core/clock.ts";
-import type { ReceiptsRepository } from "../receipts/receipts.repository.ts";
-import { assertReceiptOf } from "./disputes.service.ts";
+import { assertReceiptOf, type DisputedReceipts } from "./dispute-receipts.ts";
 import { toInstance } from "./instance-views.ts";
 import type { InstanceRow, InstancesRepository } from "./instances.repository.ts";
 import type { EscrowRefundsRepository } from "./refunds.repository.ts";
@@ -18,7 +17,7 @@ export interface ArbiterDeps {
   /** Signs and submits the arbiter's resolve of an escrow. */
   settlement: Settlement;
   /** The instances' usage receipts: a resolution records the one it was about. */
-  receipts: Pick<ReceiptsRepository, "hasLeaf" | "setReceiptLeaves">;
+  receipts: DisputedReceipts;
   clock: Clock;
   log: Logger;
   /** Blocks a Failed rental's escrow may stay unspent before the arbiter refunds it. */

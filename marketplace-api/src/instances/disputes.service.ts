@@ -4,8 +4,8 @@ import { assert } from "@gpuc/platform/http";
 import { ENDED_STATES, type Instance, type InstanceState } from "@gpuc/sdk";
 import type { Clock } from "../core/clock.ts";
 import type { Principal } from "../core/route.ts";
-import type { ReceiptsRepository } from "../receipts/receipts.repository.ts";
 import type { ArbiterService } from "./arbiter.service.ts";
+import { assertReceiptOf, type DisputedReceipts } from "./dispute-receipts.ts";
 import { toInstance } from "./instance-views.ts";
 import type { InstanceRow, InstancesRepository } from "./instances.repository.ts";
 import type { InstanceTransitions } from "./transitions.ts";
@@ -18,7 +18,7 @@ export interface DisputesDeps {
   /** Without an arbiter key a silent provider's rental fails unsettled (the consumer can still exit on chain). */
   arbiter?: ArbiterService;
   /** The instances' usage receipts: a dispute may name one. */
-  receipts: Pick<ReceiptsRepository, "hasLeaf" | "setReceiptLeaves">;
+  receipts: DisputedReceipts;
   clock: Clock;
   log: Logger;
 }
@@ -78,17 +78,4 @@ export class DisputesService {
       `Instance ${row.id} is Failed and its escrow is settled or gone; there is nothing left to dispute`,
     );
   }
-}
-
-/** A dispute or a resolution names a receipt of this rental, or nothing: another leaf is a 422 that says where to look. */
-export async function assertReceiptOf(
-  receipts: Pick<ReceiptsRepository, "hasLeaf">,
-  instanceId: string,
-  leaf: string,
-): Promise<void> {
-  assert(
-    await receipts.hasLeaf(instanceId, leaf),
-    422,
-    `Receipt ${leaf} is not one of instance ${instanceId}'s; name a leaf from GET /api/v1/instances/${instanceId}/receipts`,
-  );
 }

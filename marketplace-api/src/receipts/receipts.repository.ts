@@ -1,5 +1,4 @@
 import type { Database } from "@gpuc/platform";
-import type { Lineage } from "../reconciliation/reconciliation.service.ts";
 
 export interface BatchRow {
   tx_id: string;
@@ -33,6 +32,14 @@ export interface MismatchRow {
 }
 
 export type NewMismatch = Omit<MismatchRow, "found_at">;
+
+/** A rental as reconciled: its escrow lineage, its provider, and the seconds its executor reported metering. */
+export interface Lineage {
+  instance_id: string;
+  opening_box_id: string;
+  provider_address: string;
+  billed_seconds: bigint | null;
+}
 
 /** Receipt batches (one per settlement transaction), their receipts, and the reconciliation's findings. */
 export class ReceiptsRepository {

@@ -21,7 +21,12 @@ import {
 import { type NetworkName, p2pkTree } from "../chain/address.ts";
 import { indexedLineage, toFleetBox } from "../chain/indexed-lineage.ts";
 import type { Clock } from "../core/clock.ts";
-import type { NewMismatch, ReceiptRow, ReceiptsRepository } from "../receipts/receipts.repository.ts";
+import type {
+  Lineage,
+  NewMismatch,
+  ReceiptRow,
+  ReceiptsRepository,
+} from "../receipts/receipts.repository.ts";
 import { parseStored } from "../receipts/receipts.service.ts";
 
 export interface ReconciliationDeps {
@@ -35,14 +40,6 @@ export interface ReconciliationDeps {
   periodSeconds: number;
   /** Blocks a claim may stay on chain before its missing receipt batch is a finding (the executor pushes after it confirms). */
   missingBatchGraceBlocks: number;
-}
-
-/** A rental as reconciled: its escrow lineage, its provider, and the seconds its executor reported metering. */
-export interface Lineage {
-  instance_id: string;
-  opening_box_id: string;
-  provider_address: string;
-  billed_seconds: bigint | null;
 }
 
 /** One settlement transaction of a lineage: the escrow box it spent, and the periods it pays. */

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 
 /**
  * What the marketplace's reconciliation of settlements against usage receipts can find wrong (0 of each expected):
