@@ -89,7 +89,8 @@ async function main(): Promise<void> {
     const seedMs = round(performance.now() - seedStart);
     const services = createServices({
       db,
-      config: defaultConfig(),
+      // The in-memory offer index (SEARCH_INDEX=false measures the SQL path through the API instead).
+      config: defaultConfig({ searchIndex: process.env.SEARCH_INDEX !== "false" }),
       log: createLogger("bench", { level: "error" }),
     });
     const server = createApp(services).listen(0, "127.0.0.1");

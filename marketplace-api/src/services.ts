@@ -105,7 +105,7 @@ export function createServices(deps: MarketplaceDeps) {
   // One LISTEN connection serves the consumers' instance streams and the executors' provider streams.
   const notifications = new InstanceNotifications(db.pool, log);
   const params = new ChainParams(index, config.minStakePerGpu);
-  const gpus = new GpusRepository(db);
+  const gpus = new GpusRepository(db, log, { index: config.searchIndex });
   const credentials = new CredentialsService(signingKey, clock);
   const providers = new ProvidersService(
     db,

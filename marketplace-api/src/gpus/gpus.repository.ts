@@ -48,15 +48,17 @@ export interface Verdict {
 }
 
 export class GpusRepository {
-  readonly #index: OfferIndex;
+  readonly #index: OfferIndex | undefined;
   readonly #log: Logger;
 
+  /** `options.index`: answer searches from the in-memory offer index (SEARCH_INDEX), else from SQL. */
   constructor(
     private readonly db: Database,
     log: Logger = createLogger("marketplace-api"),
+    options: { readonly index?: boolean } = {},
   ) {
     this.#log = log;
-    this.#index = new OfferIndex(db, log);
+    this.#index = options.index ? new OfferIndex(db, log) : undefined;
   }
 
   /**
@@ -64,6 +66,7 @@ export class GpusRepository {
    * database itself while the index cannot show it is current (its LISTEN connection is down).
    */
   async search(query: SearchQuery): Promise<{ rows: GpuRow[]; total: number }> {
+    if (!this.#index) return this.searchInDatabase(query);
     try {
       return await this.#index.search(query);
     } catch (error) {

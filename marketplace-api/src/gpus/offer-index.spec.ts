@@ -53,7 +53,7 @@ describe("the in-memory offer index", () => {
         measured_tflops = CASE WHEN abs(hashtext(id::text || 'm')) % 3 = 0 THEN NULL ELSE 10 + abs(hashtext(id::text)) % 90 END,
         rented_by = CASE WHEN abs(hashtext(id::text || 'r')) % 7 = 0 THEN gen_random_uuid() END`);
     await db.query("UPDATE gpus SET price_per_measured_tflops = price_per_hour / measured_tflops");
-    gpus = new GpusRepository(db, log);
+    gpus = new GpusRepository(db, log, { index: true });
   });
   afterAll(async () => {
     await other.close();
