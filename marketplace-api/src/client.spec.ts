@@ -213,6 +213,7 @@ describe("MarketplaceClient against the marketplace", () => {
     );
     expect((await consumer.disputeInstance(instance.id, "it never ran my job")).state).toBe("Disputed");
     await webAppRoutes({ consumer, provider, providerId: registered.id, instanceId: instance.id, signed });
+    await receiptRoutes({ consumer, executor, providerId: registered.id, instanceId: instance.id });
   });
 
   /**
@@ -261,6 +262,27 @@ describe("MarketplaceClient against the marketplace", () => {
     await expect(w.provider.unbondStakeTx()).rejects.toMatchObject({ status: 503 });
     await expect(w.provider.withdrawStakeTx()).rejects.toMatchObject({ status: 503 });
     expect((await anonymous.protocolTotals()).invariant).toMatchObject({ holds: true });
+  }
+
+  /** The receipt routes and the executor's push stream: this world settles nothing, so there is nothing to prove. */
+  async function receiptRoutes(w: {
+    consumer: MarketplaceClient;
+    executor: MarketplaceClient;
+    providerId: string;
+    instanceId: string;
+  }) {
+    expect((await w.consumer.instanceReceipts(w.instanceId)).receipts).toEqual([]);
+    expect(await anonymous.receiptMismatches()).toBeDefined();
+    // A batch that proves nothing (no receipts) is refused, whatever its root says.
+    const empty = { txId: "ab".repeat(32), root: "00".repeat(32), receipts: [] };
+    await expect(w.executor.putReceiptBatch(w.providerId, empty)).rejects.toMatchObject({
+      status: expect.any(Number),
+    });
+    // The first event of the provider's stream is its sync; leaving the loop ends the stream.
+    for await (const event of w.executor.providerRentalStream(w.providerId)) {
+      expect(event).toBeDefined();
+      break;
+    }
   }
 
   it("Should have called every documented route (but /metrics) through a typed method", async () => {
