@@ -28,9 +28,9 @@ nvidia-smi --query-gpu=$QUERY --format=csv,noheader,nounits | tee "$reading"
 found+=("GPU: $(wc -l <"$reading") device(s): $(cut -d, -f3 "$reading" | sort | uniq -c | xargs)")
 
 log "the GPU-path specs again, on the real reading and the real nvidia-smi"
-GPUC_NVIDIA_SMI_READING="$reading" npx vitest run "${SPECS[@]}" >/tmp/gpu-check-real.log 2>&1 \
-  || { tail -40 /tmp/gpu-check-real.log; log "GPU-path specs FAILED on the real reading"; exit 1; }
-sed 's/\x1b\[[0-9;]*m//g' /tmp/gpu-check-real.log | grep -E "✓|skipped" | sed 's/^/[gpu-check]   /' || true
+npx tsx executor/gpu-check/real-gpu.ts "$reading" >/tmp/gpu-check-real.log 2>&1 \
+  || { tail -40 /tmp/gpu-check-real.log; log "GPU paths FAILED on the real reading"; exit 1; }
+sed 's/^/[gpu-check]   /' /tmp/gpu-check-real.log
 found+=("real reading: parsed")
 
 if ! command -v nvcc >/dev/null 2>&1; then
