@@ -193,6 +193,9 @@ function executorEnv(
     GPUC_SETTLEMENT_RETRY_SECONDS: "2",
     GPUC_STOP_GRACE_SECONDS: "1",
     GPUC_CLAIM_STALE_SECONDS: String(PERIOD_SECONDS * 3),
+    // Short test hours: each period is claimed as it elapses, as the specs of hourly settlement expect.
+    GPUC_CLAIM_AFTER_PERIODS: "1",
+    GPUC_CLAIM_LAST_PERIOD: "true",
   };
 }
 

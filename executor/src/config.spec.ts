@@ -43,6 +43,25 @@ describe("loadExecutorConfig", () => {
     expect(config.portAllowed(22)).toBe(false);
   });
 
+  it("Should read the claim policy: a day of periods by default, an amount in GPUC, and refuse a bad amount", () => {
+    expect(loadExecutorConfig(base).env).toMatchObject({
+      GPUC_CLAIM_AFTER_PERIODS: 24,
+      GPUC_CLAIM_LAST_PERIOD: false,
+    });
+    expect(loadExecutorConfig(base).env.GPUC_CLAIM_AFTER_GPUC).toBeUndefined();
+    const set = loadExecutorConfig({
+      ...base,
+      GPUC_CLAIM_AFTER_GPUC: "25.5",
+      GPUC_CLAIM_LAST_PERIOD: "true",
+    });
+    expect(set.env.GPUC_CLAIM_AFTER_GPUC).toBe(25_500_000n);
+    expect(set.env.GPUC_CLAIM_LAST_PERIOD).toBe(true);
+    expect(() => loadExecutorConfig({ ...base, GPUC_CLAIM_AFTER_GPUC: "lots" })).toThrow(
+      /GPUC_CLAIM_AFTER_GPUC/,
+    );
+    expect(() => loadExecutorConfig({ ...base, GPUC_CLAIM_AFTER_PERIODS: "0" })).toThrow(ConfigError);
+  });
+
   it("Should settle on chain when a node and a deployment file are configured, and record otherwise", () => {
     expect(loadExecutorConfig(base).settlement).toEqual({ kind: "recording" });
     const chain = {

@@ -1,8 +1,10 @@
 import { readFileSync } from "node:fs";
 import { DEFAULT_ESCROW_START_SLACK_BLOCKS } from "@gpuc/offchain";
 import { parseEnv } from "@gpuc/platform";
+import { parseGpuc } from "@gpuc/sdk";
 import { z } from "zod";
 // registry.ts imports nothing, so this arrow cannot close a cycle; the list stays beside the rule that reads it.
+import { DEFAULT_CLAIM_POLICY } from "./billing/claim-policy.ts";
 import { DEFAULT_IMAGE_REGISTRIES } from "./docker/registry.ts";
 import { ExecutorError } from "./errors.ts";
 
@@ -62,6 +64,23 @@ export const executorEnvSchema = z.object({
   GPUC_POLL_SECONDS: seconds(15),
   GPUC_CLAIM_STALE_SECONDS: seconds(1800),
   GPUC_SETTLEMENT_RETRY_SECONDS: seconds(60),
+  /** The claim policy (billing/claim-policy.ts): claim once this many periods are unclaimed… */
+  GPUC_CLAIM_AFTER_PERIODS: z.coerce.number().int().positive().default(DEFAULT_CLAIM_POLICY.afterPeriods),
+  /** …or once they are worth this much GPUC (e.g. "25.5"), whichever comes first. */
+  GPUC_CLAIM_AFTER_GPUC: z
+    .string()
+    .optional()
+    .transform((text, ctx) => {
+      if (text === undefined || text === "") return undefined;
+      try {
+        return parseGpuc(text, "GPUC_CLAIM_AFTER_GPUC");
+      } catch (error) {
+        ctx.addIssue({ code: "custom", message: (error as Error).message });
+        return z.NEVER;
+      }
+    }),
+  /** Claim the last prepaid periods too instead of leaving them to the close (one transaction more). */
+  GPUC_CLAIM_LAST_PERIOD: z.stringbool().default(false),
   GPUC_RETAIN_ENDED_SECONDS: z.coerce.number().min(0).default(86_400),
   GPUC_SETTLEMENT: z.enum(["recording", "chain"]).optional(),
   ERGO_NODE_URL: z.url().optional(),

@@ -130,6 +130,11 @@ export async function startExecutor(
       pollMs: env.GPUC_POLL_SECONDS * 1000,
       claimStaleSeconds: env.GPUC_CLAIM_STALE_SECONDS,
       settlementRetryMs: env.GPUC_SETTLEMENT_RETRY_SECONDS * 1000,
+      claimPolicy: {
+        afterPeriods: env.GPUC_CLAIM_AFTER_PERIODS,
+        afterAmount: env.GPUC_CLAIM_AFTER_GPUC,
+        claimLast: env.GPUC_CLAIM_LAST_PERIOD,
+      },
       retainEndedSeconds: env.GPUC_RETAIN_ENDED_SECONDS,
       portAllowed: config.portAllowed,
       endpoint,

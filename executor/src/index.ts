@@ -1,7 +1,7 @@
 // The public surface of @gpuc/executor: start an executor, and the interfaces other parts implement or call. Its
 // wire types (rentals, heartbeats, events, credential scopes) are @gpuc/sdk's.
 export { Agent, type AgentDeps, type AgentOptions, type GpuPins, type StopResult } from "./agent/agent.ts";
-export { type ClaimPolicy, claimDue, DEFAULT_CLAIM_POLICY } from "./billing/claim-policy.ts";
+export { type ClaimPolicy, claimDue, DEFAULT_CLAIM_POLICY, EVERY_PERIOD } from "./billing/claim-policy.ts";
 export {
   type ExecutorConfig,
   executorEnvSchema,

@@ -81,6 +81,26 @@ describe("Agent against the real Docker engine", () => {
     expect(text).toMatch(/gpuc_executor_billed_seconds_total 4/);
   });
 
+  it("Should batch claims under a claim policy: three periods in one claim, the last ones left to the close", async () => {
+    const { agent, ledger, metrics } = await h.newAgent({ claimPolicy: { afterPeriods: 3 } });
+    const rental = offer({ hours: 5 }); // 5 periods × 2 s = 10 s prepaid
+    await h.tickUntil(agent, async () => (await ledger.get(rental.id))?.state === "Completed", 30_000);
+
+    const claims = await h.chainDb.query<{ period: number; tx_id: string }>(
+      "SELECT period, tx_id FROM recorded_settlement_claims WHERE instance_id = $1 ORDER BY period",
+      [rental.id],
+    );
+    expect(claims.map((claim) => claim.period)).toEqual([1, 2, 3]);
+    expect(new Set(claims.map((claim) => claim.tx_id)).size).toBe(1);
+    // Periods 4 and 5 never reach the threshold before the prepaid time ends: the close pays them, in full.
+    expect(await recordedClose(rental.id)).toEqual({
+      billed_seconds: 10,
+      provider_amount: 2n * PRICE,
+      consumer_refund: 0n,
+    });
+    expect(await metrics.registry.metrics()).toMatch(/gpuc_executor_claims_submitted_total 3/);
+  });
+
   it("Should stop on the consumer's request, bill Docker's runtime to within a second and close the partial period", async () => {
     const { agent, ledger } = await h.newAgent();
     const rental = offer({ hours: 5 });

@@ -5,6 +5,7 @@ import type { InstanceEvent, Rental } from "@gpuc/sdk";
 import express from "express";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Agent } from "../src/agent/agent.ts";
+import { EVERY_PERIOD } from "../src/billing/claim-policy.ts";
 import { ContainerRuntime } from "../src/docker/containers.ts";
 import { ImageStore } from "../src/docker/images.ts";
 import { NoGpuProbe } from "../src/gpu/no-gpu.ts";
@@ -111,6 +112,7 @@ beforeAll(async () => {
       pollMs: 0,
       claimStaleSeconds: 30,
       settlementRetryMs: 0,
+      claimPolicy: EVERY_PERIOD,
       retainEndedSeconds: 3600,
       portAllowed: () => true,
     },

@@ -246,6 +246,9 @@ export class ExecutorLauncher {
           GPUC_SETTLEMENT_RETRY_SECONDS: "2",
           GPUC_STOP_GRACE_SECONDS: "3",
           GPUC_CLAIM_STALE_SECONDS: String(Math.max(30, o.periodSeconds * 3)),
+          // Short test hours: each period is claimed as it elapses, as the specs of hourly settlement expect.
+          GPUC_CLAIM_AFTER_PERIODS: "1",
+          GPUC_CLAIM_LAST_PERIOD: "true",
         }
       : {};
     const chainSettlement = executorEnvSchema.shape.GPUC_SETTLEMENT.safeParse("chain").success;

@@ -1,5 +1,6 @@
 import type { Logger } from "@gpuc/platform";
 import { receiptBatchRoot, type SignedReceipt } from "@gpuc/sdk";
+import { type ClaimPolicy, claimDue as policyDue } from "../billing/claim-policy.ts";
 import { completedPeriods, finalSplit } from "../billing/terms.ts";
 import type { ProviderSigner } from "../keys/provider-signer.ts";
 import type { Ledger, LedgerRental } from "../ledger/ledger.ts";
@@ -15,7 +16,11 @@ export interface BillerDeps {
   readonly log: Logger;
   /** Signs the usage receipts whose Merkle root every claim and close carries. */
   readonly signer: ProviderSigner;
-  readonly options: { readonly claimStaleSeconds: number; readonly settlementRetryMs: number };
+  readonly options: {
+    readonly claimStaleSeconds: number;
+    readonly settlementRetryMs: number;
+    readonly claimPolicy: ClaimPolicy;
+  };
 }
 
 /** A claim item with the ledger rental it bills (its receipts are built from it). */
@@ -108,9 +113,12 @@ export class Biller {
    */
   async #dueItem(rental: LedgerRental): Promise<ClaimItem | undefined> {
     const { ledger, settlement } = this.#d;
+    const { claimPolicy } = this.#d.options;
     const due = completedPeriods(rental.terms, rental.billedSeconds);
     const through = await ledger.claimedThrough(rental.instanceId);
-    if (due <= through && !(await ledger.hasUnconfirmedClaims(rental.instanceId))) return undefined;
+    // Nothing to claim yet under the policy, and nothing in flight to resolve: the escrow need not even be read.
+    const worthClaiming = policyDue(claimPolicy, rental.terms, through, due - through);
+    if (!worthClaiming && !(await ledger.hasUnconfirmedClaims(rental.instanceId))) return undefined;
     const escrow = escrowOf(rental);
     const state = await settlement.escrowState(escrow);
     if (state.closed) {
@@ -123,7 +131,7 @@ export class Biller {
     // Never ahead of the chain: a period the escrow does not yet count as elapsed waits for more blocks.
     const allowed =
       state.claimablePeriods === undefined ? due : Math.min(due, state.paidPeriods + state.claimablePeriods);
-    if (allowed <= claimed) return undefined;
+    if (!policyDue(claimPolicy, rental.terms, claimed, allowed - claimed)) return undefined;
     return {
       escrow,
       fromPeriod: claimed + 1,

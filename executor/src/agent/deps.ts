@@ -1,4 +1,5 @@
 import type { Logger } from "@gpuc/platform";
+import type { ClaimPolicy } from "../billing/claim-policy.ts";
 import type { ContainerPolicy } from "../docker/container-spec.ts";
 import type { ContainerRuntime } from "../docker/containers.ts";
 import type { ImageStore } from "../docker/images.ts";
@@ -20,6 +21,8 @@ export interface AgentOptions {
   readonly pollMs: number;
   /** A submitted claim the escrow has not reflected after this long is considered lost and claimed again. */
   readonly claimStaleSeconds: number;
+  /** When elapsed periods are worth a claim transaction (the rest wait for more, or for the close). */
+  readonly claimPolicy: ClaimPolicy;
   /** Pause after a failed claim or close before trying again. */
   readonly settlementRetryMs: number;
   /** Ended rentals keep their container (for the consumer's logs) this long. */

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { claimDue, DEFAULT_CLAIM_POLICY } from "./claim-policy.ts";
+import { claimDue, DEFAULT_CLAIM_POLICY, EVERY_PERIOD } from "./claim-policy.ts";
 import type { BillingTerms } from "./terms.ts";
 
 const terms: BillingTerms = { periodSeconds: 3600, prepaidPeriods: 72, pricePerPeriod: 2_000_000n };
@@ -24,6 +24,11 @@ describe("claim policy", () => {
   it("Should leave the last periods to the close once every prepaid period has elapsed", () => {
     expect(claimDue({ afterPeriods: 1 }, terms, 48, 23)).toBe(true);
     expect(claimDue({ afterPeriods: 1 }, terms, 48, 24)).toBe(false);
+  });
+
+  it("Should claim the last periods too when the policy says claimLast", () => {
+    expect(claimDue(EVERY_PERIOD, terms, 71, 1)).toBe(true);
+    expect(claimDue(EVERY_PERIOD, terms, 72, 0)).toBe(false);
   });
 
   it("Should never claim nothing", () => {

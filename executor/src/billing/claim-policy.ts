@@ -12,14 +12,23 @@ export interface ClaimPolicy {
   readonly afterPeriods: number;
   /** …or once the unclaimed periods are worth this many GPUC units, whichever comes first. */
   readonly afterAmount?: bigint;
+  /**
+   * Claim the last prepaid periods too, rather than leaving them to the close (one transaction more per rental;
+   * what a provider who wants each hour on chain as soon as it elapses, and the short-period test systems, set).
+   */
+  readonly claimLast?: boolean;
 }
+
+/** Each period claimed as soon as it elapses, the last ones included: one claim per rental-hour. */
+export const EVERY_PERIOD: ClaimPolicy = { afterPeriods: 1, claimLast: true };
 
 /** A day of hourly billing per claim: ≤ 150 bytes per rental-hour (`npm run bench:contracts`). */
 export const DEFAULT_CLAIM_POLICY: ClaimPolicy = { afterPeriods: 24 };
 
 /**
  * Whether `unclaimed` whole periods of a rental on `terms`, claimed through period `claimed`, are due for a claim
- * under `policy`. Not once every prepaid period has elapsed: the rental is ending, and its close settles them.
+ * under `policy`. Not once every prepaid period has elapsed (unless the policy says `claimLast`): the rental is
+ * ending, and its close settles them in the transaction it needs anyway.
  */
 export function claimDue(
   policy: ClaimPolicy,
@@ -27,7 +36,8 @@ export function claimDue(
   claimed: number,
   unclaimed: number,
 ): boolean {
-  if (unclaimed <= 0 || claimed + unclaimed >= terms.prepaidPeriods) return false;
+  if (unclaimed <= 0) return false;
+  if (!policy.claimLast && claimed + unclaimed >= terms.prepaidPeriods) return false;
   if (unclaimed >= policy.afterPeriods) return true;
   return policy.afterAmount !== undefined && BigInt(unclaimed) * terms.pricePerPeriod >= policy.afterAmount;
 }

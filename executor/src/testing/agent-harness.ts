@@ -1,6 +1,7 @@
 import { createLogger, createPool, Database } from "@gpuc/platform";
 import { createTestDatabase, type TestDatabase } from "@gpuc/platform/testing";
 import { Agent, type AgentOptions } from "../agent/agent.ts";
+import { EVERY_PERIOD } from "../billing/claim-policy.ts";
 import type { ContainerPolicy } from "../docker/container-spec.ts";
 import { ContainerRuntime } from "../docker/containers.ts";
 import { ImageStore } from "../docker/images.ts";
@@ -97,6 +98,7 @@ export async function startHarness(name: string): Promise<Harness> {
       pollMs: 0,
       claimStaleSeconds: 30,
       settlementRetryMs: 0,
+      claimPolicy: EVERY_PERIOD,
       retainEndedSeconds: 3600,
       portAllowed: () => true,
       ...overrides,
