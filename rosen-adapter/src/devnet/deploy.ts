@@ -8,7 +8,7 @@ import {
 } from "@fleet-sdk/core";
 import { SByte, SColl, SInt } from "@fleet-sdk/serializer";
 import { buildMintTx, type ChainClient, type Signer } from "@gpuc/offchain";
-import { MinimumFeeBoxBuilder, MinimumFeeConfig } from "@rosen-bridge/minimum-fee";
+import type { MinimumFeeConfig } from "@rosen-bridge/minimum-fee";
 import { compileLockContract, type LockContract } from "../lock/lockContract.ts";
 import { parseTokenMapFile, type TokenMapFile } from "../tokens/tokenMapFile.ts";
 
@@ -149,11 +149,12 @@ async function createMinFeeBoxes(options: DeployRosenOptions, minFeeNftId: strin
   const { chain, guard } = options;
   const fees = options.fees ?? DEVNET_FEES;
   const height = await chain.height();
+  const rosen = await import("@rosen-bridge/minimum-fee");
   const outputs = map.tokens
     .filter((set) => set.ergo !== undefined)
     .map((set) => {
       const significant = Math.min(...Object.values(set).map((entry) => entry.decimals));
-      const config = new MinimumFeeConfig();
+      const config = new rosen.MinimumFeeConfig();
       for (const chainName of Object.keys(set))
         config.setChainConfig(chainName, 0, {
           bridgeFee: fees.bridgeFee(significant),
@@ -162,7 +163,7 @@ async function createMinFeeBoxes(options: DeployRosenOptions, minFeeNftId: strin
           rsnRatioDivisor: 1n,
           feeRatio: fees.feeRatio,
         });
-      return minFeeOutput(minFeeNftId, set.ergo!.tokenId, options.minFeeOwner, height, config);
+      return minFeeOutput(rosen, minFeeNftId, set.ergo!.tokenId, options.minFeeOwner, height, config);
     });
   const unsigned = new TransactionBuilder(height)
     .from(await chain.unspentByAddress(guard.address))
@@ -176,13 +177,14 @@ async function createMinFeeBoxes(options: DeployRosenOptions, minFeeNftId: strin
 
 /** Rosen's own builder writes the box; its registers and tokens are copied into a Fleet output as they are. */
 function minFeeOutput(
+  rosen: typeof import("@rosen-bridge/minimum-fee"),
   nft: string,
   tokenId: string,
   address: string,
   height: number,
   config: MinimumFeeConfig,
 ) {
-  const candidate = new MinimumFeeBoxBuilder(nft, address)
+  const candidate = new rosen.MinimumFeeBoxBuilder(nft, address)
     .addConfig(config)
     .setValue(SAFE_MIN_BOX_VALUE)
     .setHeight(height)

@@ -1,4 +1,4 @@
-import { ErgoNetworkType, MinimumFeeBox } from "@rosen-bridge/minimum-fee";
+import type { MinimumFeeBox } from "@rosen-bridge/minimum-fee";
 import { MinFeeUnavailableError } from "../errors/minFeeUnavailable.ts";
 import type { BridgedToken } from "../tokens/registry.ts";
 
@@ -30,7 +30,8 @@ export interface MinFeeBoxOptions {
 /**
  * Reads the min-fee config box of a token with Rosen's own reader (`@rosen-bridge/minimum-fee`'s
  * `MinimumFeeBox`: the one unspent box holding the MinFeeNFT and the token, its registers decoded by Rosen's
- * layout), and picks the config active at the current height for Ergo → `toChain`.
+ * layout), and picks the config active at the current height for Ergo → `toChain`. Rosen's package (~55 MB
+ * resident) is imported on the first quote, not with the adapter.
  */
 export class MinFeeBoxReader implements MinFeeSource {
   constructor(readonly options: MinFeeBoxOptions) {}
@@ -38,6 +39,7 @@ export class MinFeeBoxReader implements MinFeeSource {
   async minFees(token: BridgedToken, toChain: string): Promise<RouteMinFees> {
     const { nodeUrl, minFeeNft } = this.options;
     const warnings: string[] = [];
+    const { ErgoNetworkType, MinimumFeeBox } = await import("@rosen-bridge/minimum-fee");
     const box = new MinimumFeeBox(
       token.tokenId,
       minFeeNft,

@@ -1,5 +1,5 @@
 import type { SignedTransaction } from "@gpuc/offchain";
-import { ErgoNodeRosenExtractor, type RosenData } from "@rosen-bridge/rosen-extractor";
+import type { ErgoNodeRosenExtractor, RosenData } from "@rosen-bridge/rosen-extractor";
 import type { TokenRegistry } from "../tokens/registry.ts";
 
 type NodeTransaction = Parameters<ErgoNodeRosenExtractor["get"]>[0];
@@ -25,12 +25,14 @@ export function toRosenNodeTransaction(tx: SignedTransaction): NodeTransaction {
 
 /**
  * What Rosen's watchers read from a lock transaction (`ErgoNodeRosenExtractor`, Rosen's own code): the event,
- * or undefined when the transaction holds no lock box they would bridge.
+ * or undefined when the transaction holds no lock box they would bridge. The extractor is imported here, on first
+ * use, not with the adapter: it holds ~100 MB resident, which a marketplace that never bridges should not carry.
  */
-export function readLockEvent(
+export async function readLockEvent(
   registry: TokenRegistry,
   lockAddress: string,
   tx: SignedTransaction,
-): RosenData | undefined {
+): Promise<RosenData | undefined> {
+  const { ErgoNodeRosenExtractor } = await import("@rosen-bridge/rosen-extractor");
   return new ErgoNodeRosenExtractor(lockAddress, registry.rosen).get(toRosenNodeTransaction(tx));
 }

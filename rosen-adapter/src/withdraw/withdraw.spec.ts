@@ -67,7 +67,7 @@ describe("Withdraw to another chain (devnet, Rosen's lock layout)", () => {
     const quote = await quoteWithdraw(await context(), request());
     const tx = buildWithdraw(quote, boxes, world.rosen.lock.address, await world.lets.wallet(bob));
     const txId = await world.send(bob, tx);
-    const data = readLockEvent(world.registry, world.rosen.lock.address, await world.transaction(txId));
+    const data = await readLockEvent(world.registry, world.rosen.lock.address, await world.transaction(txId));
     expect(data).toEqual({
       toChain: "ethereum",
       toAddress: TO,

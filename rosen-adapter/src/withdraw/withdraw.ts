@@ -66,7 +66,7 @@ export async function quoteWithdraw(
   const { registry } = context;
   const token = registry.resolve(request.token);
   const target = registry.onChain(token, request.toChain);
-  const toAddress = checkDestination(request.toChain, request.toAddress, token.chains);
+  const toAddress = await checkDestination(request.toChain, request.toAddress, token.chains);
   const config = letsConfig(context.boxes);
   const eligibility = swapEligibility(registry, config).find((entry) => entry.token === token)!;
   if (!eligibility.swappable) throw new NotSwappableError(token.tokenId, eligibility.reason!);
