@@ -1,57 +1,11 @@
 import { randomUUID } from "node:crypto";
 import { type Database, type Logger, PgChannel } from "@gpuc/platform";
-import { modelKey, type SearchQuery } from "@gpuc/sdk";
+import type { SearchQuery } from "@gpuc/sdk";
 import type { GpuRow } from "./gpu-row.ts";
+import { OfferColumns } from "./offer-columns.ts";
 
 /** The channel the `gpus` trigger notifies with a changed row's id (migration 014). */
 export const GPU_CHANNEL = "gpuc_gpus";
-
-type Sort = SearchQuery["sort"];
-type Compare = (a: GpuRow, b: GpuRow) => number;
-
-const byId: Compare = (a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
-const byBig = (a: bigint, b: bigint) => (a < b ? -1 : a > b ? 1 : 0);
-const nullsLast = (a: number | null, b: number | null) =>
-  a === null ? (b === null ? 0 : 1) : b === null ? -1 : a - b;
-
-/** The same orders as the SQL's ORDER BY (gpus.repository.ts), each total (the id breaks ties). */
-const ORDERS: Record<Sort, Compare> = {
-  price: (a, b) => byBig(a.price_per_hour, b.price_per_hour) || byId(a, b),
-  "-price": (a, b) => byBig(b.price_per_hour, a.price_per_hour) || byId(b, a),
-  reliability: (a, b) => b.reliability - a.reliability || byId(a, b),
-  price_per_performance: (a, b) => a.price_per_tflops - b.price_per_tflops || byId(a, b),
-  price_per_measured_tflops: (a, b) =>
-    nullsLast(a.price_per_measured_tflops, b.price_per_measured_tflops) || byId(a, b),
-};
-const SORTS = Object.keys(ORDERS) as Sort[];
-
-/** The search's filters as one predicate: the same as `searchSql`'s WHERE (a spec holds them equal). */
-function matcher(query: SearchQuery): (row: GpuRow) => boolean {
-  const key = query.gpu_name === undefined ? undefined : modelKey(query.gpu_name);
-  const maxPrice = query.max_price === undefined ? undefined : BigInt(query.max_price);
-  return (row) =>
-    row.listed &&
-    (key === undefined || row.model_key.includes(key)) &&
-    (query.min_vram === undefined || row.vram_gb >= query.min_vram) &&
-    (query.num_gpus === undefined || row.count >= query.num_gpus) &&
-    (maxPrice === undefined || row.price_per_hour <= maxPrice) &&
-    (query.region === undefined || row.region === query.region) &&
-    (query.min_reliability === undefined || row.reliability >= query.min_reliability) &&
-    (!query.available || (row.online && row.rented_by === null)) &&
-    (query.include_unverified === true || row.verification === "pending" || row.verification === "verified");
-}
-
-/** Index of the first element of `sorted` not before `row`. */
-function lowerBound(sorted: readonly GpuRow[], row: GpuRow, compare: Compare): number {
-  let low = 0;
-  let high = sorted.length;
-  while (low < high) {
-    const mid = (low + high) >>> 1;
-    if (compare(sorted[mid]!, row) < 0) low = mid + 1;
-    else high = mid;
-  }
-  return low;
-}
 
 /** The index could not show it holds every committed change in time (its connection is down or slow). */
 export class OfferIndexBehindError extends Error {
@@ -89,8 +43,7 @@ export class OfferIndex {
   readonly #db: Database;
   readonly #log: Logger;
   readonly #channel: PgChannel;
-  readonly #rows = new Map<string, GpuRow>();
-  readonly #sorted = new Map<Sort, GpuRow[]>(SORTS.map((sort) => [sort, []]));
+  readonly #columns = new OfferColumns();
   /** Ids heard of and not yet read. */
   #pending = new Set<string>();
   /** Reads of the database, one after another: the first load, each batch of changed rows, a reload on resync. */
@@ -118,16 +71,7 @@ export class OfferIndex {
   /** The page of offers matching `query` in its order, and how many match in all. */
   async search(query: SearchQuery): Promise<{ rows: GpuRow[]; total: number }> {
     await this.#fresh();
-    const match = matcher(query);
-    const offset = (query.page - 1) * query.limit;
-    const rows: GpuRow[] = [];
-    let total = 0;
-    for (const row of this.#sorted.get(query.sort)!) {
-      if (!match(row)) continue;
-      if (total >= offset && rows.length < query.limit) rows.push(row);
-      total++;
-    }
-    return { rows, total };
+    return this.#columns.search(query);
   }
 
   async close(): Promise<void> {
@@ -240,10 +184,7 @@ export class OfferIndex {
 
   async #loadAll(): Promise<void> {
     this.#pending.clear();
-    const rows = await this.#db.query<GpuRow>("SELECT * FROM gpus");
-    this.#rows.clear();
-    for (const row of rows) this.#rows.set(row.id, row);
-    for (const sort of SORTS) this.#sorted.set(sort, [...rows].sort(ORDERS[sort]));
+    this.#columns.load(await this.#db.query<GpuRow>("SELECT * FROM gpus"));
   }
 
   async #readPending(): Promise<void> {
@@ -252,19 +193,6 @@ export class OfferIndex {
     this.#pending = new Set();
     const rows = await this.#db.query<GpuRow>("SELECT * FROM gpus WHERE id = ANY($1)", [ids]);
     const found = new Map(rows.map((row) => [row.id, row]));
-    for (const id of ids) this.#replace(id, found.get(id));
-  }
-
-  /** Puts `row` in place of the offer `id` (or removes it), in the map and in every order. */
-  #replace(id: string, row: GpuRow | undefined): void {
-    const old = this.#rows.get(id);
-    for (const sort of SORTS) {
-      const sorted = this.#sorted.get(sort)!;
-      const compare = ORDERS[sort];
-      if (old) sorted.splice(lowerBound(sorted, old, compare), 1);
-      if (row) sorted.splice(lowerBound(sorted, row, compare), 0, row);
-    }
-    if (row) this.#rows.set(id, row);
-    else this.#rows.delete(id);
+    for (const id of ids) this.#columns.replace(id, found.get(id));
   }
 }
