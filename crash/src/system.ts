@@ -11,7 +11,8 @@ import { ChildPart } from "./child-part.ts";
 import { freePort, fundConsumers, listOffers, mnemonicOf, session } from "./world.ts";
 
 const execFileAsync = promisify(execFile);
-const entry = (name: string) => new URL(`./procs/${name}.ts`, import.meta.url).pathname;
+/** The entry file of a part process (`procs/<name>.ts`). */
+export const partEntry = (name: string) => new URL(`./procs/${name}.ts`, import.meta.url).pathname;
 
 /** Half-second blocks, 24 blocks an hour: a billing hour passes in 12 s. */
 export const BLOCK_MS = 500;
@@ -48,6 +49,8 @@ export interface CrashSystem {
 export async function prepareCrashSystem(options: {
   consumers: number;
   gpus: number;
+  /** GPUC units each consumer draws (default 25 GPUC: 25 one-hour rentals of a crash offer). */
+  consumerGpuc?: bigint;
   /** Environment changes for the part processes; `undefined` removes a variable (the part's default then holds). */
   env?: { marketplace?: EnvOverrides; executor?: EnvOverrides };
 }): Promise<CrashSystem> {
@@ -62,7 +65,8 @@ export async function prepareCrashSystem(options: {
       MARKETPLACE_PORT: "0",
       DEVNET_BLOCK_MS: String(BLOCK_MS),
       GPUC_BLOCKS_PER_HOUR: String(BLOCKS_PER_HOUR),
-      GPUC_DEMO_FUND_ERG: "200",
+      // Enough for the provider to stake for every offer (10 ERG a GPU, plus fees) beside the consumers' faucet.
+      GPUC_DEMO_FUND_ERG: String(Math.max(200, options.gpus * 10 + 20)),
       GPUC_EXECUTOR: "off",
     }),
     createLogger("gpuc", { level: "warn" }),
@@ -74,7 +78,7 @@ export async function prepareCrashSystem(options: {
   const marketplaceUrl = `http://127.0.0.1:${port}`;
   const marketplace = new ChildPart({
     name: "marketplace",
-    entry: entry("marketplace"),
+    entry: partEntry("marketplace"),
     logFile: join(dataDir, "marketplace.log"),
     env: withOverrides(marketplaceEnv(system, database, port, dataDir), options.env?.marketplace),
   });
@@ -88,14 +92,14 @@ export async function prepareCrashSystem(options: {
     devnet,
     dataDir,
     count: options.consumers,
-    gpuc: 25_000_000n,
+    gpuc: options.consumerGpuc ?? 25_000_000n,
     ctx,
   });
   await marketplace.stop();
   mkdirSync(join(dataDir, "executor"), { recursive: true });
   const executor = new ChildPart({
     name: "executor",
-    entry: entry("executor"),
+    entry: partEntry("executor"),
     logFile: join(dataDir, "executor.log"),
     env: withOverrides(
       executorEnv(system, database, {
@@ -166,7 +170,8 @@ export function marketplaceEnv(
   };
 }
 
-function executorEnv(
+/** An executor's environment on the crash system (the provider's key is Bob's; another provider overrides it). */
+export function executorEnv(
   system: RunningSystem,
   database: TestDatabase,
   o: { marketplaceUrl: string; providerId: string; apiKey: string; port: number; dataDir: string },
@@ -200,7 +205,7 @@ function executorEnv(
 }
 
 /** The rental containers the executor left (it keeps them across its own restarts by design). */
-async function removeContainers(providerId: string): Promise<void> {
+export async function removeContainers(providerId: string): Promise<void> {
   const { stdout } = await execFileAsync("docker", [
     "ps",
     "-aq",

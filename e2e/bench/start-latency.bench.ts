@@ -50,7 +50,7 @@ export interface StartLatencyReport {
 /** The parts' own defaults where the crash system speeds them up: what an operator runs (indexer 250 ms on a devnet). */
 const DEFAULTS = {
   executor: { GPUC_TICK_SECONDS: undefined, GPUC_POLL_SECONDS: undefined, GPUC_HEARTBEAT_SECONDS: undefined },
-  marketplace: { HEARTBEAT_INTERVAL_S: undefined, HEARTBEAT_OFFLINE_AFTER: undefined },
+  marketplace: { HEARTBEAT_INTERVAL_S: undefined, HEARTBEAT_OFFLINE_AFTER: undefined, INDEXER_POLL_MS: undefined },
 };
 const CONSUMERS = 2;
 
