@@ -76,6 +76,7 @@ export class Chain {
   /** The newest headers, newest first; never fewer than ten after `open`. */
   #tip: BlockHeader[] = [];
   #context: { tipId: string; createdAt: number; context: ErgoStateContext } | undefined;
+  readonly #tipListeners = new Set<() => void>();
 
   private constructor(store: ChainStore, options: ChainOptions) {
     this.#store = store;
@@ -110,6 +111,12 @@ export class Chain {
 
   get mempool(): Mempool {
     return this.#mempool;
+  }
+
+  /** Calls `listener` after each change of the tip (a block mined, blocks rolled back); returns the unsubscribe. */
+  onTipChange(listener: () => void): () => void {
+    this.#tipListeners.add(listener);
+    return () => this.#tipListeners.delete(listener);
   }
 
   /** The newest `count` headers, oldest first (the node's order). */
@@ -226,6 +233,7 @@ export class Chain {
     this.#utxo.applyBlock(included);
     this.#mempool.clear();
     this.#tip = [header, ...this.#tip].slice(0, STATE_CONTEXT_HEADERS);
+    this.#tipChanged();
     const txIds = included.map((tx) => tx.id);
     this.#log.info("BLOCK_MINED", { height: header.height, headerId: header.id, txs: txIds.length });
     return { height: header.height, headerId: header.id, timestamp: header.timestamp, txIds, droppedTxIds };
@@ -240,7 +248,19 @@ export class Chain {
     const undone = await this.#store.transaction(() => this.#store.rollbackTo(height));
     this.#tip = await this.#store.lastHeaders(STATE_CONTEXT_HEADERS);
     await this.#utxo.load();
+    this.#tipChanged();
     return { height, undone };
+  }
+
+  /** Tells the tip's watchers (the long-poll of `GET /devnet/blocks/next`); one failing does not stop the rest. */
+  #tipChanged(): void {
+    for (const listener of this.#tipListeners) {
+      try {
+        listener();
+      } catch (error) {
+        this.#log.error("TIP_LISTENER_FAILED", { error });
+      }
+    }
   }
 
   async #reorg(blocks: number): Promise<ReorgResult> {

@@ -1,4 +1,4 @@
-import { Router } from "express";
+import { type Response, Router } from "express";
 import { z } from "zod";
 import { DevnetBadRequestError } from "../../errors/index.ts";
 import type { HttpContext } from "../context.ts";
@@ -20,8 +20,14 @@ const faucetBody = z.object({
     .optional(),
 });
 const rollbackBody = z.object({ blocks: z.number().int(), dropTransactions: z.boolean().optional() });
+/** A long-poll is held at most a minute: proxies and clients drop idle requests not far above that. */
+const MAX_WAIT_MS = 60_000;
+const nextBlockQuery = z.object({
+  above: z.coerce.number().int().nonnegative(),
+  timeoutMs: z.coerce.number().int().min(0).max(MAX_WAIT_MS).default(30_000),
+});
 
-/** Devnet-only controls under `/devnet`: faucet, mine, rollback. */
+/** Devnet-only controls under `/devnet`: faucet, mine, rollback, and the long-poll for the next block. */
 export function devnetRouter(ctx: HttpContext): Router {
   const router = Router();
 
@@ -39,7 +45,34 @@ export function devnetRouter(ctx: HttpContext): Router {
     sendJson(res, await ctx.rollback(body.blocks, { dropTransactions: body.dropTransactions }));
   });
 
+  // A chain follower's push (the node API has none): answers `{ height }` as soon as the tip is not at `above`
+  // (a block mined or blocks rolled back), or once `timeoutMs` has passed with the tip unchanged.
+  router.get("/devnet/blocks/next", async (req, res) => {
+    const query = nextBlockQuery.safeParse(req.query);
+    if (!query.success)
+      throw new DevnetBadRequestError(
+        `above must be a height and timeoutMs an integer 0..${MAX_WAIT_MS}: ${query.error.issues[0]?.message}`,
+      );
+    if (ctx.chain.height === query.data.above) await tipChange(ctx, query.data.timeoutMs, res);
+    if (!res.destroyed) sendJson(res, { height: ctx.chain.height });
+  });
+
   return router;
+}
+
+/** Resolves on the next change of the tip, after `timeoutMs`, or when the client goes away. */
+function tipChange(ctx: HttpContext, timeoutMs: number, res: Response): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      unsubscribe();
+      res.off("close", done);
+      resolve();
+    };
+    const timer = setTimeout(done, timeoutMs);
+    const unsubscribe = ctx.chain.onTipChange(done);
+    res.on("close", done);
+  });
 }
 
 function parseBody<T extends z.ZodType>(schema: T, body: unknown): z.infer<T> {
