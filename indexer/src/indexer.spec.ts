@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from "node:timers/promises";
 import { ErgoAddress, OutputBuilder, SAFE_MIN_BOX_VALUE, TransactionBuilder } from "@fleet-sdk/core";
 import { Signer } from "@gpuc/offchain";
 import { type TestWallet as ChainWallet, startTestChain, type TestChain } from "@gpuc/offchain/testing";
@@ -5,13 +6,14 @@ import { createLogger, createPool, Database } from "@gpuc/platform";
 import { createTestDatabase, type TestDatabase } from "@gpuc/platform/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DuplicateRuleError, DuplicateSubscriberError } from "./errors.ts";
-import { ChainIndexer, type IndexSubscriber } from "./indexer.ts";
+import { ChainIndexer, type ChainSource, type IndexSubscriber } from "./indexer.ts";
 import { migrateIndex } from "./migrate.ts";
 import { byErgoTree, holdingToken } from "./rules.ts";
 import { type IndexedBox, IndexStore } from "./store.ts";
 
 const treeOf = (address: string) => ErgoAddress.fromBase58(address).ergoTree;
 const quiet = createLogger("indexer", { level: "error" });
+const HOUR_MS = 3_600_000;
 
 describe("Chain indexer on the devnet", () => {
   let chain: TestChain;
@@ -24,14 +26,18 @@ describe("Chain indexer on the devnet", () => {
   /** A contract stand-in: boxes at carol's address are kept as kind "vault" (indexing is by tree). */
   let carol: Signer;
 
-  const indexer = (...subscribers: IndexSubscriber[]) => {
+  const indexer = (...subscribers: IndexSubscriber[]) => following({ pollMs: 50 }, ...subscribers);
+  const following = (
+    options: { pollMs: number; source?: ChainSource },
+    ...subscribers: IndexSubscriber[]
+  ) => {
     const follower = new ChainIndexer({
-      source: chain.client,
+      source: options.source ?? chain.client,
       db,
       store,
       log: quiet,
       startHeight: 1,
-      pollMs: 50,
+      pollMs: options.pollMs,
       gpucTokenId,
     })
       .addRule(byErgoTree("vault", treeOf(carol.address)))
@@ -39,6 +45,11 @@ describe("Chain indexer on the devnet", () => {
     for (const subscriber of subscribers) follower.subscribe(subscriber);
     return follower;
   };
+  /** Resolves once the index's tip is at `height` (within 5 s). */
+  async function reached(height: number): Promise<void> {
+    for (let i = 0; i < 250 && (await store.tip())?.height !== height; i++) await sleep(20);
+    expect((await store.tip())?.height).toBe(height);
+  }
   const balance = (address: string) => store.gpucBalance(treeOf(address));
   const kept = async () => (await db.query<{ n: bigint }>("SELECT COUNT(*) AS n FROM chain_boxes"))[0]!.n;
 
@@ -195,6 +206,62 @@ describe("Chain indexer on the devnet", () => {
       await new Promise((r) => setTimeout(r, 20));
     await follower.stop();
     expect((await store.tip())?.height).toBe(target);
+  });
+
+  it("Should index a block as soon as the devnet pushes it, not a poll period later, and stop at once", async () => {
+    const follower = following({ pollMs: HOUR_MS });
+    follower.start();
+    await reached(await chain.client.height());
+    await sleep(200); // the follower now waits on the devnet's long-poll
+    const mined = Date.now();
+    await send(alice, bob.address, 1n);
+    await reached(await chain.client.height());
+    expect(Date.now() - mined).toBeLessThan(2_000);
+    const stopping = Date.now();
+    await follower.stop();
+    expect(Date.now() - stopping).toBeLessThan(1_000);
+  });
+
+  it("Should poll every pollMs from a node without the push (a real node)", async () => {
+    const { client } = chain;
+    const node: ChainSource = {
+      height: () => client.height(),
+      headerIdsAt: (height) => client.headerIdsAt(height),
+      header: (id) => client.header(id),
+      blockTransactions: (id) => client.blockTransactions(id),
+    };
+    const follower = following({ pollMs: 100, source: node });
+    follower.start();
+    await chain.mine();
+    await reached(await chain.client.height());
+    await follower.stop();
+  });
+
+  it("Should wait for the next block, not spin, while the chain is rolled back below the index", async () => {
+    const asked: number[] = [];
+    const { client } = chain;
+    const counting: ChainSource = {
+      height: () => client.height(),
+      headerIdsAt: (height) => client.headerIdsAt(height),
+      header: (id) => client.header(id),
+      blockTransactions: (id) => client.blockTransactions(id),
+      nextBlock: (above, options) => {
+        asked.push(above);
+        return client.nextBlock(above, options);
+      },
+    };
+    await send(alice, bob.address, 1n);
+    const follower = following({ pollMs: HOUR_MS, source: counting });
+    follower.start();
+    await reached(await chain.client.height());
+    await chain.devnet.rollback(1, { dropTransactions: true });
+    await sleep(500);
+    expect(asked.length).toBeLessThanOrEqual(4);
+    await chain.mine();
+    await chain.mine();
+    await reached(await chain.client.height());
+    expect((await store.tip())?.headerId).toBe((await chain.client.lastHeaders(1))[0]!.id);
+    await follower.stop();
   });
 
   it("Should refuse a second rule for a kind and a second subscriber with the same name", () => {

@@ -1,11 +1,13 @@
+import { setTimeout as sleep } from "node:timers/promises";
 import type { ChainClient, SignedTransaction } from "@gpuc/offchain";
 import type { Database, Logger } from "@gpuc/platform";
 import { DuplicateSubscriberError, SubscriberFailedError } from "./errors.ts";
 import { type BoxRule, BoxRules, tokenAmount } from "./rules.ts";
 import type { IndexedBlock, IndexedBox, IndexStore } from "./store.ts";
 
-/** The part of the node API the indexer follows. */
-export type ChainSource = Pick<ChainClient, "height" | "headerIdsAt" | "header" | "blockTransactions">;
+/** The part of the node API the indexer follows; `nextBlock` (the devnet's push) is optional. */
+export type ChainSource = Pick<ChainClient, "height" | "headerIdsAt" | "header" | "blockTransactions"> &
+  Partial<Pick<ChainClient, "nextBlock">>;
 
 /** What one block changed in the index: the boxes it created and the indexed boxes it spent. */
 export interface BlockChanges {
@@ -41,6 +43,10 @@ export interface ChainIndexerOptions {
   log: Logger;
   /** First height to index on an empty index (Ergo heights start at 1; a deployment's creation height). */
   startHeight: number;
+  /**
+   * The longest wait between two looks at the chain. Where the source pushes new blocks (`nextBlock`), the wait
+   * ends as soon as one is mined; elsewhere (a real node, or the push failing) the indexer polls at this period.
+   */
   pollMs: number;
   /** The token each kept box counts (`IndexedBox.gpuc`), so a balance is one indexed sum: the project's GPUC. */
   gpucTokenId: string;
@@ -62,9 +68,11 @@ export interface ChainIndexerOptions {
 export class ChainIndexer {
   readonly #rules = new BoxRules();
   readonly #subscribers: IndexSubscriber[] = [];
-  #timer: NodeJS.Timeout | undefined;
+  readonly #stopping = new AbortController();
   #running: Promise<void> | undefined;
   #stopped = false;
+  /** Cleared when the source turns out to have no push (a real node), so it is not asked again. */
+  #pushes = true;
 
   constructor(private readonly options: ChainIndexerOptions) {}
 
@@ -105,22 +113,55 @@ export class ChainIndexer {
     return indexed;
   }
 
-  /** Polls `syncOnce` every `pollMs` until `stop()`; errors are logged and retried. */
+  /**
+   * Runs `syncOnce` until `stop()`: again as soon as the source pushes a new block, or after `pollMs` without
+   * one; errors are logged and retried.
+   */
   start(): void {
     const loop = async () => {
-      this.#running = this.syncOnce()
-        .then(() => undefined)
-        .catch((error: unknown) => this.options.log.error("INDEXER_SYNC_FAILED", { error }));
-      await this.#running;
-      if (!this.#stopped) this.#timer = setTimeout(loop, this.options.pollMs);
+      while (!this.#stopped) {
+        this.#running = this.syncOnce()
+          .then(() => this.#nextBlock())
+          .catch((error: unknown) => {
+            this.options.log.error("INDEXER_SYNC_FAILED", { error });
+            return this.#pause();
+          });
+        await this.#running;
+      }
     };
     void loop();
   }
 
   async stop(): Promise<void> {
     this.#stopped = true;
-    clearTimeout(this.#timer);
+    this.#stopping.abort();
     await this.#running;
+  }
+
+  /** Waits for a block above the indexed tip: the source's push where it has one, else `pollMs`. */
+  async #nextBlock(): Promise<void> {
+    const { source, store, pollMs, log } = this.options;
+    if (!source.nextBlock || !this.#pushes || this.#stopped) return this.#pause();
+    const tip = (await store.tip())?.height ?? this.options.startHeight - 1;
+    try {
+      const wait = { timeoutMs: pollMs, signal: this.#stopping.signal };
+      const height = await source.nextBlock(tip, wait);
+      // Below the index (rolled back; the next block shows the fork): wait for that block rather than spin.
+      if (height !== undefined && height < tip) await source.nextBlock(height, wait);
+      if (height !== undefined) return;
+      this.#pushes = false;
+      log.info("INDEXER_POLLING", { reason: "the node has no block push", pollMs });
+    } catch (error) {
+      if (this.#stopped) return;
+      // A push that fails (devnet restarting) is not retried in a loop: this round waits as a poll would.
+      log.warn("INDEXER_PUSH_FAILED", { error });
+    }
+    return this.#pause();
+  }
+
+  /** `pollMs`, cut short by `stop()`. */
+  #pause(): Promise<void> {
+    return sleep(this.options.pollMs, undefined, { signal: this.#stopping.signal }).catch(() => undefined);
   }
 
   private async indexBlock(block: IndexedBlock, txs: readonly SignedTransaction[]): Promise<void> {

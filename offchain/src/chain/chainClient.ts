@@ -20,6 +20,11 @@ export interface ChainClient {
   headerIdsAt(height: number): Promise<string[]>;
   header(headerId: string): Promise<BlockHeader>;
   blockTransactions(headerId: string): Promise<SignedTransaction[]>;
+  /**
+   * Waits for the tip to leave height `above` (the GPUC devnet's `GET /devnet/blocks/next` long-poll), at most
+   * `timeoutMs` (and a minute); resolves to the height then. Undefined from a node without that push (a real Ergo node): poll.
+   */
+  nextBlock(above: number, options: { timeoutMs: number; signal?: AbortSignal }): Promise<number | undefined>;
 
   /** An unspent box, confirmed or (with `withPool`) created in the mempool; undefined when spent or unknown. */
   unspentBox(boxId: string, options?: { withPool?: boolean }): Promise<ChainBox | undefined>;

@@ -1,3 +1,5 @@
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { OutputBuilder, TransactionBuilder } from "@fleet-sdk/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Signer } from "../signing/signer.ts";
@@ -85,6 +87,36 @@ describe("NodeChainClient against the devnet", () => {
     const error = await chain.client.submit(signed).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(ChainRejectedError);
     expect((error as ChainRejectedError).reason).toMatch(/spent|double/i);
+  });
+
+  it("Should wait for the next block on the devnet's long-poll, and answer at once when the tip moved", async () => {
+    const height = await chain.client.height();
+    expect(await chain.client.nextBlock(height - 1, { timeoutMs: 5_000 })).toBe(height);
+    const waiting = chain.client.nextBlock(height, { timeoutMs: 10_000 });
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    await chain.mine();
+    expect(await waiting).toBe(height + 1);
+    expect(await chain.client.nextBlock(height + 1, { timeoutMs: 100 })).toBe(height + 1);
+  });
+
+  it("Should give up a wait when its signal aborts, and answer undefined from a node without the push", async () => {
+    const aborted = new AbortController();
+    const waiting = chain.client.nextBlock(await chain.client.height(), {
+      timeoutMs: 10_000,
+      signal: aborted.signal,
+    });
+    aborted.abort();
+    await expect(waiting).rejects.toBeInstanceOf(ChainUnreachableError);
+    // A real Ergo node answers 404 to the devnet's paths.
+    const node = createServer((_req, res) => res.writeHead(404).end());
+    await new Promise<void>((resolve) => node.listen(0, "127.0.0.1", resolve));
+    const { port } = node.address() as AddressInfo;
+    try {
+      const client = new NodeChainClient(`http://127.0.0.1:${port}`);
+      expect(await client.nextBlock(1, { timeoutMs: 1_000 })).toBeUndefined();
+    } finally {
+      node.close();
+    }
   });
 
   it("Should say which node is unreachable", async () => {

@@ -11,6 +11,8 @@ import type {
 } from "./types.ts";
 
 const PAGE = 100;
+/** The devnet holds a `/devnet/blocks/next` request a minute at most. */
+const MAX_BLOCK_WAIT_MS = 60_000;
 
 export interface NodeChainClientOptions {
   /** The node's `api_key`, for the few endpoints that want one; never logged. */
@@ -64,6 +66,19 @@ export class NodeChainClient implements ChainClient {
   async blockTransactions(headerId: string): Promise<SignedTransaction[]> {
     const block = await this.#get<{ transactions: SignedTransaction[] }>(`/blocks/${headerId}/transactions`);
     return block?.transactions ?? [];
+  }
+
+  async nextBlock(
+    above: number,
+    options: { timeoutMs: number; signal?: AbortSignal },
+  ): Promise<number | undefined> {
+    const waitMs = Math.min(options.timeoutMs, MAX_BLOCK_WAIT_MS);
+    const path = `/devnet/blocks/next?above=${above}&timeoutMs=${waitMs}`;
+    // The request is held up to waitMs by design: the client's own timeout comes on top of it.
+    const timeout = AbortSignal.timeout(waitMs + (this.#options.timeoutMs ?? 15_000));
+    const signal = options.signal ? AbortSignal.any([options.signal, timeout]) : timeout;
+    const answer = await this.#json<{ height: number }>("GET", path, undefined, signal);
+    return answer?.height;
   }
 
   unspentBox(boxId: string, options: { withPool?: boolean } = {}): Promise<ChainBox | undefined> {
@@ -145,15 +160,15 @@ export class NodeChainClient implements ChainClient {
     return this.#json<T>("POST", path, JSON.stringify(body));
   }
 
-  async #json<T>(method: string, path: string, body?: string): Promise<T | undefined> {
-    const response = await this.#fetch(method, path, body);
+  async #json<T>(method: string, path: string, body?: string, signal?: AbortSignal): Promise<T | undefined> {
+    const response = await this.#fetch(method, path, body, signal);
     const text = await response.text();
     if (response.status === 404) return undefined;
     if (!response.ok) throw new ChainRequestError(method, path, response.status, apiErrorDetail(text));
     return parseNodeJson<T>(text);
   }
 
-  async #fetch(method: string, path: string, body?: string): Promise<Response> {
+  async #fetch(method: string, path: string, body?: string, signal?: AbortSignal): Promise<Response> {
     const headers: Record<string, string> = { accept: "application/json" };
     if (body !== undefined) headers["content-type"] = "application/json";
     if (this.#options.apiKey) headers.api_key = this.#options.apiKey;
@@ -162,7 +177,7 @@ export class NodeChainClient implements ChainClient {
         method,
         headers,
         body,
-        signal: AbortSignal.timeout(this.#options.timeoutMs ?? 15_000),
+        signal: signal ?? AbortSignal.timeout(this.#options.timeoutMs ?? 15_000),
       });
     } catch (error) {
       throw new ChainUnreachableError(this.#url, error);
