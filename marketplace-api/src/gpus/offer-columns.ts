@@ -10,6 +10,9 @@ const AVAILABLE = 2;
 /** Verification pending or verified: shown unless `include_unverified`. */
 const SHOWN = 4;
 
+/** Remembered totals at most (distinct filters between two changes); past it they are forgotten all at once. */
+const MAX_TOTALS = 1024;
+
 /** Strings numbered in the order first seen: a column holds the number, a query compares numbers. */
 class Interned {
   readonly values: string[] = [];
@@ -35,6 +38,8 @@ class Interned {
  * unset, so the scan is one comparison per column and no branch on the query.
  */
 interface Filter {
+  /** The filters as text: what a remembered total is found by. */
+  readonly key: string;
   readonly flags: number;
   readonly minVram: number;
   readonly minCount: number;
@@ -77,6 +82,8 @@ export class OfferColumns {
   #models = new Interned();
   /** Per order, the live slots in that order: the first `#slots.size` entries. */
   #orders = new Map<Sort, Int32Array>();
+  /** How many offers match, by filter (`Filter.key`), since the last change. */
+  readonly #totals = new Map<string, number>();
   readonly #compare: Record<Sort, (a: number, b: number) => number>;
 
   constructor() {
@@ -93,13 +100,15 @@ export class OfferColumns {
       const q = this.#rows[b]!.price_per_hour;
       return p < q ? -1 : p > q ? 1 : 0;
     };
-    const nullsLast = (x: number, y: number) => (Number.isNaN(x) ? (Number.isNaN(y) ? 0 : 1) : Number.isNaN(y) ? -1 : x - y);
+    const nullsLast = (x: number, y: number) =>
+      Number.isNaN(x) ? (Number.isNaN(y) ? 0 : 1) : Number.isNaN(y) ? -1 : x - y;
     this.#compare = {
       price: (a, b) => byPrice(a, b) || byId(a, b),
       "-price": (a, b) => byPrice(b, a) || byId(b, a),
       reliability: (a, b) => this.#reliability[b]! - this.#reliability[a]! || byId(a, b),
       price_per_performance: (a, b) => this.#perTflops[a]! - this.#perTflops[b]! || byId(a, b),
-      price_per_measured_tflops: (a, b) => nullsLast(this.#perMeasured[a]!, this.#perMeasured[b]!) || byId(a, b),
+      price_per_measured_tflops: (a, b) =>
+        nullsLast(this.#perMeasured[a]!, this.#perMeasured[b]!) || byId(a, b),
     };
     this.load([]);
   }
@@ -110,6 +119,7 @@ export class OfferColumns {
 
   /** Replaces everything with `rows` (the first load, a resync). */
   load(rows: readonly GpuRow[]): void {
+    this.#totals.clear();
     this.#rows = [];
     this.#slots.clear();
     this.#free = [];
@@ -134,6 +144,7 @@ export class OfferColumns {
 
   /** Puts `row` in place of the offer `id` (undefined: the offer is gone), in the columns and in every order. */
   replace(id: string, row: GpuRow | undefined): void {
+    this.#totals.clear();
     const old = this.#slots.get(id);
     if (old !== undefined) {
       for (const sort of GPU_SORTS) this.#unlink(sort, old);
@@ -156,12 +167,11 @@ export class OfferColumns {
   search(query: SearchQuery): { rows: GpuRow[]; total: number } {
     const filter = this.#filter(query);
     if (!filter) return { rows: [], total: 0 };
-    const matches = this.#matcher(filter);
-    let total = 0;
-    for (let slot = 0; slot < this.#capacity; slot++) if (matches(slot)) total++;
+    const total = this.#total(filter);
     const offset = (query.page - 1) * query.limit;
     const rows: GpuRow[] = [];
     if (offset >= total) return { rows, total };
+    const matches = this.#matcher(filter);
     const order = this.#orders.get(query.sort)!;
     const size = this.#slots.size;
     let seen = 0;
@@ -171,6 +181,22 @@ export class OfferColumns {
       if (seen++ >= offset) rows.push(this.#rows[slot]!);
     }
     return { rows, total };
+  }
+
+  /**
+   * How many offers match: remembered per filter until the next change, since the same few searches (the
+   * marketplace's default page, its common filters) come again and again between changes, and a count is a scan
+   * of every slot where a page is a walk of its first matches.
+   */
+  #total(filter: Filter): number {
+    let total = this.#totals.get(filter.key);
+    if (total !== undefined) return total;
+    total = 0;
+    const matches = this.#matcher(filter);
+    for (let slot = 0; slot < this.#capacity; slot++) if (matches(slot)) total++;
+    if (this.#totals.size >= MAX_TOTALS) this.#totals.clear();
+    this.#totals.set(filter.key, total);
+    return total;
   }
 
   /** The query's filters as numbers; undefined when it names a region or model no offer has (nothing matches). */
@@ -184,7 +210,9 @@ export class OfferColumns {
       models = Uint8Array.from(this.#models.values, (model) => (model.includes(key) ? 1 : 0));
     }
     const maxPriceExact = query.max_price === undefined ? -1n : BigInt(query.max_price);
+    const { sort: _sort, page: _page, limit: _limit, ...filters } = query;
     return {
+      key: JSON.stringify(filters),
       flags: LISTED | (query.available ? AVAILABLE : 0) | (query.include_unverified ? 0 : SHOWN),
       minVram: query.min_vram ?? Number.NEGATIVE_INFINITY,
       minCount: query.num_gpus ?? Number.NEGATIVE_INFINITY,
@@ -213,7 +241,8 @@ export class OfferColumns {
       (flags[slot]! & f.flags) === f.flags &&
       vram[slot]! >= f.minVram &&
       count[slot]! >= f.minCount &&
-      (price[slot]! < maxPrice || (price[slot] === maxPrice && rows[slot]!.price_per_hour <= maxPriceExact)) &&
+      (price[slot]! < maxPrice ||
+        (price[slot] === maxPrice && rows[slot]!.price_per_hour <= maxPriceExact)) &&
       (anyRegion || region[slot] === f.region) &&
       (models === undefined || models[model[slot]!] === 1) &&
       (anyReliability || reliability[slot]! >= f.minReliability);
@@ -252,7 +281,11 @@ export class OfferColumns {
     this.#count = grow(this.#count, (n) => new Int32Array(n));
     this.#region = grow(this.#region, (n) => new Int32Array(n));
     this.#model = grow(this.#model, (n) => new Int32Array(n));
-    for (const [sort, order] of this.#orders) this.#orders.set(sort, grow(order, (n) => new Int32Array(n)));
+    for (const [sort, order] of this.#orders)
+      this.#orders.set(
+        sort,
+        grow(order, (n) => new Int32Array(n)),
+      );
     this.#capacity = capacity;
     if (start > 0) for (let slot = capacity - 1; slot >= start; slot--) this.#free.push(slot);
   }

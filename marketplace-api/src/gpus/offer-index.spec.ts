@@ -34,6 +34,16 @@ const ids = (result: { rows: { id: string }[]; total: number }) => ({
   total: result.total,
 });
 
+/** Each query in every sort order, pages 1 and 3 of 20 and a page of 100. */
+const everySort = (raw: Readonly<Record<string, string | undefined>>) =>
+  GPU_SORTS.flatMap((sort) =>
+    [
+      { page: "1", limit: "20" },
+      { page: "3", limit: "20" },
+      { page: "1", limit: "100" },
+    ].map((page) => searchQuery.parse({ ...raw, ...page, sort })),
+  );
+
 describe("the in-memory offer index", () => {
   let database: TestDatabase;
   let db: Database;
@@ -96,6 +106,84 @@ describe("the in-memory offer index", () => {
     const searches = Array.from({ length: 20 }, () => gpus.search(query));
     await Promise.all([...writes, ...searches]);
     expect(ids(await gpus.search(query))).toEqual(ids(await gpus.searchInDatabase(query)));
+  });
+
+  /** The index's answers equal the SQL's for each of `queries`. */
+  async function agrees(queries: SearchQuery[]): Promise<void> {
+    for (const query of queries)
+      expect(ids(await gpus.search(query))).toEqual(ids(await gpus.searchInDatabase(query)));
+  }
+
+  it("Should follow values it has not seen before: a new region, a new model found by any part of its name", async () => {
+    await gpus.search(searchQuery.parse({}));
+    await other.query(
+      "UPDATE gpus SET region = 'sa-east', model = 'RTX 4090 Ti', model_key = 'rtx4090ti' WHERE id IN (SELECT id FROM gpus ORDER BY id LIMIT 40)",
+    );
+    for (const filter of [
+      { region: "sa-east" },
+      { gpu_name: "4090ti" },
+      { gpu_name: "4090" },
+      { gpu_name: "Ti" },
+    ])
+      await agrees(everySort({ ...filter, include_unverified: "true" }));
+    expect(
+      (await gpus.search(searchQuery.parse({ region: "sa-east", include_unverified: "true" }))).total,
+    ).toBe(40);
+    // A region no offer has any more, and one never seen: nothing matches.
+    await other.query("UPDATE gpus SET region = 'us-east' WHERE region = 'sa-east'");
+    await agrees([...everySort({ region: "sa-east" }), ...everySort({ region: "mars" })]);
+  });
+
+  it("Should move an offer between positions when what it is sorted by changes", async () => {
+    await gpus.search(searchQuery.parse({}));
+    await other.query(`UPDATE gpus SET
+        price_per_hour = CASE WHEN position % 2 = 0 THEN 1 ELSE 99000000 END,
+        reliability = CASE WHEN position % 3 = 0 THEN 1 ELSE 0 END,
+        price_per_tflops = CASE WHEN position % 2 = 0 THEN 0.5 ELSE 1e9 END,
+        price_per_measured_tflops = CASE WHEN price_per_measured_tflops IS NULL THEN 7 ELSE NULL END
+      WHERE id IN (SELECT id FROM gpus ORDER BY id DESC LIMIT 50)`);
+    await agrees([...everySort({}), ...everySort({ available: "true", include_unverified: "true" })]);
+  });
+
+  /** Another offer beside each of the seeded ones (at position + `shift`), a little dearer. */
+  async function copyOffers(shift: number): Promise<void> {
+    await other.query(
+      `INSERT INTO gpus (id, provider_id, position, model, model_key, vram_gb, count, device_ids, cuda_version, cpu_cores,
+                         ram_gb, disk_gb, region, price_per_hour, min_hours, max_hours, tflops, price_per_tflops, listed,
+                         online, reliability, verification)
+       SELECT gen_random_uuid(), provider_id, position + $1, model, model_key, vram_gb, count, device_ids, cuda_version,
+              cpu_cores, ram_gb, disk_gb, region, price_per_hour + 7, min_hours, max_hours, tflops, price_per_tflops,
+              listed, online, reliability, verification
+         FROM gpus WHERE position < 10`,
+      [shift],
+    );
+  }
+
+  it("Should grow past its first capacity and reuse the slots of deleted offers", async () => {
+    await gpus.search(searchQuery.parse({}));
+    // 600 seeded, 1,024 slots at first: 600 more offers make it grow.
+    await copyOffers(1000);
+    await agrees(everySort({ include_unverified: "true" }));
+    await other.query(
+      "DELETE FROM gpus WHERE id IN (SELECT id FROM gpus ORDER BY reliability, id LIMIT 300)",
+    );
+    await copyOffers(2000);
+    await agrees([...everySort({}), ...everySort({ gpu_name: "a100", num_gpus: "2", min_vram: "48" })]);
+  });
+
+  it("Should compare prices beyond 2^53 exactly (where doubles round two prices to one)", async () => {
+    const [a, b] = await other.query<{ id: string }>(
+      "SELECT id FROM gpus WHERE listed AND verification = 'verified' ORDER BY id LIMIT 2",
+    );
+    await other.query("UPDATE gpus SET price_per_hour = 9007199254740993 WHERE id = $1", [a!.id]);
+    await other.query("UPDATE gpus SET price_per_hour = 9007199254740992 WHERE id = $1", [b!.id]);
+    await agrees([
+      ...everySort({}),
+      ...everySort({ max_price: "9007199254740992" }),
+      ...everySort({ max_price: "9007199254740993" }),
+    ]);
+    const top = await gpus.search(searchQuery.parse({ sort: "-price", limit: "2" }));
+    expect(top.rows.map((row) => row.price_per_hour)).toEqual([9007199254740993n, 9007199254740992n]);
   });
 
   it("Should reload after losing its connection, missing nothing written meanwhile", async () => {
