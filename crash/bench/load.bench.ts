@@ -8,6 +8,7 @@
 // paid twice. Prints one JSON document; exits 1 when a rental failed to run or any GPUC was lost or paid twice.
 // Env: BENCH_RENTALS (1000), BENCH_EXECUTORS (10), BENCH_PER_EXECUTOR (10), BENCH_CONSUMERS (2 per executor),
 // BENCH_RUN_S (seconds a rental runs before its stop, 2), BENCH_QUICK=1 (40 rentals on 2 executors).
+import { monitorEventLoopDelay } from "node:perf_hooks";
 import { setTimeout as sleep } from "node:timers/promises";
 import { fileURLToPath } from "node:url";
 import type { Gpuc } from "@gpuc/cli";
@@ -67,6 +68,11 @@ export interface LoadReport {
     readonly all: Latency;
     readonly byCall: Record<string, Latency & { readonly errors: number }>;
   };
+  /**
+   * The bench process's own event-loop delay over the load (it signs every escrow with ergo-lib): how much of an
+   * API latency above may be the caller's wait, not the marketplace's.
+   */
+  readonly benchEventLoopDelayMs: { readonly p50: number; readonly p99: number; readonly max: number };
   readonly settlement: Settlement;
   readonly ok: boolean;
 }
@@ -152,7 +158,10 @@ export async function runLoadBench(options: LoadOptions = {}): Promise<LoadRepor
     progress(`${providers.size} executors, ${offers.length} offers online after ${setupS} s; renting`);
     const load = new Load(crash, settings, offers);
     const loadStart = Date.now();
+    const loopDelay = monitorEventLoopDelay({ resolution: 10 });
+    loopDelay.enable();
     await load.run();
+    loopDelay.disable();
     const loadS = seconds(Date.now() - loadStart);
     progress(`every rental ended after ${loadS} s; auditing the chain`);
     const auditStart = Date.now();
@@ -163,6 +172,11 @@ export async function runLoadBench(options: LoadOptions = {}): Promise<LoadRepor
       load,
       loadStart,
       settlement,
+      loopDelayMs: {
+        p50: Math.round(loopDelay.percentile(50) / 1e5) / 10,
+        p99: Math.round(loopDelay.percentile(99) / 1e5) / 10,
+        max: Math.round(loopDelay.max / 1e5) / 10,
+      },
       wallS: {
         setup: setupS,
         load: loadS,
@@ -454,6 +468,7 @@ function report(r: {
   load: Load;
   loadStart: number;
   settlement: Settlement;
+  loopDelayMs: LoadReport["benchEventLoopDelayMs"];
   wallS: LoadReport["wallS"];
 }): LoadReport {
   const { records, api } = r.load;
@@ -494,6 +509,7 @@ function report(r: {
       ),
     },
     apiMs: { all: latency([...api.samples.values()].flat()), byCall },
+    benchEventLoopDelayMs: r.loopDelayMs,
     settlement: s,
     ok:
       errors.length === 0 &&

@@ -92,6 +92,13 @@ const footprintReport = z.looseObject({
   ),
 });
 
+const loadReport = z.looseObject({
+  settings: z.looseObject({ rentals: z.number(), executors: z.number() }),
+  startedPerSec: z.looseObject({ overall: z.number() }),
+  apiMs: z.looseObject({ all: z.looseObject({ p99: z.number() }) }),
+  settlement: z.looseObject({ lost: z.number(), doubled: z.number(), unbalancedTxs: z.number() }),
+});
+
 const higher = (name: string, unit: string, value: number, baseline?: Sample["baseline"]): Sample => ({
   name,
   unit,
@@ -210,6 +217,20 @@ function readFootprint(report: unknown): Sample[] {
     ]);
 }
 
+function readLoad(report: unknown): Sample[] {
+  const r = loadReport.parse(report);
+  const { lost, doubled, unbalancedTxs } = r.settlement;
+  if (lost || doubled || unbalancedTxs)
+    throw new Error(
+      `load bench: ${lost} escrows lost, ${doubled} doubled, ${unbalancedTxs} unbalanced transactions`,
+    );
+  const size = `${r.settings.rentals} rentals, ${r.settings.executors} executors`;
+  return [
+    higher(`load: rentals started per second (${size})`, "rentals/s", r.startedPerSec.overall),
+    lower(`load: API p99 under load (${size})`, "ms", r.apiMs.all.p99),
+  ];
+}
+
 /** Every benchmark, cheapest first. */
 export const BENCHES: readonly Bench[] = [
   {
@@ -259,5 +280,13 @@ export const BENCHES: readonly Bench[] = [
     runs: 1,
     check: false,
     read: readFootprint,
+  },
+  {
+    name: "load",
+    script: "crash/bench/load.bench.ts",
+    runs: 1,
+    quickEnv: { BENCH_QUICK: "1" },
+    check: false,
+    read: readLoad,
   },
 ];
