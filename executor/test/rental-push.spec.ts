@@ -40,6 +40,27 @@ describe("The executor's rental push", () => {
     await agent.shutdown();
   });
 
+  it("Should report Starting and Running to the marketplace as soon as the container runs, not at the next tick", async () => {
+    const { agent, ledger } = await h.newAgent({ pollMs: HOUR_MS, tickMs: HOUR_MS });
+    await agent.start();
+    await until(() => h.marketplace.streams.size === 1);
+    const rental = testRental();
+    h.marketplace.rentals.set(rental.id, rental);
+    h.marketplace.pushRental(rental.id);
+    await until(async () => (await ledger.get(rental.id))?.state === "Running");
+    const reportedMs = await until(() =>
+      h.marketplace.events.some((sent) => sent.instanceId === rental.id && sent.event.state === "Running"),
+    );
+    expect(reportedMs).toBeLessThan(1_000);
+    const states = h.marketplace.events
+      .filter((sent) => sent.instanceId === rental.id)
+      .map((sent) => sent.event.state);
+    // In order, each once: the flush after the start and any other flush never send an event twice.
+    expect(states).toEqual(["Starting", "Running"]);
+    await agent.requestStop(rental.id, "user_stopped");
+    await agent.shutdown();
+  });
+
   it("Should follow the stream again, backing off, after the marketplace refused it for a while", async () => {
     const { agent, ledger } = await h.newAgent({ pollMs: HOUR_MS, tickMs: HOUR_MS });
     await agent.start();

@@ -40,11 +40,13 @@ export class Agent {
   readonly #push: RentalPush;
   readonly #timers: NodeJS.Timeout[] = [];
   #ticking: Promise<void> | undefined;
+  #flushing: Promise<void> | undefined;
+  #flushAgain: Promise<void> | undefined;
 
   constructor(deps: AgentDeps) {
     this.#d = deps;
     this.#biller = new Biller(deps);
-    this.#starter = new RentalStarter(deps);
+    this.#starter = new RentalStarter(deps, () => void this.#guard("events", () => this.#flushEvents()));
     this.#stopper = new RentalStopper(deps, this.#biller, this.#starter);
     this.#takeOn = new TakeOn(deps, this.#starter, this.#stopper);
     this.#meter = new Meter(deps, this.#biller, this.#starter, this.#stopper);
@@ -73,6 +75,7 @@ export class Agent {
     await this.#ticking;
     await this.#takeOn.settled();
     await Promise.allSettled([...this.#starter.inFlight(), ...this.#stopper.inFlight()]);
+    await (this.#flushAgain ?? this.#flushing)?.catch(() => undefined);
   }
 
   /** Finds this provider's containers by label and makes sure the ledger tracks each of them. */
@@ -147,9 +150,29 @@ export class Agent {
         await this.#guard("close", () => this.#stopper.settleIfStopped(rental));
       }
     }
-    await this.#guard("events", () => flushEvents(this.#d));
+    await this.#guard("events", () => this.#flushEvents());
     await this.#guard("receipts", () => flushReceiptBatches(this.#d));
     await this.#guard("cleanup", () => removeEnded(this.#d));
+  }
+
+  /**
+   * Delivers the queued events, one flush at a time (two at once would send an event twice); a call during a
+   * flush runs once more after it, for the events queued since.
+   */
+  #flushEvents(): Promise<void> {
+    if (!this.#flushing) {
+      this.#flushing = flushEvents(this.#d).finally(() => {
+        this.#flushing = undefined;
+      });
+      return this.#flushing;
+    }
+    this.#flushAgain ??= this.#flushing
+      .catch(() => undefined)
+      .then(() => {
+        this.#flushAgain = undefined;
+        return this.#flushEvents();
+      });
+    return this.#flushAgain;
   }
 
   async #guard(step: string, work: () => Promise<void>): Promise<void> {

@@ -18,9 +18,12 @@ const PULL_LOG_INTERVAL_MS = 5000;
 export class RentalStarter {
   readonly #d: StarterDeps;
   readonly #tasks = new PerRentalTasks();
+  readonly #onRunning: () => void;
 
-  constructor(deps: StarterDeps) {
+  /** `onRunning`: a rental's Running event is queued (the agent delivers it at once, not at its next tick). */
+  constructor(deps: StarterDeps, onRunning: () => void = () => undefined) {
     this.#d = deps;
+    this.#onRunning = onRunning;
   }
 
   isStarting(instanceId: string): boolean {
@@ -48,12 +51,13 @@ export class RentalStarter {
     const info = await runtime.inspect(containerId);
     const startedAt = info ? runWindow(info.State).startedAt : null;
     if (!startedAt) return;
-    await ledger.transaction(async () => {
-      if (await ledger.markRunning(instanceId, startedAt)) {
-        await ledger.enqueueEvent(instanceId, { state: "Running" });
-        log.info("RENTAL_RUNNING", { instanceId, containerId, startedAt: startedAt.toISOString() });
-      }
+    const marked = await ledger.transaction(async () => {
+      if (!(await ledger.markRunning(instanceId, startedAt))) return false;
+      await ledger.enqueueEvent(instanceId, { state: "Running" });
+      log.info("RENTAL_RUNNING", { instanceId, containerId, startedAt: startedAt.toISOString() });
+      return true;
     });
+    if (marked) this.#onRunning();
   }
 
   async #startContainer(rental: Rental): Promise<void> {
