@@ -178,7 +178,8 @@ async function assemble(
           : (config.raw.MARKETPLACE_JWT_PRIVATE_KEY_FILE ?? ensureJwtKeyFile(config)),
         kid: config.raw.MARKETPLACE_JWT_KID ?? "gpuc-marketplace-1",
       },
-      indexer: { pollMs: Number(config.raw.INDEXER_POLL_MS ?? (devnet ? 250 : 1000)), startHeight: 1 },
+      // The devnet pushes each block to the indexer (GET /devnet/blocks/next): no need to poll it faster.
+      indexer: { pollMs: Number(config.raw.INDEXER_POLL_MS ?? 1000), startHeight: 1 },
     },
     { deployment, log: createLogger("marketplace-api", { level: "warn" }) },
   );
