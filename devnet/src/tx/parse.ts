@@ -1,6 +1,7 @@
 import { UnsignedTransaction, Transaction as WasmTransaction } from "ergo-lib-wasm-nodejs";
 import { z } from "zod";
 import { DevnetRejectedError } from "../errors/index.ts";
+import { fromCheckedJson } from "./checked-json.ts";
 import { fromWireBox, parseAmountsExact, toNodeJson, type WireBox } from "./json.ts";
 import type { Transaction } from "./types.ts";
 
@@ -56,8 +57,20 @@ export interface ParsedTransaction {
  */
 export function parseTransaction(input: unknown): ParsedTransaction {
   const wasm = fromConsistentJson(input);
-  if (wasm) return { wasm, tx: fromWasmTransaction(wasm) };
+  if (wasm) return { wasm, tx: fromParsedJson(input, wasm) ?? fromWasmTransaction(wasm) };
   return rebuild(typeof input === "string" ? parseText(input) : input);
+}
+
+// The JSON ergo-lib accepted, read in JavaScript (cheaper than ergo-lib writing it back; see fromCheckedJson).
+// A plain JSON.parse reads every amount up to 2^53 - 1 exactly, and fromCheckedJson refuses a number above that,
+// so only a text with such a number pays for parseAmountsExact's rewrite.
+function fromParsedJson(input: unknown, wasm: WasmTransaction): Transaction | undefined {
+  if (typeof input !== "string") return fromCheckedJson(input, wasm);
+  try {
+    return fromCheckedJson(JSON.parse(input), wasm) ?? fromCheckedJson(parseAmountsExact(input), wasm);
+  } catch {
+    return undefined;
+  }
 }
 
 // Fast path: JSON whose ids match its contents (what ergo-lib and wallets produce) parses in one ergo-lib call;
