@@ -10,6 +10,7 @@ import { SerialQueue } from "./serial.ts";
 import type { ChainStore } from "./store.ts";
 import { type BoxLookup, type BoxState, ConfirmedUtxoSet, resolveInputs, UtxoOverlay } from "./utxo.ts";
 import { validateTransaction } from "./validator.ts";
+import { keepWasmOutputs } from "./wasm-boxes.ts";
 
 /**
  * Empty blocks mined right after genesis on a fresh database: ergo-lib's state context needs exactly ten previous
@@ -191,6 +192,7 @@ export class Chain {
 
   async #accept(parsed: ParsedTransaction): Promise<string> {
     const resolved = await this.#validate(parsed, this.#mempool.view);
+    keepWasmOutputs(parsed.tx, parsed.wasm);
     this.#mempool.add({ parsed, ...resolved });
     this.#log.debug("TX_ACCEPTED", { txId: parsed.tx.id, mempool: this.#mempool.size });
     return parsed.tx.id;

@@ -1,13 +1,12 @@
 import {
-  ErgoBoxes,
   type ErgoStateContext,
   validate_tx,
   type Transaction as WasmTransaction,
 } from "ergo-lib-wasm-nodejs";
 import { DevnetRejectedError } from "../errors/index.ts";
-import { toWireBox } from "../tx/json.ts";
 import { errorText } from "../tx/parse.ts";
 import type { Box } from "../tx/types.ts";
+import { wasmBoxes } from "./wasm-boxes.ts";
 
 /**
  * Full validation by ergo-lib: ERG and token conservation, the minting rule, min box value, creation heights,
@@ -20,8 +19,8 @@ export function validateTransaction(
   dataInputs: readonly Box[],
   context: ErgoStateContext,
 ): void {
-  const inputBoxes = boxes(inputs);
-  const dataBoxes = boxes(dataInputs);
+  const inputBoxes = wasmBoxes(inputs);
+  const dataBoxes = wasmBoxes(dataInputs);
   try {
     validate_tx(wasm, context, inputBoxes, dataBoxes);
   } catch (error) {
@@ -30,8 +29,4 @@ export function validateTransaction(
     inputBoxes.free();
     dataBoxes.free();
   }
-}
-
-function boxes(list: readonly Box[]): ErgoBoxes {
-  return list.length === 0 ? ErgoBoxes.empty() : ErgoBoxes.from_boxes_json(list.map(toWireBox));
 }
