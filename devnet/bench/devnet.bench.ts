@@ -134,7 +134,7 @@ function report(
     httpSubmit: {
       ...rate((r) => r.http),
       concurrency: HTTP_CONCURRENCY,
-      client: "node:http keep-alive, in a worker thread",
+      client: "wrk-like: one request in flight on each keep-alive connection, in a worker thread",
     },
     inProcessSubmit: rate((r) => r.inProcess),
     rawValidateTx: rate((r) => r.raw),
