@@ -1,13 +1,12 @@
 // Whether cli/dist holds a bundle made of the sources as they are now (bin/gpuc.js asks on every start: it reads
-// one manifest and stats the files it lists, a few milliseconds).
-import { mkdirSync, readFileSync, statSync } from "node:fs";
-import { join } from "node:path";
-import { fileURLToPath } from "node:url";
+// one manifest and stats the files it lists, a few milliseconds). The bundling itself is @gpuc/platform/build's.
+import * as bundles from "@gpuc/platform/build";
+import { CLI_BUNDLE } from "./target.js";
 
-export const MANIFEST_VERSION = 1;
-export const repoRoot = fileURLToPath(new URL("../../", import.meta.url));
-export const distDir = join(repoRoot, "cli", "dist");
-export const manifestPath = join(distDir, "manifest.json");
+export const MANIFEST_VERSION = bundles.MANIFEST_VERSION;
+export const repoRoot = bundles.repoRoot;
+export const { distDir, manifestPath } = bundles.targetPaths(CLI_BUNDLE);
+const ENTRY = CLI_BUNDLE.entries[0];
 
 /**
  * The entry of the current bundle when every file it was built from is unchanged (same mtime and size), else
@@ -16,28 +15,7 @@ export const manifestPath = join(distDir, "manifest.json");
  * @returns {string | undefined}
  */
 export function freshBundle() {
-  let manifest;
-  try {
-    manifest = JSON.parse(readFileSync(manifestPath, "utf8"));
-  } catch {
-    return undefined;
-  }
-  if (manifest?.version !== MANIFEST_VERSION || typeof manifest.entry !== "string") return undefined;
-  for (const [file, [mtimeMs, size]] of Object.entries(manifest.inputs ?? {})) {
-    try {
-      const stat = statSync(join(repoRoot, file));
-      if (stat.mtimeMs !== mtimeMs || stat.size !== size) return undefined;
-    } catch {
-      return undefined;
-    }
-  }
-  const entry = join(distDir, manifest.entry);
-  try {
-    statSync(entry);
-  } catch {
-    return undefined;
-  }
-  return entry;
+  return bundles.freshBundle(CLI_BUNDLE)?.[ENTRY];
 }
 
 /**
@@ -47,13 +25,5 @@ export function freshBundle() {
  * @returns {Promise<string | undefined>}
  */
 export async function bundleEntry() {
-  const fresh = freshBundle();
-  if (fresh) return fresh;
-  try {
-    mkdirSync(distDir, { recursive: true });
-    const { buildBundle } = await import("./bundle.js");
-    return await buildBundle();
-  } catch {
-    return undefined;
-  }
+  return (await bundles.bundleEntry(CLI_BUNDLE))?.[ENTRY];
 }

@@ -37,7 +37,8 @@ describe("bin/gpuc.js and its bundle (cli/dist)", () => {
         "cli/src/main.ts",
         "cli/src/cli.ts",
         "sdk/src/index.ts",
-        "cli/build/bundle.js",
+        "cli/build/target.js",
+        "platform/build/bundle.js",
       ]),
     );
     expect(Object.keys(manifest.inputs).filter((file) => file.includes("node_modules"))).toEqual([]);

@@ -65,7 +65,9 @@ async function sample(parts: readonly ChildPart[]): Promise<Usage[]> {
 const progress = (line: string) => process.stderr.write(`[footprint] ${line}\n`);
 
 progress("deploying on a fresh devnet, funding consumers, listing offers");
-const crash = await prepareCrashSystem({ consumers: RENTALS, gpus: RENTALS, env: DEFAULTS });
+// Bundled on plain node, as the bins run them (BENCH_RUNTIME=tsx measures the sources through tsx's loader).
+const runtime = process.env.BENCH_RUNTIME === "tsx" ? "tsx" : "bundle";
+const crash = await prepareCrashSystem({ consumers: RENTALS, gpus: RENTALS, env: DEFAULTS, runtime });
 try {
   await crash.marketplace.start();
   await crash.executor.start();
@@ -102,6 +104,7 @@ try {
       {
         benchmark: "footprint of the long-running parts",
         windowS: WINDOW_S,
+        runtime,
         settings: "each part's defaults (tick, poll, heartbeat); billing hour of the crash system (12 s)",
         note: "rssMb is the largest VmRSS sample of the window; cpuPct is the share of one core over the window",
         parts: [

@@ -1,12 +1,15 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { createWriteStream, type WriteStream } from "node:fs";
 import { createInterface } from "node:readline";
+import { type PartRuntime, partCommand } from "./bundle.ts";
 
 export interface ChildPartOptions {
   /** "executor" or "marketplace": names the part in the counts. */
   readonly name: string;
-  /** The entry file (a `procs/*.ts`), run with `node --import tsx`. */
+  /** The entry file (a `procs/*.ts`). */
   readonly entry: string;
+  /** Through tsx's loader (default) or bundled on plain node, as a deployment runs it (bundle.ts). */
+  readonly runtime?: PartRuntime;
   readonly env: Readonly<Record<string, string>>;
   /** Its stdout and stderr, appended across restarts (read them when a test fails). */
   readonly logFile: string;
@@ -77,7 +80,8 @@ export class ChildPart {
     this.starts++;
     this.#armed = crashAt;
     this.#log.write(`\n--- start ${this.starts}${crashAt ? ` armed at ${crashAt}` : ""} ---\n`);
-    const child = spawn(process.execPath, ["--import", "tsx", this.#o.entry], {
+    const args = await partCommand(this.#o.entry, this.#o.runtime ?? "tsx");
+    const child = spawn(process.execPath, args, {
       env: { ...process.env, ...this.#o.env, GPUC_CRASH_AT: crashAt ?? "" },
       stdio: ["ignore", "pipe", "pipe"],
     });

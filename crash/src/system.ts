@@ -7,12 +7,13 @@ import { type Gpuc, loadSystemConfig, type RunningSystem, startSystem } from "@g
 import type { Devnet } from "@gpuc/devnet";
 import { createLogger } from "@gpuc/platform";
 import { createTestDatabase, type TestDatabase } from "@gpuc/platform/testing";
+import { type PartRuntime, partEntry } from "./bundle.ts";
 import { ChildPart } from "./child-part.ts";
 import { freePort, fundConsumers, listOffers, mnemonicOf, session } from "./world.ts";
 
 const execFileAsync = promisify(execFile);
-/** The entry file of a part process (`procs/<name>.ts`). */
-export const partEntry = (name: string) => new URL(`./procs/${name}.ts`, import.meta.url).pathname;
+
+export { partEntry } from "./bundle.ts";
 
 /** Half-second blocks, 24 blocks an hour: a billing hour passes in 12 s. */
 export const BLOCK_MS = 500;
@@ -53,6 +54,8 @@ export async function prepareCrashSystem(options: {
   consumerGpuc?: bigint;
   /** Environment changes for the part processes; `undefined` removes a variable (the part's default then holds). */
   env?: { marketplace?: EnvOverrides; executor?: EnvOverrides };
+  /** How the part processes run (default tsx; the footprint bench runs them bundled, as a deployment does). */
+  runtime?: PartRuntime;
 }): Promise<CrashSystem> {
   const database = await createTestDatabase("crash");
   const dataDir = mkdtempSync(join(tmpdir(), "gpuc-crash-"));
@@ -79,6 +82,7 @@ export async function prepareCrashSystem(options: {
   const marketplace = new ChildPart({
     name: "marketplace",
     entry: partEntry("marketplace"),
+    runtime: options.runtime,
     logFile: join(dataDir, "marketplace.log"),
     env: withOverrides(marketplaceEnv(system, database, port, dataDir), options.env?.marketplace),
   });
@@ -100,6 +104,7 @@ export async function prepareCrashSystem(options: {
   const executor = new ChildPart({
     name: "executor",
     entry: partEntry("executor"),
+    runtime: options.runtime,
     logFile: join(dataDir, "executor.log"),
     env: withOverrides(
       executorEnv(system, database, {
