@@ -17,7 +17,7 @@ import { ENDED_STATES, formatGpuc, GPUC_UNIT, type Instance, isOneOf, ProblemErr
 import { auditChain, type ChainAudit } from "../src/audit.ts";
 import type { ChildPart } from "../src/child-part.ts";
 import { addProviders, type ExtraProvider, stopProviders } from "../src/providers.ts";
-import { transient } from "../src/rentals.ts";
+import { retrying, transient } from "../src/rentals.ts";
 import { type CrashSystem, PERIOD_SECONDS, prepareCrashSystem } from "../src/system.ts";
 
 export interface LoadOptions {
@@ -365,11 +365,12 @@ class Load {
         this.peakRunning = Math.max(this.peakRunning, this.running);
         await sleep(this.settings.runSeconds * 1000);
         rental.stoppedAt = Date.now();
-        await this.api
-          .time("POST /instances/{id}/stop", () => ctx.market.stopInstance(id))
-          .catch((error) => {
-            if (!(error instanceof ProblemError && error.status === 409)) throw error; // ended meanwhile
-          });
+        // A keep-alive connection the loaded marketplace closed is retried, as a user would press stop again.
+        await retrying(() =>
+          this.api.time("POST /instances/{id}/stop", () => ctx.market.stopInstance(id)),
+        ).catch((error) => {
+          if (!(error instanceof ProblemError && error.status === 409)) throw error; // ended meanwhile
+        });
       }
       const last = ended(first) ? first : await this.#poll(ctx, id, ended);
       if (first.state === "Running") this.running--;
