@@ -31,13 +31,16 @@ function deferred(): Deferred {
 }
 
 /**
- * Every offer in memory, sorted once per search order and kept current from PostgreSQL's notifications, so a search
- * is a scan of an array rather than two statements on the database (issue 17: 100,000 offers, p99 ≤ 10 ms).
+ * Every offer in memory as typed-array columns with an order of slots per sort (`OfferColumns`), kept current from
+ * PostgreSQL's notifications, so a search is a walk of numbers rather than two statements on the database (issue
+ * 17: 100,000 offers; the columns answer each bench query in microseconds once its total is remembered, ~1 ms counting it).
  *
  * Consistency: before answering, a search sends a barrier on the channel and waits to hear it back. Notifications
  * arrive in commit order, so by then every change committed before the search began has been heard and its row
  * read: a search never misses a write that finished before it (a rental's reservation, a provider going offline).
- * Concurrent searches share one barrier.
+ * The searches begun in one turn of the event loop share one barrier, sent at its end; a search never waits for a
+ * barrier sent before it began (that one would not cover it), so each waits one round trip. The round trip, not the
+ * scan, is most of a search's time (bench:api).
  */
 export class OfferIndex {
   readonly #db: Database;
@@ -54,8 +57,8 @@ export class OfferIndex {
   readonly #prefix = `barrier:${randomUUID()}:`;
   #sequence = 0;
   readonly #waiting = new Map<string, Deferred>();
-  #inFlight: Deferred | undefined;
-  #queued: Deferred | undefined;
+  /** The barrier the searches begun in this turn of the event loop wait for (sent at its end). */
+  #next: Deferred | undefined;
 
   readonly #freshWithinMs: number;
 
@@ -142,37 +145,35 @@ export class OfferIndex {
     this.#pending.add(payload);
   }
 
-  /** A barrier for this search: a new one, or the next one to be sent when one is already in flight. */
+  /**
+   * A barrier for this search: the one the searches of this turn of the event loop share, sent when the turn ends.
+   * One already sent does not cover a search that began after it, so none is waited for: each search waits one
+   * round trip, not the rest of another's and then its own.
+   */
   #barrier(): Promise<void> {
-    if (!this.#inFlight) {
-      this.#inFlight = this.#send();
-      return this.#inFlight.promise;
+    if (!this.#next) {
+      const next = deferred();
+      this.#next = next;
+      setImmediate(() => {
+        this.#next = undefined;
+        this.#send(next);
+      });
     }
-    // The barrier in flight was sent before this search began: it does not cover it.
-    this.#queued ??= deferred();
-    return this.#queued.promise;
+    return this.#next.promise;
   }
 
-  #send(): Deferred {
-    const waiter = deferred();
+  #send(waiter: Deferred): void {
     const token = `${this.#prefix}${++this.#sequence}`;
     this.#waiting.set(token, waiter);
     this.#channel.send(token).catch((error: unknown) => {
       this.#waiting.delete(token);
       this.#settle(waiter, error);
     });
-    return waiter;
   }
 
   #settle(waiter: Deferred, error?: unknown): void {
     if (error === undefined) waiter.resolve();
     else waiter.reject(error);
-    this.#inFlight = undefined;
-    const queued = this.#queued;
-    this.#queued = undefined;
-    if (!queued) return;
-    this.#inFlight = this.#send();
-    this.#inFlight.promise.then(queued.resolve, queued.reject);
   }
 
   #enqueue(work: () => Promise<void>): Promise<void> {
