@@ -86,7 +86,11 @@ export class OfferColumns {
   readonly #totals = new Map<string, number>();
   readonly #compare: Record<Sort, (a: number, b: number) => number>;
 
-  constructor() {
+  readonly #rememberTotals: boolean;
+
+  /** `rememberTotals: false` counts every search's total afresh (the benchmark's figure for a search after a change). */
+  constructor(options: { readonly rememberTotals?: boolean } = {}) {
+    this.#rememberTotals = options.rememberTotals ?? true;
     const byId = (a: number, b: number) => {
       const x = this.#rows[a]!.id;
       const y = this.#rows[b]!.id;
@@ -194,6 +198,7 @@ export class OfferColumns {
     total = 0;
     const matches = this.#matcher(filter);
     for (let slot = 0; slot < this.#capacity; slot++) if (matches(slot)) total++;
+    if (!this.#rememberTotals) return total;
     if (this.#totals.size >= MAX_TOTALS) this.#totals.clear();
     this.#totals.set(filter.key, total);
     return total;
