@@ -277,6 +277,11 @@ export class Devnet {
     const server = createServer((req, res) => {
       if (!submit(req, res)) app(req, res);
     });
+    // Idle kept-alive connections stay open a minute, not Node's 5 s: tests and tools run the devnet in their own
+    // process, and one busy for seconds (compiling contracts) would otherwise find its next request on a socket the
+    // server closed meanwhile (ECONNRESET).
+    server.keepAliveTimeout = 60_000;
+    server.headersTimeout = 65_000;
     await new Promise<void>((resolve, reject) => {
       server.once("error", reject);
       server.listen(port, host, () => {

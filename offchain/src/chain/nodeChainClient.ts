@@ -169,6 +169,19 @@ export class NodeChainClient implements ChainClient {
   }
 
   async #fetch(method: string, path: string, body?: string, signal?: AbortSignal): Promise<Response> {
+    // A kept-alive connection the node closed as it went idle (its keepAliveTimeout passed while this process was
+    // busy) is reset when reused, and so may the pool's other idle ones be; a GET reads nothing twice, so it is sent
+    // again, up to three times.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.#fetchOnce(method, path, body, signal);
+      } catch (error) {
+        if (method !== "GET" || attempt >= 3 || !resetOnReuse(error)) throw error;
+      }
+    }
+  }
+
+  async #fetchOnce(method: string, path: string, body?: string, signal?: AbortSignal): Promise<Response> {
     const headers: Record<string, string> = { accept: "application/json" };
     if (body !== undefined) headers["content-type"] = "application/json";
     if (this.#options.apiKey) headers.api_key = this.#options.apiKey;
@@ -183,6 +196,12 @@ export class NodeChainClient implements ChainClient {
       throw new ChainUnreachableError(this.#url, error);
     }
   }
+}
+
+function resetOnReuse(error: unknown): boolean {
+  const cause = (error as { cause?: { cause?: { code?: string }; code?: string } }).cause;
+  const code = cause?.cause?.code ?? cause?.code;
+  return code === "ECONNRESET" || code === "UND_ERR_SOCKET";
 }
 
 /** The node's ApiError is `{ error, reason, detail }`; fall back to the raw text for anything else. */
