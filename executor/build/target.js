@@ -6,6 +6,7 @@ export const EXECUTOR_BUNDLE = {
   entries: ["executor/src/main.ts"],
   dist: "executor/dist",
   ...leanDependencies(),
+  lazy: { "ergo-lib-wasm-nodejs": "classes" },
   builtBy: "executor/build/target.js",
 };
 

@@ -18,10 +18,10 @@ import { NvidiaSmiProbe, RecordedGpuProbe } from "./gpu/nvidia-smi.ts";
 import { createApp } from "./http/app.ts";
 import { CredentialVerifier } from "./http/credentials.ts";
 import {
+  lazyTransactionSigner,
   type ProviderSigner,
   signerFromMnemonic,
   signerFromSecretKey,
-  transactionSigner,
 } from "./keys/provider-signer.ts";
 import { Ledger } from "./ledger/ledger.ts";
 import { migrateExecutor } from "./ledger/migrations.ts";
@@ -93,7 +93,7 @@ export async function startExecutor(
   const { port } = server.address() as AddressInfo;
   const url = `http://${env.GPUC_HTTP_HOST === "0.0.0.0" ? "127.0.0.1" : env.GPUC_HTTP_HOST}:${port}`;
   const endpoint = env.GPUC_PUBLIC_URL ?? url;
-  const settlement = overrides.settlement ?? chooseSettlement(config, overrides, db, log);
+  const settlement = overrides.settlement ?? chooseSettlement(config, overrides, db, log, signer.address);
   const ledger = new Ledger(db);
   const agent = new Agent({
     providerId: env.GPUC_PROVIDER_ID,
@@ -264,6 +264,7 @@ function chooseSettlement(
   overrides: ExecutorOverrides,
   db: Database,
   log: Logger,
+  address: string,
 ): Settlement {
   const choice = config.settlement;
   const viaOverrides = overrides.chain && overrides.deployment && config.env.GPUC_SETTLEMENT !== "recording";
@@ -279,7 +280,7 @@ function chooseSettlement(
   return new ChainSettlement({
     chain,
     deployment,
-    signer: transactionSigner(config.providerKey, config.env.GPUC_NETWORK),
+    signer: lazyTransactionSigner(config.providerKey, config.env.GPUC_NETWORK, address),
     log,
     fee: config.env.GPUC_SETTLEMENT_FEE_NANOERG,
     startSlackBlocks: config.env.GPUC_ESCROW_START_SLACK_BLOCKS,

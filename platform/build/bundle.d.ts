@@ -6,8 +6,11 @@ export interface BundleTarget {
   readonly entries: readonly string[];
   /** The folder (repository-relative) of its builds and manifest.json. */
   readonly dist: string;
-  /** Packages loaded on first use, and the functions taken from each (the package's other bindings fail the build). */
-  readonly lazy?: Readonly<Record<string, readonly string[]>>;
+  /**
+   * Packages loaded on first use, and the functions taken from each (the package's other bindings fail the build),
+   * or "classes": every export, each a proxy of the real one (calls, `new`, statics, `instanceof`).
+   */
+  readonly lazy?: Readonly<Record<string, readonly string[] | "classes">>;
   /** Package name prefixes bundled rather than imported from node_modules (e.g. packages only tsx can load). */
   readonly inline?: readonly string[];
   /** Files inside inlined packages (by path suffix) replaced with stand-ins that require them on first use. */

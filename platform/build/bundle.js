@@ -11,6 +11,7 @@
 import { randomBytes } from "node:crypto";
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { readFile } from "node:fs/promises";
+import { createRequire } from "node:module";
 import { basename, dirname, join, relative, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -211,7 +212,7 @@ function workspaces(target, outdir) {
         return { path: resolved.path, sideEffects: resolved.path.startsWith(own) ? undefined : false };
       });
       build.onLoad({ filter: /.*/, namespace: "gpuc-lazy" }, (args) => ({
-        contents: lazyModule(relative(outdir, args.path), lazy[args.pluginData]),
+        contents: lazyModule(relative(outdir, args.path), lazy[args.pluginData], args.path),
         loader: "js",
         resolveDir: outdir,
       }));
@@ -236,18 +237,37 @@ function workspaces(target, outdir) {
 }
 
 /**
- * A module exporting `names` as functions that load `target` (the package's ES module file, relative to the
- * bundle's folder) synchronously on the first call: require() of an ES module, as Node 20.19 does, gives the same
- * module instance an import would.
+ * A module exporting `names` as stand-ins that load `target` (the package's file, relative to the bundle's folder)
+ * synchronously on first use: require() of an ES module, as Node 20.19 does, gives the same module instance an
+ * import would. `names` lists functions, or is "classes": every export of the package (read here, at build time),
+ * each a proxy that forwards calls, `new`, static reads and `instanceof` to the real export.
  */
-function lazyModule(target, names) {
+function lazyModule(target, names, absolute) {
   const lines = [
     'import { fileURLToPath } from "node:url";',
     `const file = fileURLToPath(new URL(${JSON.stringify(toUrlPath(target))}, import.meta.url));`,
     "let loaded;",
     "const load = () => (loaded ??= require(file));",
-    ...names.map((name) => `export function ${name}(...args) { return load().${name}(...args); }`),
   ];
+  if (names !== "classes") {
+    lines.push(
+      ...names.map((name) => `export function ${name}(...args) { return load().${name}(...args); }`),
+    );
+    return lines.join("\n");
+  }
+  const exported = Object.keys(createRequire(import.meta.url)(absolute)).filter((name) =>
+    /^[A-Za-z_$][\w$]*$/.test(name),
+  );
+  lines.push(
+    "const real = (name) => load()[name];",
+    "const lazy = (name) => new Proxy(function () {}, {",
+    "  get: (_, key) => Reflect.get(real(name), key),",
+    "  has: (_, key) => Reflect.has(real(name), key),",
+    "  apply: (_, self, args) => Reflect.apply(real(name), self, args),",
+    "  construct: (_, args) => Reflect.construct(real(name), args),",
+    "});",
+    ...exported.map((name) => `export const ${name} = lazy(${JSON.stringify(name)});`),
+  );
   return lines.join("\n");
 }
 

@@ -2,6 +2,7 @@ import { heartbeatMessage } from "@gpuc/sdk";
 import { describe, expect, it } from "vitest";
 import { signHeartbeat } from "../marketplace/heartbeat.ts";
 import {
+  lazyTransactionSigner,
   ProviderKeyError,
   signerFromMnemonic,
   signerFromSecretKey,
@@ -50,6 +51,21 @@ describe("provider signer", () => {
       signerFromSecretKey(secretHex, "mainnet").address,
     );
     expect(() => transactionSigner({ kind: "secret", secretHex: "12" }, "testnet")).toThrow(ProviderKeyError);
+    // Fleet derives the heartbeat key, ergo-lib the transaction key: a passphrase must move both alike.
+    const withPassphrase = { kind: "mnemonic", mnemonic: MNEMONIC, passphrase: "TREZOR" } as const;
+    expect(transactionSigner(withPassphrase, "testnet").address).toBe(
+      signerFromMnemonic(MNEMONIC, "TREZOR", "testnet").address,
+    );
+    expect(signerFromMnemonic(MNEMONIC, "TREZOR", "testnet").address).not.toBe(fromPhrase.address);
+  });
+
+  it("Should make the transaction signer only at its first signature, and refuse a secret outside the curve's order", () => {
+    const secret = { kind: "secret", secretHex: "5".repeat(64) } as const;
+    const lazy = lazyTransactionSigner(secret, "testnet", "not-read-until-signing");
+    expect(lazy.address).toBe("not-read-until-signing");
+    // The order of secp256k1 and above are no secrets: refused when the executor starts, not at its first claim.
+    expect(() => signerFromSecretKey("f".repeat(64), "testnet")).toThrow(ProviderKeyError);
+    expect(() => signerFromSecretKey("0".repeat(64), "testnet")).toThrow(ProviderKeyError);
   });
 
   it("Should refuse malformed keys with a message naming the settings", () => {

@@ -1,3 +1,5 @@
+import { Network } from "@fleet-sdk/core";
+import { ErgoHDKey, generateProof } from "@fleet-sdk/wallet";
 import { InvalidSecretError, Signer } from "@gpuc/offchain";
 import * as ergo from "ergo-lib-wasm-nodejs";
 import type { ProviderKeySource } from "../config.ts";
@@ -9,7 +11,7 @@ export type ErgoNetwork = "mainnet" | "testnet";
 export interface ProviderSigner {
   /** The P2PK address (base58) the provider registered with. */
   readonly address: string;
-  /** `Wallet.sign_message_using_p2pk(address, message)`, hex; checked with ergo-lib `verify_signature`. */
+  /** A Schnorr proof of the address's key over `message` (ergo-lib `sign_message_using_p2pk`'s scheme), hex. */
   sign(message: Uint8Array): string;
 }
 
@@ -22,12 +24,16 @@ export class ProviderKeyError extends ExecutorError {
   }
 }
 
-const prefix = (network: ErgoNetwork) =>
-  network === "mainnet" ? ergo.NetworkPrefix.Mainnet : ergo.NetworkPrefix.Testnet;
+/** The first EIP-3 address of a seed phrase: the one Nautilus and other Ergo wallets show first. */
+const FIRST_ADDRESS_PATH = "m/44'/429'/0'/0/0";
 
 /**
  * The signer of a wallet seed phrase, at the first EIP-3 address (m/44'/429'/0'/0/0) — the address Nautilus
  * and other Ergo wallets show first, so it matches the address the provider registered with.
+ *
+ * Pure JavaScript (Fleet's Schnorr prover over @noble/curves, the scheme of ergo-lib's `sign_message_using_p2pk`,
+ * which verifies it): the executor signs a heartbeat a minute without loading ergo-lib's WebAssembly (~12 MB
+ * resident), which only its first claim or close needs.
  *
  * @example
  * const signer = signerFromMnemonic(config.mnemonic, "", "testnet");
@@ -42,28 +48,28 @@ export function signerFromMnemonic(
   if (![12, 15, 18, 21, 24].includes(words.length)) {
     throw new ProviderKeyError(`a seed phrase has 12 to 24 words, this one has ${words.length}`);
   }
-  const seed = ergo.Mnemonic.to_seed(words.join(" "), passphrase);
-  const master = ergo.ExtSecretKey.derive_master(seed);
-  const firstAddressKey = master.derive(ergo.DerivationPath.new(0, new Uint32Array([0])));
-  return signerFromSecretBytes(firstAddressKey.secret_key_bytes(), network);
+  const key = ErgoHDKey.fromMnemonicSync(words.join(" "), { passphrase, path: FIRST_ADDRESS_PATH });
+  return signerOf(key, network);
 }
 
 /** The signer of a raw 32-byte secret key (hex). */
 export function signerFromSecretKey(secretHex: string, network: ErgoNetwork): ProviderSigner {
   const hex = secretHex.trim();
   if (!/^[0-9a-fA-F]{64}$/.test(hex)) throw new ProviderKeyError("the secret key must be 64 hex characters");
-  return signerFromSecretBytes(Uint8Array.from(Buffer.from(hex, "hex")), network);
+  let key: ErgoHDKey;
+  try {
+    key = new ErgoHDKey({ privateKey: Uint8Array.from(Buffer.from(hex, "hex")) });
+  } catch (error) {
+    throw new ProviderKeyError(`not a secp256k1 secret (${error instanceof Error ? error.message : error})`);
+  }
+  return signerOf(key, network);
 }
 
-function signerFromSecretBytes(bytes: Uint8Array, network: ErgoNetwork): ProviderSigner {
-  const secret = ergo.SecretKey.dlog_from_bytes(bytes);
-  const address = secret.get_address();
-  const keys = new ergo.SecretKeys();
-  keys.add(secret);
-  const wallet = ergo.Wallet.from_secrets(keys);
+function signerOf(key: ErgoHDKey, network: ErgoNetwork): ProviderSigner {
+  const address = key.address.encode(network === "mainnet" ? Network.Mainnet : Network.Testnet);
   return {
-    address: address.to_base58(prefix(network)),
-    sign: (message) => Buffer.from(wallet.sign_message_using_p2pk(address, message)).toString("hex"),
+    address,
+    sign: (message) => Buffer.from(generateProof(message, key)).toString("hex"),
   };
 }
 
@@ -85,6 +91,7 @@ export function verifyProviderSignature(address: string, message: Uint8Array, si
  * address is the heartbeat signer's: the first EIP-3 address of a seed phrase, or the raw secret's.
  */
 export function transactionSigner(key: ProviderKeySource, network: ErgoNetwork): Signer {
+  // ergo-lib's wallet: its WebAssembly loads here, so callers make this signer on first use (lazyTransactionSigner).
   try {
     return key.kind === "mnemonic"
       ? Signer.fromMnemonic(key.mnemonic, { passphrase: key.passphrase, network })
@@ -93,4 +100,20 @@ export function transactionSigner(key: ProviderKeySource, network: ErgoNetwork):
     if (error instanceof InvalidSecretError) throw new ProviderKeyError(error.message);
     throw error;
   }
+}
+
+/** A transaction signer made on its first `sign` (ergo-lib loads then), named by the heartbeat signer's address. */
+export function lazyTransactionSigner(
+  key: ProviderKeySource,
+  network: ErgoNetwork,
+  address: string,
+): Pick<Signer, "address" | "sign"> {
+  let signer: Signer | undefined;
+  return {
+    address,
+    sign: (tx, chain) => {
+      signer ??= transactionSigner(key, network);
+      return signer.sign(tx, chain);
+    },
+  };
 }

@@ -48,7 +48,7 @@ export interface ChainSettlementOptions {
   readonly chain: ChainClient;
   readonly deployment: Deployment;
   /** The provider's wallet key: it is named by the escrows, signs claims and closes, and pays the miner fee. */
-  readonly signer: Signer;
+  readonly signer: Pick<Signer, "address" | "sign">;
   readonly log: Logger;
   /** Miner fee per transaction, nanoERG (default Fleet's recommended 0.0011 ERG). */
   readonly fee?: bigint;
