@@ -17,7 +17,16 @@ const CLOCK_TICKS = 100;
 
 /** The parts' own defaults, not the crash test's fast settings: what an operator would run. */
 const DEFAULTS = {
-  executor: { GPUC_TICK_SECONDS: undefined, GPUC_POLL_SECONDS: undefined, GPUC_HEARTBEAT_SECONDS: undefined },
+  executor: {
+    GPUC_TICK_SECONDS: undefined,
+    GPUC_POLL_SECONDS: undefined,
+    GPUC_HEARTBEAT_SECONDS: undefined,
+    GPUC_CLAIM_AFTER_PERIODS: undefined,
+    GPUC_CLAIM_LAST_PERIOD: undefined,
+    ...(process.env.BENCH_EXECUTOR_NODE_OPTIONS
+      ? { NODE_OPTIONS: process.env.BENCH_EXECUTOR_NODE_OPTIONS }
+      : {}),
+  },
   marketplace: {
     HEARTBEAT_INTERVAL_S: undefined,
     HEARTBEAT_OFFLINE_AFTER: undefined,

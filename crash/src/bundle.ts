@@ -19,6 +19,8 @@ export const PARTS_BUNDLE: BundleTarget = {
   // Rosen's packages import without file extensions, which only a bundler (or tsx) resolves.
   inline: [...(lean.inline ?? []), "@rosen-bridge/", "@rosen-clients/"],
   stubs: lean.stubs,
+  // As in the executor's own bundle: its WebAssembly loads at the first signature or transaction, not at start.
+  lazy: { "ergo-lib-wasm-nodejs": "classes" },
   builtBy: "crash/src/bundle.ts",
 };
 
