@@ -23,4 +23,4 @@ const options = benchContainerOptions({
   gpus: true,
 });
 assert.deepEqual(options.HostConfig?.DeviceRequests?.[0]?.DeviceIDs, [gpus[0]!.uuid]);
-console.log(`✓ ${gpus.length} real device(s) parsed, probed and requested by UUID`);
+process.stdout.write(`✓ ${gpus.length} real device(s) parsed, probed and requested by UUID\n`);
