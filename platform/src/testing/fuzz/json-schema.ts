@@ -118,12 +118,13 @@ function stringOf(schema: JsonSchema): fc.Arbitrary<string> {
   if (schema.pattern) {
     const matching = patternOf(schema.pattern);
     // Stretched or cut to the length bounds: repeating a match of `^[class]+$` (most patterns here) still matches.
-    if (matching) return matching.map((s) => fit(s, minLength, schema.maxLength ?? Number.MAX_SAFE_INTEGER));
+    if (matching)
+      return matching.map((s) => fitLength(s, minLength, schema.maxLength ?? Number.MAX_SAFE_INTEGER));
   }
   return fc.string({ minLength, maxLength, unit: "grapheme-ascii" });
 }
 
-function fit(value: string, minLength: number, maxLength: number): string {
+function fitLength(value: string, minLength: number, maxLength: number): string {
   let stretched = value || "a";
   while (stretched.length < minLength) stretched += stretched;
   return stretched.slice(0, maxLength);
