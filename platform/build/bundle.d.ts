@@ -28,3 +28,9 @@ export declare function freshBundle(target: BundleTarget): Record<string, string
 export declare function bundleEntry(target: BundleTarget): Promise<Record<string, string> | undefined>;
 /** Builds the bundle and makes it current. */
 export declare function buildBundle(target: BundleTarget): Promise<Record<string, string>>;
+/** Runs the target's bundle, or its TypeScript `source` (a file URL) through tsx when none can be built. */
+export declare function runBundleOrSource(
+  target: BundleTarget,
+  source: string,
+  options?: { fromSource?: boolean },
+): Promise<unknown>;

@@ -13,7 +13,7 @@ import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, wri
 import { readFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { basename, dirname, join, relative, sep } from "node:path";
-import { fileURLToPath } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 
 export const MANIFEST_VERSION = 2;
 export const repoRoot = fileURLToPath(new URL("../../", import.meta.url));
@@ -83,6 +83,22 @@ export async function bundleEntry(target) {
   } catch {
     return undefined;
   }
+}
+
+/**
+ * What a bin does: runs the target's bundle (fresh, or built now), or, when none can be built or `fromSource` is
+ * set, the TypeScript `source` (a file URL) through tsx's loader.
+ *
+ * @param {import("./bundle.d.ts").BundleTarget} target
+ * @param {string} source
+ * @param {{ fromSource?: boolean }} [options]
+ */
+export async function runBundleOrSource(target, source, options = {}) {
+  const entry = options.fromSource ? undefined : (await bundleEntry(target))?.[target.entries[0]];
+  if (entry) return import(pathToFileURL(entry).href);
+  const { register } = await import("tsx/esm/api");
+  register();
+  return import(source);
 }
 
 /**
