@@ -231,6 +231,7 @@ export async function runReferenceWorkflow(options: WorkflowOptions): Promise<Wo
     (state) => `escrow paid hours: ${state?.paidHours ?? "closed"}`,
     { onChange: (text) => out.progress(`    ${text}`), timeoutMs, pollMs: 250 },
   );
+  const claimedAt = Date.now();
   const claim = {
     providerNet: (await gpucOf(bob.wallet.address)) - bobBefore,
     treasuryFee: (await treasuryGpuc()) - treasuryBefore,
@@ -257,6 +258,7 @@ export async function runReferenceWorkflow(options: WorkflowOptions): Promise<Wo
   check("the logs are the container's output", true, logs.includes("hello from Alice's rental"));
 
   out.progress("6. Alice stops; the partial hour settles and her refund arrives");
+  await runIntoSecondHour(running, claimedAt, (text) => out.progress(`    ${text}`));
   const aliceBeforeStop = await gpucOf(alice.wallet.address);
   const bobBeforeStop = await gpucOf(bob.wallet.address);
   const treasuryBeforeStop = await treasuryGpuc();
@@ -324,4 +326,25 @@ async function escrowOf(
     }
   }
   return undefined;
+}
+
+/** The share of the second billing hour Alice's container runs before she stops it. */
+const PARTIAL_HOUR_SHARE = 0.25;
+
+/**
+ * Waits until the rental is a quarter into its second hour, so the close has a partial hour to pay: the claim of
+ * the first one lands within a second of that hour's end, and a stop right then would settle 0 s of the second.
+ * The hour's length is the instance's own (its prepaid span over its hours): seconds on a devnet.
+ */
+async function runIntoSecondHour(
+  instance: Instance,
+  claimedAt: number,
+  progress: (text: string) => void,
+): Promise<void> {
+  if (!instance.fundedAt || !instance.expiresAt) return;
+  const hourMs = (Date.parse(instance.expiresAt) - Date.parse(instance.fundedAt)) / instance.hours;
+  const waitMs = Math.max(0, claimedAt + hourMs * PARTIAL_HOUR_SHARE - Date.now());
+  if (waitMs === 0) return;
+  progress(`letting the container run ${(waitMs / 1000).toFixed(1)} s into the second hour`);
+  await new Promise((resolve) => setTimeout(resolve, waitMs));
 }
